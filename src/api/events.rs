@@ -1,0 +1,122 @@
+//! Events as JSON.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::Json;
+use crate::app::AppState;
+use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level};
+use crate::error::{AppError, ErrorBody};
+use crate::registrations::public_event;
+use crate::store::EventFilter;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventJson {
+    pub id: Uuid,
+    pub slug: String,
+    pub kind: EventKind,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Name of the place.
+    pub location: String,
+    pub address: Option<String>,
+    /// Host organisation.
+    pub host: String,
+    /// Levels of study admitted.
+    pub levels: Vec<Level>,
+    pub capacity: i64,
+    pub seats_left: i64,
+    pub waitlist_length: i64,
+    pub registration_opens_at: DateTime<Utc>,
+    pub registration_closes_at: DateTime<Utc>,
+    pub status: EventStatus,
+    /// Language the event is held in (`fr` or `en`).
+    pub language: String,
+}
+
+impl From<Event> for EventJson {
+    fn from(e: Event) -> Self {
+        Self {
+            seats_left: e.seats_left(),
+            waitlist_length: e.waitlisted_count,
+            id: e.id,
+            slug: e.slug,
+            kind: e.kind,
+            title: e.title,
+            description: e.description,
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            location: e.location,
+            address: e.address,
+            host: e.host,
+            levels: e.levels,
+            capacity: e.capacity,
+            registration_opens_at: e.registration_opens_at,
+            registration_closes_at: e.registration_closes_at,
+            status: e.status,
+            language: e.language,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `round_table` or `masterclass`.
+    kind: Option<String>,
+    /// Only events open to this level of study.
+    level: Option<String>,
+}
+
+/// Published events that have not started yet, soonest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Upcoming events", body = [EventJson]),
+        (status = 422, description = "Unknown filter value", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Vec<EventJson>>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let mut errors = Vec::new();
+    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(code) => EventKind::from_code(code).or_else(|| {
+            errors.push(FieldError::new("kind", FieldErrorKind::UnknownChoice));
+            None
+        }),
+    };
+    let level = match query.level.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(code) => Level::parse(code).map_err(|e| errors.push(e)).ok(),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let events = state.store.upcoming_events(&EventFilter { kind, level }, Utc::now()).await?;
+    Ok(Json(events.into_iter().map(EventJson::from).collect()))
+}
+
+/// One event, by id or slug (drafts are not public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    responses(
+        (status = 200, description = "The event", body = EventJson),
+        (status = 404, description = "No such event", body = ErrorBody),
+    )
+)]
+pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventJson>, AppError> {
+    Ok(Json(public_event(&*state.store, &id).await?.into()))
+}

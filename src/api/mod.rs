@@ -1,0 +1,34 @@
+//! The JSON API under /api/v1, and its OpenAPI document.
+
+mod events;
+mod openapi;
+mod registrations;
+
+use axum::Router;
+use axum::extract::FromRequest;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/events", get(events::list))
+        .route("/api/v1/events/{id}", get(events::one))
+        .route("/api/v1/events/{id}/registrations", post(registrations::create))
+        .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
+        .route("/api/openapi.json", get(openapi::document))
+        .fallback(|| async { AppError::PageNotFound })
+}
+
+/// `axum::Json`, with malformed bodies answered in the API's error format.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

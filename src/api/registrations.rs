@@ -1,0 +1,83 @@
+//! Sign-up and cancellation over JSON.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Json;
+use crate::app::AppState;
+use crate::domain::{RegistrationStatus, SignUpForm};
+use crate::error::{AppError, ErrorBody};
+use crate::i18n::Lang;
+use crate::registrations::{cancel as cancel_operation, public_event, sign_up};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationCreated {
+    pub id: Uuid,
+    pub status: RegistrationStatus,
+    /// 1-based place on the waiting list; null when the seat is confirmed.
+    pub waitlist_position: Option<i64>,
+    /// Page where the person can see and cancel the registration. The only
+    /// copy of its secret: it is not stored in clear.
+    pub cancel_url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationCancelled {
+    pub id: Uuid,
+    pub status: RegistrationStatus,
+}
+
+/// Signs a person up: a confirmed seat while seats are left, otherwise the
+/// waiting list. The answer comes once the registration is committed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/registrations",
+    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    request_body = SignUpForm,
+    responses(
+        (status = 201, description = "Registered", body = RegistrationCreated),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 409, description = "Already registered, registration closed, or level not admitted", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    Json(form): Json<SignUpForm>,
+) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
+    let event = public_event(&*state.store, &id).await?;
+    let done = sign_up(&*state.store, &event, &form, lang).await?;
+    let body = RegistrationCreated {
+        id: done.registration.id,
+        status: done.registration.status,
+        waitlist_position: done.registration.waitlist_position,
+        cancel_url: format!("{}/r/{}", state.public_url, done.token.as_str()),
+    };
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// Cancels a registration. A confirmed seat goes to the first person on the
+/// waiting list in the same transaction. Cancelling twice is harmless.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/cancel",
+    params(("token" = String, Path, description = "The secret from cancel_url")),
+    responses(
+        (status = 200, description = "Cancelled", body = RegistrationCancelled),
+        (status = 404, description = "Unknown token", body = ErrorBody),
+    )
+)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<RegistrationCancelled>, AppError> {
+    let registration = cancel_operation(&*state.store, &token).await?;
+    Ok(Json(RegistrationCancelled { id: registration.id, status: registration.status }))
+}

@@ -1,0 +1,121 @@
+//! Builds the application: store, state, router and background work, bound
+//! to a listener. Tests bind port 0 and read the port back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::{AppError, render_errors};
+use crate::store::{self, Store};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    /// PUBLIC_URL without trailing slash, for absolute links.
+    pub public_url: Arc<str>,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Requests carry a few short fields; anything larger is refused early.
+const MAX_BODY: usize = 64 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Application {
+    /// Opens (and migrates) the database, loads demo content if asked, and
+    /// binds the listener.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let store = store::connect(&config.database_url).await?;
+        if config.demo {
+            crate::demo::load_if_empty(&*store).await?;
+        }
+        let listener = TcpListener::bind(config.listen_addr).await?;
+        let public_url = match &config.public_url {
+            Some(_) => config.public_url(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        Ok(Self { listener, state: AppState { store, public_url: public_url.into() } })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.state.store.clone()
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.state.public_url
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests
+    /// finish and commits what the store has queued.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let store = self.state.store.clone();
+        tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
+        let served = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        store.close().await;
+        served?;
+        Ok(())
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let security_headers = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Cancel links carry a secret in their path: never leak it to other sites.
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    ];
+    let mut router = Router::new()
+        .route("/healthz", get(health))
+        .merge(crate::api::router())
+        .merge(crate::web::router())
+        .fallback(|| async { AppError::PageNotFound })
+        .with_state(state)
+        .layer(middleware::from_fn(render_errors));
+    for (name, value) in security_headers {
+        router = router
+            .layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+            // The path is logged without query string; cancel tokens in
+            // /r/{token} paths are cut off so they never reach logs.
+            let path = request.uri().path();
+            let path = match path.strip_prefix("/r/") {
+                Some(_) => "/r/…",
+                None => path,
+            };
+            tracing::info_span!("request", method = %request.method(), path = %path)
+        }))
+}
+
+async fn health(State(state): State<AppState>) -> StatusCode {
+    match state.store.ping().await {
+        Ok(()) => StatusCode::OK,
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Demo content for `--demo`: events of the bioproduction training network
+//! (organisations and titles from its news), with fictional attendees.
+
+use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+
+use crate::domain::{Email, Institution, PersonName};
+use crate::domain::{EventKind, EventStatus, Level, NewEvent, NewRegistration};
+use crate::i18n::Lang;
+use crate::store::Store;
+use crate::token::Token;
+
+/// Loads the demo into an empty database; leaves any other one alone.
+pub async fn load_if_empty(store: &dyn Store) -> anyhow::Result<()> {
+    if store.count_events().await? > 0 {
+        tracing::info!("database already has events: demo content not loaded");
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut count = 0;
+    for (event, attendees) in events(now) {
+        let created = store.create_event(event, now).await?;
+        for (i, (name, institution, level)) in attendees.iter().enumerate() {
+            sign_up(store, created.id, i, name, institution, *level, now).await?;
+        }
+        count += 1;
+    }
+    tracing::info!(events = count, "demo content loaded");
+    Ok(())
+}
+
+async fn sign_up(
+    store: &dyn Store,
+    event_id: uuid::Uuid,
+    index: usize,
+    name: &str,
+    institution: &str,
+    level: Level,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let email_local: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ë' => 'e',
+            'ï' => 'i',
+            'ç' => 'c',
+            ' ' => '.',
+            c => c,
+        })
+        .collect();
+    let registration = NewRegistration {
+        id: uuid::Uuid::now_v7(),
+        event_id,
+        name: PersonName::parse(name).map_err(|e| anyhow::anyhow!("demo name: {e:?}"))?,
+        email: Email::parse(&format!("{email_local}.{index}@example.org"))
+            .map_err(|e| anyhow::anyhow!("demo email: {e:?}"))?,
+        institution: Institution::parse(institution).map_err(|e| anyhow::anyhow!("demo institution: {e:?}"))?,
+        level,
+        language: Lang::Fr,
+        cancel_token_hash: Token::generate().hash(),
+    };
+    store.register(registration, now).await?;
+    Ok(())
+}
+
+/// `days` from today at `hour:minute`, Paris time.
+fn paris(now: DateTime<Utc>, days: u64, hour: u32, minute: u32) -> DateTime<Utc> {
+    let day = now.with_timezone(&Paris).date_naive() + Days::new(days);
+    let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default();
+    Paris.from_local_datetime(&day.and_time(time)).earliest().map_or(now, |t| t.with_timezone(&Utc))
+}
+
+type Attendee = (&'static str, &'static str, Level);
+
+const STUDENTS: [Attendee; 12] = [
+    ("Camille Moreau", "Lycée Jules Verne — BTS Bioanalyses et contrôles", Level::BtsBut),
+    ("Yanis Benali", "IUT de Nantes — BUT Génie biologique", Level::BtsBut),
+    ("Inès Lefèvre", "Nantes Université — Master Biologie", Level::Master),
+    ("Théo Garnier", "Oniris VetAgroBio Nantes", Level::Ingenieur),
+    ("Manon Rousseau", "Université d'Angers — Licence Sciences de la vie", Level::Licence),
+    ("Lucas Fontaine", "", Level::Reconversion),
+    ("Sarah Mercier", "Nantes Université — École doctorale Biologie-Santé", Level::Doctorat),
+    ("Hugo Lambert", "IUT de La Roche-sur-Yon — BUT Génie biologique", Level::BtsBut),
+    ("Chloé Perrin", "Université de Rennes — Master Biotechnologies", Level::Master),
+    ("Nathan Girard", "France Travail", Level::Reconversion),
+    ("Léa Chevalier", "Lycée Nelson Mandela — BTS Biotechnologies", Level::BtsBut),
+    ("Maël Robin", "Université de Tours — Licence Biologie", Level::Licence),
+];
+
+fn events(now: DateTime<Utc>) -> Vec<(NewEvent, Vec<Attendee>)> {
+    let masterclass_levels = vec![Level::BtsBut, Level::Licence, Level::Master, Level::Ingenieur, Level::Reconversion];
+    let event = |slug: &str, kind, title: &str, days, (h, m), (eh, em), location: &str, address: &str, host: &str| {
+        let starts_at = paris(now, days, h, m);
+        NewEvent {
+            slug: slug.into(),
+            kind,
+            title: title.into(),
+            description: String::new(),
+            starts_at,
+            ends_at: paris(now, days, eh, em),
+            location: location.into(),
+            address: Some(address.into()),
+            host: host.into(),
+            levels: Level::ALL.to_vec(),
+            capacity: 10,
+            language: "fr".into(),
+            status: EventStatus::Published,
+            registration_opens_at: now,
+            registration_closes_at: starts_at - chrono::Duration::hours(24),
+            what_to_bring: None,
+        }
+    };
+    vec![
+        (
+            NewEvent {
+                description: "Table ronde de la Journée Nationale de la Bioproduction et du Biomédicament, à l'issue \
+                    de l'Assemblée générale d'Atlanpole Biotherapies.\n\n\
+                    Industriels, établissements de santé et acteurs de la formation échangent sur le rôle de la \
+                    filière bioproduction dans la santé de demain, et sur la manière de rapprocher la formation \
+                    et l'apprentissage des besoins des entreprises. Présentation du projet de formation \
+                    d'excellence TRAIN4BIOPROD."
+                    .into(),
+                capacity: 150,
+                ..event(
+                    "forces-vives-grand-ouest-bioproduction",
+                    EventKind::RoundTable,
+                    "Les forces vives du Grand Ouest sur la bioproduction",
+                    21,
+                    (14, 0),
+                    (16, 30),
+                    "Amphithéâtre, Oniris VetAgroBio Nantes",
+                    "101 route de Gachet, 44300 Nantes",
+                    "Atlanpole Biotherapies",
+                )
+            },
+            STUDENTS[..5].to_vec(),
+        ),
+        (
+            NewEvent {
+                description: "Une journée dans les laboratoires de GenSensor : rencontrer les équipes, échanger sur \
+                    leurs parcours et découvrir les biomédicaments de demain.\n\n\
+                    Une dizaine de places, du BTS au Master, ouvertes aussi aux personnes en reconversion."
+                    .into(),
+                levels: masterclass_levels.clone(),
+                what_to_bring: Some("Une pièce d'identité (accès au site) et des chaussures fermées.".into()),
+                ..event(
+                    "masterclass-gensensor",
+                    EventKind::Masterclass,
+                    "Masterclass GenSensor : une journée en laboratoire de bioproduction",
+                    10,
+                    (9, 0),
+                    (17, 0),
+                    "GenSensor",
+                    "Nantes",
+                    "GenSensor",
+                )
+            },
+            // Full, with two people waiting: shows the waiting list at work.
+            STUDENTS.to_vec(),
+        ),
+        (
+            NewEvent {
+                description: "Découverte de l'Unité de Thérapie Cellulaire et Génique de l'Établissement français \
+                    du sang : production de médicaments de thérapie innovante (MTI), contrôle qualité, métiers \
+                    de la pharmacie et de la production."
+                    .into(),
+                levels: masterclass_levels.clone(),
+                what_to_bring: Some("Une pièce d'identité.".into()),
+                ..event(
+                    "masterclass-efs-therapie-cellulaire",
+                    EventKind::Masterclass,
+                    "Masterclass EFS : les métiers de la thérapie cellulaire et génique",
+                    17,
+                    (9, 30),
+                    (16, 30),
+                    "Établissement français du sang — Unité de Thérapie Cellulaire et Génique",
+                    "Nantes",
+                    "Établissement français du sang",
+                )
+            },
+            STUDENTS[2..6].to_vec(),
+        ),
+        (
+            NewEvent {
+                description: "Naobios, CDMO spécialisée dans les vaccins et les vecteurs viraux, ouvre ses portes : \
+                    visite des zones de production, échanges avec les équipes procédés et qualité."
+                    .into(),
+                levels: vec![Level::BtsBut, Level::Licence, Level::Master, Level::Doctorat, Level::Ingenieur],
+                ..event(
+                    "masterclass-naobios",
+                    EventKind::Masterclass,
+                    "Masterclass Naobios : produire un vaccin, de la cellule au lot",
+                    31,
+                    (9, 0),
+                    (17, 0),
+                    "Naobios",
+                    "Saint-Herblain",
+                    "Naobios",
+                )
+            },
+            STUDENTS[6..8].to_vec(),
+        ),
+        (
+            NewEvent {
+                description: "Présentation de la plateforme de formation aux métiers de la bioproduction portée par \
+                    bioMérieux, Novasep, Sanofi et Servier : jumeaux numériques, réalité virtuelle, formations \
+                    initiales et continues."
+                    .into(),
+                capacity: 80,
+                ..event(
+                    "campus-biotech-digital-former-la-bioproduction",
+                    EventKind::RoundTable,
+                    "Campus Biotech Digital : former les talents de la bioproduction",
+                    45,
+                    (10, 0),
+                    (12, 0),
+                    "Campus Biotech Digital",
+                    "Vitry-sur-Seine",
+                    "Campus Biotech Digital",
+                )
+            },
+            vec![],
+        ),
+        (
+            NewEvent {
+                description: "Les formations du projet BIOT2@Normandie, de la licence au doctorat, en bioproduction, \
+                    biothérapies et Biotesting, et les passerelles pour les personnes en reconversion."
+                    .into(),
+                capacity: 60,
+                ..event(
+                    "biot2-normandie-metiers-biotesting",
+                    EventKind::RoundTable,
+                    "BIOT2@Normandie : les métiers des biothérapies et du Biotesting",
+                    38,
+                    (14, 0),
+                    (16, 0),
+                    "Université de Rouen Normandie",
+                    "Mont-Saint-Aignan",
+                    "Université de Rouen Normandie",
+                )
+            },
+            STUDENTS[8..].to_vec(),
+        ),
+    ]
+}

@@ -1,0 +1,22 @@
+//! Plain types and rules with no I/O: validated values, event and
+//! registration states, and the decisions a sign-up depends on.
+
+mod event;
+mod person;
+mod registration;
+
+pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
+pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
+pub use registration::{
+    CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm, seat_for,
+};
+
+/// Truncates a timestamp to whole seconds.
+///
+/// SQLite stores timestamps as RFC 3339 text whose fractional part varies in
+/// length, so text comparison is only chronological between values of the
+/// same precision; every timestamp that SQL compares goes through here.
+pub fn whole_seconds(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Timelike};
+    if t.nanosecond() == 0 { t } else { t.trunc_subsecs(0) }
+}

@@ -1,0 +1,218 @@
+//! Who signs up: validated name, email, institution and level of study.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Why one field of a form or JSON body was refused. The message shown to the
+/// person comes from the catalogue (`i18n`), keyed by `kind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub kind: FieldErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    InvalidEmail,
+    UnknownLevel,
+    /// A value outside a fixed list (other than levels).
+    UnknownChoice,
+    ConsentRequired,
+    ControlCharacters,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, kind: FieldErrorKind) -> Self {
+        Self { field, kind }
+    }
+}
+
+/// Trims, refuses empty text, control characters and text longer than `max`
+/// characters.
+fn clean_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required));
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(FieldError::new(field, FieldErrorKind::ControlCharacters));
+    }
+    Ok(text.to_owned())
+}
+
+/// A person's name as they want it printed on the attendance sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX: usize = 120;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        clean_text("name", raw, Self::MAX).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address, trimmed and lower-cased so that one person is one
+/// registration per event whatever the case they type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// RFC 5321 limit for a forward path.
+    pub const MAX: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let text = clean_text("email", raw, Self::MAX)?.to_lowercase();
+        let valid = email_address::EmailAddress::parse_with_options(
+            &text,
+            email_address::Options::default().without_display_text(),
+        )
+        .is_ok();
+        // A deliverable address needs a dot in its domain; `a@b` is valid
+        // syntax but always a typo here.
+        let domain_has_dot = text.rsplit_once('@').is_some_and(|(_, d)| d.contains('.'));
+        if valid && domain_has_dot {
+            Ok(Self(text))
+        } else {
+            Err(FieldError::new("email", FieldErrorKind::InvalidEmail))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// School, university, company or employment agency; optional because people
+/// retraining may have none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Institution(Option<String>);
+
+impl Institution {
+    pub const MAX: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        if raw.trim().is_empty() {
+            return Ok(Self(None));
+        }
+        clean_text("institution", raw, Self::MAX).map(|t| Self(Some(t)))
+    }
+
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// Level of study, as the training network counts its audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    BtsBut,
+    Licence,
+    Master,
+    Doctorat,
+    Ingenieur,
+    Reconversion,
+    Autre,
+}
+
+impl Level {
+    pub const ALL: [Level; 7] = [
+        Level::BtsBut,
+        Level::Licence,
+        Level::Master,
+        Level::Doctorat,
+        Level::Ingenieur,
+        Level::Reconversion,
+        Level::Autre,
+    ];
+
+    /// The code used in the API, in forms and in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::BtsBut => "bts_but",
+            Level::Licence => "licence",
+            Level::Master => "master",
+            Level::Doctorat => "doctorat",
+            Level::Ingenieur => "ingenieur",
+            Level::Reconversion => "reconversion",
+            Level::Autre => "autre",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let code = raw.trim();
+        if code.is_empty() {
+            return Err(FieldError::new("level", FieldErrorKind::Required));
+        }
+        Self::from_code(code).ok_or(FieldError::new("level", FieldErrorKind::UnknownLevel))
+    }
+
+    /// Levels as stored in one column: codes joined by commas.
+    pub fn join(levels: &[Level]) -> String {
+        levels.iter().map(|l| l.code()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Reads the stored column back; unknown codes (from a newer version)
+    /// are skipped rather than failing the whole event.
+    pub fn split(stored: &str) -> Vec<Level> {
+        stored.split(',').filter_map(Level::from_code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        let email = Email::parse("  Alice.Martin@Univ-Nantes.FR ").expect("valid");
+        assert_eq!(email.as_str(), "alice.martin@univ-nantes.fr");
+    }
+
+    #[test]
+    fn bad_emails_are_refused() {
+        for raw in ["", "   ", "alice", "alice@", "@x.fr", "a b@x.fr", "alice@localhost", "a@x.fr\r\nBcc: y@z.fr"] {
+            assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(PersonName::parse("  Léa Dupont ").expect("valid").as_str(), "Léa Dupont");
+        assert_eq!(PersonName::parse(" ").unwrap_err().kind, FieldErrorKind::Required);
+        let long = "é".repeat(PersonName::MAX + 1);
+        assert_eq!(PersonName::parse(&long).unwrap_err().kind, FieldErrorKind::TooLong { max: PersonName::MAX });
+        assert_eq!(PersonName::parse("Léa\u{0}").unwrap_err().kind, FieldErrorKind::ControlCharacters);
+    }
+
+    #[test]
+    fn institution_is_optional() {
+        assert_eq!(Institution::parse("  ").expect("empty is fine").as_deref(), None);
+        assert_eq!(Institution::parse(" Oniris ").expect("valid").as_deref(), Some("Oniris"));
+    }
+
+    #[test]
+    fn levels_round_trip_through_their_codes() {
+        for level in Level::ALL {
+            assert_eq!(Level::parse(level.code()), Ok(level));
+        }
+        assert_eq!(Level::parse("postdoc").unwrap_err().kind, FieldErrorKind::UnknownLevel);
+        assert_eq!(Level::split(&Level::join(&Level::ALL)), Level::ALL.to_vec());
+    }
+}

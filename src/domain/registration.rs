@@ -1,0 +1,157 @@
+//! Registrations: what a sign-up carries, and what it can lead to.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName, Refusal};
+use crate::i18n::Lang;
+use crate::token::TokenHash;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+impl RegistrationStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            RegistrationStatus::Confirmed => "confirmed",
+            RegistrationStatus::Waitlisted => "waitlisted",
+            RegistrationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Confirmed, Self::Waitlisted, Self::Cancelled].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The seat a new sign-up gets: confirmed while seats are left, otherwise
+/// the waiting list.
+pub fn seat_for(capacity: i64, confirmed_count: i64) -> RegistrationStatus {
+    if confirmed_count < capacity { RegistrationStatus::Confirmed } else { RegistrationStatus::Waitlisted }
+}
+
+/// A sign-up as typed in the form or sent to the API, before validation.
+/// Every field is optional so that a missing one is reported next to its
+/// name rather than as a parse failure of the whole body.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct SignUpForm {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub institution: Option<String>,
+    /// One of `bts_but`, `licence`, `master`, `doctorat`, `ingenieur`, `reconversion`, `autre`.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Must be true: the person agrees to the processing of their data for this event.
+    #[serde(default)]
+    pub consent: Option<bool>,
+}
+
+/// A validated sign-up, ready for the store.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub name: PersonName,
+    pub email: Email,
+    pub institution: Institution,
+    pub level: Level,
+    pub language: Lang,
+    pub cancel_token_hash: TokenHash,
+}
+
+impl SignUpForm {
+    /// Checks every field and reports all errors at once.
+    pub fn validate(&self) -> Result<(PersonName, Email, Institution, Level), Vec<FieldError>> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let name = PersonName::parse(&text(&self.name));
+        let email = Email::parse(&text(&self.email));
+        let institution = Institution::parse(&text(&self.institution));
+        let level = Level::parse(&text(&self.level));
+        let consent = if self.consent == Some(true) {
+            Ok(())
+        } else {
+            Err(FieldError::new("consent", FieldErrorKind::ConsentRequired))
+        };
+        match (name, email, institution, level, consent) {
+            (Ok(n), Ok(e), Ok(i), Ok(l), Ok(())) => Ok((n, e, i, l)),
+            (n, e, i, l, c) => Err([n.err(), e.err(), i.err(), l.err(), c.err()].into_iter().flatten().collect()),
+        }
+    }
+}
+
+/// A registration as stored, with its current place on the waiting list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registration {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub institution: Option<String>,
+    pub level: Level,
+    pub status: RegistrationStatus,
+    /// 1-based rank among the people still waiting; `None` unless waitlisted.
+    pub waitlist_position: Option<i64>,
+    pub language: Lang,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// What a sign-up led to, decided inside its transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RegisterOutcome {
+    Registered(Registration),
+    AlreadyRegistered,
+    Refused(Refusal),
+    EventNotFound,
+}
+
+/// What a cancellation led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelOutcome {
+    /// The registration is now cancelled; `promoted` is the person who got
+    /// the freed seat, if any.
+    Cancelled {
+        registration: Registration,
+        promoted: Option<Uuid>,
+    },
+    /// It was cancelled before; nothing changed.
+    AlreadyCancelled(Registration),
+    NotFound,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seats_go_to_the_waiting_list_once_full() {
+        assert_eq!(seat_for(2, 0), RegistrationStatus::Confirmed);
+        assert_eq!(seat_for(2, 1), RegistrationStatus::Confirmed);
+        assert_eq!(seat_for(2, 2), RegistrationStatus::Waitlisted);
+        assert_eq!(seat_for(2, 5), RegistrationStatus::Waitlisted);
+    }
+
+    #[test]
+    fn validation_reports_every_bad_field() {
+        let form = SignUpForm {
+            name: Some(" ".into()),
+            email: Some("nope".into()),
+            institution: None,
+            level: Some("postdoc".into()),
+            consent: None,
+        };
+        let errors = form.validate().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "email", "level", "consent"]);
+    }
+}

@@ -1,0 +1,222 @@
+//! One error type for every handler. It becomes JSON under /api and an HTML
+//! page elsewhere, in the language the request asked for: handlers return
+//! `AppError`, and the `render_errors` middleware, which knows the request,
+//! writes the body.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{FieldError, FieldErrorKind, Refusal};
+use crate::i18n::{Lang, Texts};
+use crate::negotiate::negotiate;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("page not found")]
+    PageNotFound,
+    #[error("event not found")]
+    EventNotFound,
+    #[error("registration not found")]
+    RegistrationNotFound,
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("already registered")]
+    AlreadyRegistered,
+    #[error("registration refused: {0:?}")]
+    Refused(Refusal),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Well-formed JSON of the wrong shape (a number where text is expected...).
+    #[error("invalid data: {0}")]
+    InvalidData(String),
+    #[error("body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("form expired (CSRF check failed)")]
+    FormExpired,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::PageNotFound | AppError::EventNotFound | AppError::RegistrationNotFound => StatusCode::NOT_FOUND,
+            AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
+            AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::PageNotFound => "not_found",
+            AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => "event_not_found",
+            AppError::RegistrationNotFound => "registration_not_found",
+            AppError::Validation(_) | AppError::InvalidData(_) => "invalid_input",
+            AppError::AlreadyRegistered => "already_registered",
+            AppError::Refused(refusal) => refusal.code(),
+            AppError::BadRequest(_) => "bad_request",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::FormExpired => "form_expired",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The sentence a person reads.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            AppError::PageNotFound => t.not_found.into(),
+            AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => t.event_not_found.into(),
+            AppError::RegistrationNotFound => t.registration_not_found.into(),
+            AppError::Validation(_) => t.invalid_input.into(),
+            AppError::AlreadyRegistered => t.already_registered.into(),
+            AppError::Refused(refusal) => t.refusal(*refusal).into(),
+            AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
+            AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),
+            AppError::PayloadTooLarge => t.payload_too_large.into(),
+            AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
+            AppError::FormExpired => t.form_expired.into(),
+            AppError::Unavailable => t.unavailable.into(),
+            AppError::Internal(_) => t.internal_error.into(),
+        }
+    }
+
+    /// The JSON body: `{"error": {"code", "message", "fields"?}}`.
+    pub fn to_json(&self, lang: Lang) -> ErrorBody {
+        let t = lang.texts();
+        let fields = match self {
+            AppError::Validation(errors) => Some(
+                errors
+                    .iter()
+                    .map(|e| {
+                        (e.field.to_owned(), FieldMessage { code: field_code(e.kind), message: t.field_error(e.kind) })
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        ErrorBody { error: ErrorDetail { code: self.code().into(), message: self.message(t), fields } }
+    }
+}
+
+fn field_code(kind: FieldErrorKind) -> String {
+    match kind {
+        FieldErrorKind::Required => "required",
+        FieldErrorKind::TooLong { .. } => "too_long",
+        FieldErrorKind::InvalidEmail => "invalid_email",
+        FieldErrorKind::UnknownLevel => "unknown_level",
+        FieldErrorKind::UnknownChoice => "unknown_choice",
+        FieldErrorKind::ConsentRequired => "consent_required",
+        FieldErrorKind::ControlCharacters => "invalid_characters",
+    }
+    .into()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `already_registered`.
+    pub code: String,
+    /// A sentence for people, in the request's language.
+    pub message: String,
+    /// For `invalid_input`: what is wrong with each field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, FieldMessage>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldMessage {
+    pub code: String,
+    pub message: String,
+}
+
+/// Marks a response as an error whose body `render_errors` writes.
+#[derive(Clone)]
+struct Rendered(Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(error) = &self {
+            // Full detail for the operator, none for the client.
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+        // A JSON body in English stands in case no middleware renders it.
+        let mut response = (self.status(), axum::Json(self.to_json(Lang::En))).into_response();
+        response.extensions_mut().insert(Rendered(Arc::new(self)));
+        response
+    }
+}
+
+/// Writes the body of error responses for the request they answer.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let lang = negotiate(request.uri(), request.headers());
+    let is_api = request.uri().path().starts_with("/api");
+    let response = next.run(request).await;
+    let Some(Rendered(error)) = response.extensions().get::<Rendered>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    let mut rendered = if is_api {
+        axum::Json(error.to_json(lang)).into_response()
+    } else {
+        crate::web::layout::error_page(lang, status, &error.message(lang.texts())).into_response()
+    };
+    *rendered.status_mut() = status;
+    rendered
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Closed => AppError::Unavailable,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+            JsonRejection::JsonSyntaxError(e) => AppError::BadRequest(format!("Malformed JSON: {}", e.body_text())),
+            JsonRejection::JsonDataError(e) => AppError::InvalidData(e.body_text()),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            other => AppError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> Self {
+        match rejection {
+            FormRejection::InvalidFormContentType(_) => AppError::UnsupportedMediaType,
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            other => AppError::BadRequest(other.body_text()),
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The one message catalogue: every string a person reads, in French (the
+//! default) and English. A `Texts` value holds one language; a missing
+//! translation is a compile error, not a blank on a page.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Europe::Paris;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{EventKind, FieldErrorKind, Level, Refusal};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the preferred language we speak from an Accept-Language header.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        // Browsers send regional tags ("en-US"): match on the primary subtag.
+        accept_language::parse(header).iter().find_map(|tag| Lang::from_code(tag.split('-').next().unwrap_or_default()))
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+}
+
+pub struct Texts {
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub switch_language: &'static str,
+    pub footer: &'static str,
+
+    pub catalogue_title: &'static str,
+    pub filter_kind: &'static str,
+    pub filter_level: &'static str,
+    pub filter_all: &'static str,
+    pub filter_submit: &'static str,
+    pub no_events: &'static str,
+    pub when: &'static str,
+    pub place: &'static str,
+    pub host: &'static str,
+    pub audience: &'static str,
+    pub full_waitlist_open: &'static str,
+    pub seats_left: fn(i64) -> String,
+    pub waitlist_length: fn(i64) -> String,
+
+    pub what_to_bring: &'static str,
+    pub sign_up_title: &'static str,
+    pub full_notice: &'static str,
+    pub name_label: &'static str,
+    pub email_label: &'static str,
+    pub email_hint: &'static str,
+    pub institution_label: &'static str,
+    pub level_label: &'static str,
+    pub level_choose: &'static str,
+    pub consent_label: &'static str,
+    pub submit_sign_up: &'static str,
+    pub submit_join_waitlist: &'static str,
+    pub form_has_errors: &'static str,
+    pub already_registered: &'static str,
+    pub back_to_events: &'static str,
+
+    pub registration_title: &'static str,
+    pub just_signed_up: &'static str,
+    pub status_confirmed: &'static str,
+    pub status_waitlisted: fn(i64) -> String,
+    pub status_cancelled: &'static str,
+    pub keep_this_link: &'static str,
+    pub cancel_explanation: &'static str,
+    pub cancel_button: &'static str,
+    pub registered_as: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found: &'static str,
+    pub event_not_found: &'static str,
+    pub registration_not_found: &'static str,
+    pub error_title: &'static str,
+    pub internal_error: &'static str,
+    pub bad_request: &'static str,
+    pub unsupported_media_type: &'static str,
+    pub payload_too_large: &'static str,
+    pub invalid_input: &'static str,
+    pub form_expired: &'static str,
+    pub unavailable: &'static str,
+
+    pub weekdays: [&'static str; 7],
+    pub months: [&'static str; 12],
+}
+
+impl Texts {
+    pub fn kind(&self, kind: EventKind) -> &'static str {
+        match (self.is_fr(), kind) {
+            (true, EventKind::RoundTable) => "Table ronde",
+            (true, EventKind::Masterclass) => "Masterclass",
+            (false, EventKind::RoundTable) => "Round table",
+            (false, EventKind::Masterclass) => "Masterclass",
+        }
+    }
+
+    pub fn level(&self, level: Level) -> &'static str {
+        match (self.is_fr(), level) {
+            (_, Level::BtsBut) => "BTS/BUT",
+            (_, Level::Licence) => "Licence",
+            (_, Level::Master) => "Master",
+            (true, Level::Doctorat) => "Doctorat",
+            (false, Level::Doctorat) => "Doctorate (PhD)",
+            (true, Level::Ingenieur) => "École d'ingénieur",
+            (false, Level::Ingenieur) => "Engineering school",
+            (true, Level::Reconversion) => "Reconversion / demandeur d'emploi",
+            (false, Level::Reconversion) => "Retraining / job seeker",
+            (true, Level::Autre) => "Autre",
+            (false, Level::Autre) => "Other",
+        }
+    }
+
+    pub fn field_error(&self, kind: FieldErrorKind) -> String {
+        let fr = self.is_fr();
+        match kind {
+            FieldErrorKind::Required if fr => "Ce champ est obligatoire.".into(),
+            FieldErrorKind::Required => "This field is required.".into(),
+            FieldErrorKind::TooLong { max } if fr => format!("{max} caractères au maximum."),
+            FieldErrorKind::TooLong { max } => format!("At most {max} characters."),
+            FieldErrorKind::InvalidEmail if fr => {
+                "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.".into()
+            }
+            FieldErrorKind::InvalidEmail => "Enter a valid email address, for example first.last@example.org.".into(),
+            FieldErrorKind::UnknownLevel if fr => "Choisissez un niveau dans la liste.".into(),
+            FieldErrorKind::UnknownLevel => "Choose a level from the list.".into(),
+            FieldErrorKind::UnknownChoice if fr => "Choisissez une valeur dans la liste.".into(),
+            FieldErrorKind::UnknownChoice => "Choose a value from the list.".into(),
+            FieldErrorKind::ConsentRequired if fr => {
+                "Votre accord est nécessaire pour traiter votre inscription.".into()
+            }
+            FieldErrorKind::ConsentRequired => "We need your consent to process your registration.".into(),
+            FieldErrorKind::ControlCharacters if fr => "Ce texte contient des caractères invalides.".into(),
+            FieldErrorKind::ControlCharacters => "This text contains invalid characters.".into(),
+        }
+    }
+
+    pub fn refusal(&self, refusal: Refusal) -> &'static str {
+        let fr = self.is_fr();
+        match refusal {
+            Refusal::NotPublished if fr => "Cet événement n'est pas ouvert aux inscriptions.",
+            Refusal::NotPublished => "This event is not open for registration.",
+            Refusal::EventCancelled if fr => "Cet événement est annulé.",
+            Refusal::EventCancelled => "This event has been cancelled.",
+            Refusal::EventPast if fr => "Cet événement a déjà eu lieu ou a commencé.",
+            Refusal::EventPast => "This event has already started or taken place.",
+            Refusal::NotYetOpen if fr => "Les inscriptions ne sont pas encore ouvertes.",
+            Refusal::NotYetOpen => "Registration has not opened yet.",
+            Refusal::Closed if fr => "Les inscriptions sont closes.",
+            Refusal::Closed => "Registration is closed.",
+            Refusal::LevelNotAdmitted if fr => "Cet événement n'est pas ouvert à votre niveau d'études.",
+            Refusal::LevelNotAdmitted => "This event is not open to your level of study.",
+        }
+    }
+
+    /// "mardi 9 décembre 2026, 14 h 00" / "Tuesday 9 December 2026, 14:00",
+    /// in Paris time whatever the server's zone.
+    pub fn date_time(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&Paris);
+        let weekday = self.weekdays[local.weekday().num_days_from_monday() as usize];
+        let month = self.months[local.month0() as usize];
+        let time = self.time(at);
+        format!("{weekday} {} {month} {}, {time}", local.day(), local.year())
+    }
+
+    pub fn time(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&Paris);
+        if self.is_fr() {
+            format!("{} h {:02}", local.hour(), local.minute())
+        } else {
+            format!("{:02}:{:02}", local.hour(), local.minute())
+        }
+    }
+
+    /// Start and end, with the end's date left out when it is the same day.
+    pub fn period(&self, starts: DateTime<Utc>, ends: DateTime<Utc>) -> String {
+        let same_day = starts.with_timezone(&Paris).date_naive() == ends.with_timezone(&Paris).date_naive();
+        if same_day {
+            format!("{} – {}", self.date_time(starts), self.time(ends))
+        } else {
+            format!("{} – {}", self.date_time(starts), self.date_time(ends))
+        }
+    }
+
+    fn is_fr(&self) -> bool {
+        std::ptr::eq(self, &FR)
+    }
+}
+
+static FR: Texts = Texts {
+    site_name: "Atelier",
+    tagline: "Tables rondes et masterclasses de la bioproduction",
+    skip_to_content: "Aller au contenu",
+    switch_language: "English",
+    footer: "Atelier — inscriptions aux événements du réseau de formation en bioproduction.",
+
+    catalogue_title: "Événements à venir",
+    filter_kind: "Type d'événement",
+    filter_level: "Niveau d'études",
+    filter_all: "Tous",
+    filter_submit: "Filtrer",
+    no_events: "Aucun événement à venir pour ces critères.",
+    when: "Date",
+    place: "Lieu",
+    host: "Accueil",
+    audience: "Public",
+    full_waitlist_open: "Complet — liste d'attente ouverte",
+    seats_left: |n| match n {
+        1 => "1 place restante".into(),
+        n => format!("{n} places restantes"),
+    },
+    waitlist_length: |n| match n {
+        0 => "Personne en liste d'attente".into(),
+        1 => "1 personne en liste d'attente".into(),
+        n => format!("{n} personnes en liste d'attente"),
+    },
+
+    what_to_bring: "À apporter",
+    sign_up_title: "S'inscrire",
+    full_notice: "Toutes les places sont prises : en vous inscrivant, vous rejoignez la liste d'attente. Si une place se libère, elle est attribuée dans l'ordre d'inscription et vous êtes prévenu par e-mail.",
+    name_label: "Prénom et nom",
+    email_label: "Adresse e-mail",
+    email_hint: "La confirmation et le lien d'annulation y seront envoyés.",
+    institution_label: "Établissement ou organisme (facultatif)",
+    level_label: "Niveau d'études",
+    level_choose: "Choisissez…",
+    consent_label: "J'accepte que ces informations servent uniquement à gérer mon inscription à cet événement (liste des participants, feuille d'émargement, e-mails liés à l'événement). Je peux annuler à tout moment.",
+    submit_sign_up: "S'inscrire",
+    submit_join_waitlist: "Rejoindre la liste d'attente",
+    form_has_errors: "Le formulaire contient des erreurs : corrigez les champs indiqués.",
+    already_registered: "Vous êtes déjà inscrit à cet événement avec cette adresse e-mail. Retrouvez le lien de gestion dans l'e-mail de confirmation.",
+    back_to_events: "Tous les événements",
+
+    registration_title: "Votre inscription",
+    just_signed_up: "Merci, votre inscription est enregistrée.",
+    status_confirmed: "Votre place est confirmée.",
+    status_waitlisted: |n| {
+        format!(
+            "Vous êtes sur la liste d'attente, en position {n}. Si une place se libère, elle vous est attribuée automatiquement et vous êtes prévenu par e-mail."
+        )
+    },
+    status_cancelled: "Cette inscription est annulée.",
+    keep_this_link: "Conservez cette page : son adresse permet de consulter ou d'annuler votre inscription.",
+    cancel_explanation: "Vous ne pourrez pas venir ? Annulez : votre place ira à la première personne en liste d'attente.",
+    cancel_button: "Annuler mon inscription",
+    registered_as: "Inscrit au nom de",
+
+    not_found_title: "Page introuvable",
+    not_found: "Cette page n'existe pas ou n'est plus disponible.",
+    event_not_found: "Événement introuvable.",
+    registration_not_found: "Inscription introuvable : vérifiez le lien reçu par e-mail.",
+    error_title: "Erreur",
+    internal_error: "Une erreur inattendue est survenue. Réessayez dans un instant.",
+    bad_request: "La requête est invalide.",
+    unsupported_media_type: "Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).",
+    payload_too_large: "La requête est trop volumineuse.",
+    invalid_input: "Certaines informations sont invalides.",
+    form_expired: "Le formulaire a expiré. Rechargez la page et réessayez.",
+    unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
+
+    weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+};
+
+static EN: Texts = Texts {
+    site_name: "Atelier",
+    tagline: "Bioproduction round tables and masterclasses",
+    skip_to_content: "Skip to content",
+    switch_language: "Français",
+    footer: "Atelier — registrations for the bioproduction training network's events.",
+
+    catalogue_title: "Upcoming events",
+    filter_kind: "Kind of event",
+    filter_level: "Level of study",
+    filter_all: "All",
+    filter_submit: "Filter",
+    no_events: "No upcoming events match these filters.",
+    when: "When",
+    place: "Place",
+    host: "Host",
+    audience: "Audience",
+    full_waitlist_open: "Full — waiting list open",
+    seats_left: |n| match n {
+        1 => "1 seat left".into(),
+        n => format!("{n} seats left"),
+    },
+    waitlist_length: |n| match n {
+        0 => "Nobody on the waiting list".into(),
+        1 => "1 person on the waiting list".into(),
+        n => format!("{n} people on the waiting list"),
+    },
+
+    what_to_bring: "What to bring",
+    sign_up_title: "Sign up",
+    full_notice: "All seats are taken: signing up puts you on the waiting list. Freed seats go to people in the order they signed up, and you are told by email.",
+    name_label: "First and last name",
+    email_label: "Email address",
+    email_hint: "Your confirmation and cancellation link are sent there.",
+    institution_label: "School, university or organisation (optional)",
+    level_label: "Level of study",
+    level_choose: "Choose…",
+    consent_label: "I agree that this information is used only to manage my registration for this event (attendee list, attendance sheet, emails about the event). I can cancel at any time.",
+    submit_sign_up: "Sign up",
+    submit_join_waitlist: "Join the waiting list",
+    form_has_errors: "The form has errors: please correct the fields shown.",
+    already_registered: "You are already registered for this event with this email address. The link to manage it is in your confirmation email.",
+    back_to_events: "All events",
+
+    registration_title: "Your registration",
+    just_signed_up: "Thank you, your registration is recorded.",
+    status_confirmed: "Your seat is confirmed.",
+    status_waitlisted: |n| {
+        format!(
+            "You are on the waiting list, in position {n}. If a seat frees up it is given to you automatically and you are told by email."
+        )
+    },
+    status_cancelled: "This registration is cancelled.",
+    keep_this_link: "Keep this page: its address lets you check or cancel your registration.",
+    cancel_explanation: "Can't come? Cancel, and your seat goes to the first person on the waiting list.",
+    cancel_button: "Cancel my registration",
+    registered_as: "Registered as",
+
+    not_found_title: "Page not found",
+    not_found: "This page does not exist or is no longer available.",
+    event_not_found: "Event not found.",
+    registration_not_found: "Registration not found: check the link in your email.",
+    error_title: "Error",
+    internal_error: "Something went wrong on our side. Please try again in a moment.",
+    bad_request: "The request is invalid.",
+    unsupported_media_type: "Unsupported content type: send JSON (Content-Type: application/json).",
+    payload_too_large: "The request is too large.",
+    invalid_input: "Some information is invalid.",
+    form_expired: "The form has expired. Reload the page and try again.",
+    unavailable: "The service is briefly unavailable. Please try again in a moment.",
+
+    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_are_shown_in_paris_time() {
+        // 13:00 UTC in December is 14:00 in Paris (winter time).
+        let at = Utc.with_ymd_and_hms(2026, 12, 8, 13, 0, 0).single().expect("valid");
+        assert_eq!(Lang::Fr.texts().date_time(at), "mardi 8 décembre 2026, 14 h 00");
+        assert_eq!(Lang::En.texts().date_time(at), "Tuesday 8 December 2026, 14:00");
+        // Summer time: UTC+2.
+        let summer = Utc.with_ymd_and_hms(2027, 6, 15, 7, 30, 0).single().expect("valid");
+        assert_eq!(Lang::Fr.texts().time(summer), "9 h 30");
+    }
+
+    #[test]
+    fn accept_language_picks_a_language_we_speak() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.5"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de-DE"), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! Atelier: registrations for round tables and masterclasses.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod negotiate;
+pub mod registrations;
+pub mod store;
+pub mod token;
+pub mod web;

@@ -1,0 +1,73 @@
+//! Sign-up and cancellation, the two operations pages and API share.
+
+use chrono::Utc;
+
+use crate::domain::{CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, SignUpForm};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::store::Store;
+use crate::token::Token;
+
+/// A registration just made, with the one copy of its cancel token.
+pub struct SignedUp {
+    pub registration: Registration,
+    pub token: Token,
+}
+
+pub async fn sign_up(store: &dyn Store, event: &Event, form: &SignUpForm, lang: Lang) -> Result<SignedUp, AppError> {
+    let (name, email, institution, level) = form.validate().map_err(AppError::Validation)?;
+    let token = Token::generate();
+    let new = NewRegistration {
+        id: uuid::Uuid::now_v7(),
+        event_id: event.id,
+        name,
+        email,
+        institution,
+        level,
+        language: lang,
+        cancel_token_hash: token.hash(),
+    };
+    match store.register(new, Utc::now()).await? {
+        RegisterOutcome::Registered(registration) => {
+            tracing::info!(event = %event.id, registration = %registration.id, status = registration.status.code(), "signed up");
+            Ok(SignedUp { registration, token })
+        }
+        RegisterOutcome::AlreadyRegistered => Err(AppError::AlreadyRegistered),
+        RegisterOutcome::Refused(refusal) => Err(AppError::Refused(refusal)),
+        RegisterOutcome::EventNotFound => Err(AppError::EventNotFound),
+    }
+}
+
+/// Cancels the registration behind `raw_token`; cancelling twice is not an
+/// error, the second time changes nothing.
+pub async fn cancel(store: &dyn Store, raw_token: &str) -> Result<Registration, AppError> {
+    let token = Token::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    match store.cancel(&token.hash(), Utc::now()).await? {
+        CancelOutcome::Cancelled { registration, promoted } => {
+            tracing::info!(
+                event = %registration.event_id,
+                registration = %registration.id,
+                promoted = ?promoted,
+                "cancelled"
+            );
+            Ok(registration)
+        }
+        CancelOutcome::AlreadyCancelled(registration) => Ok(registration),
+        CancelOutcome::NotFound => Err(AppError::RegistrationNotFound),
+    }
+}
+
+/// The registration and event behind a cancel link.
+pub async fn by_token(store: &dyn Store, raw_token: &str) -> Result<(Registration, Event), AppError> {
+    let token = Token::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    store.registration_by_token(&token.hash()).await?.ok_or(AppError::RegistrationNotFound)
+}
+
+/// An event as the public may see it: by uuid or slug, never a draft.
+pub async fn public_event(store: &dyn Store, key: &str) -> Result<Event, AppError> {
+    let event = match uuid::Uuid::parse_str(key) {
+        Ok(id) => store.event_by_id(id).await?,
+        Err(_) => store.event_by_slug(key).await?,
+    };
+    event.filter(|e| e.status != crate::domain::EventStatus::Draft).ok_or(AppError::EventNotFound)
+}

@@ -1,0 +1,85 @@
+//! Storage: one interface, one implementation per backend, chosen from the
+//! DATABASE_URL scheme. SQL text that both dialects accept lives in `sql`.
+
+mod rows;
+mod sql;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::domain::{CancelOutcome, Event, EventKind, Level, NewEvent, NewRegistration, RegisterOutcome, Registration};
+use crate::token::TokenHash;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A value in the database that this version does not understand.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// A unique value (such as an event slug) is already taken.
+    #[error("{0} is already taken")]
+    Taken(&'static str),
+    /// The store is shutting down and takes no more writes.
+    #[error("the store is shutting down")]
+    Closed,
+    #[error("unsupported DATABASE_URL: {0}")]
+    UnsupportedUrl(String),
+}
+
+/// Which published, upcoming events to list.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub kind: Option<EventKind>,
+    pub level: Option<Level>,
+}
+
+/// Everything the application asks of a database.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does (health check).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Published events starting after `now`, soonest first.
+    async fn upcoming_events(&self, filter: &EventFilter, now: DateTime<Utc>) -> StoreResult<Vec<Event>>;
+
+    /// An event by id or slug, whatever its status.
+    async fn event_by_id(&self, id: Uuid) -> StoreResult<Option<Event>>;
+    async fn event_by_slug(&self, slug: &str) -> StoreResult<Option<Event>>;
+
+    async fn count_events(&self) -> StoreResult<i64>;
+    async fn create_event(&self, event: NewEvent, now: DateTime<Utc>) -> StoreResult<Event>;
+
+    /// Signs a person up in one transaction: checks the event's rules at
+    /// commit time, takes a seat or a waiting-list place, and answers only
+    /// once that is durable.
+    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome>;
+
+    /// A registration and its event, from the hash of its cancel token.
+    async fn registration_by_token(&self, token: &TokenHash) -> StoreResult<Option<(Registration, Event)>>;
+
+    /// Cancels in one transaction, handing a freed seat to the first person
+    /// waiting.
+    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
+
+    /// Finishes queued writes and stops taking new ones.
+    async fn close(&self);
+}
+
+/// Opens the store that DATABASE_URL names, creating and migrating it.
+pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if database_url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(database_url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(format!(
+            "{} (expected sqlite://path/to/file.db)",
+            database_url.split(':').next().unwrap_or_default()
+        )))
+    }
+}

@@ -1,0 +1,99 @@
+//! Database rows as sqlx reads them, and their conversion to domain types.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::domain::{Event, EventKind, EventStatus, Level, Registration, RegistrationStatus};
+use crate::i18n::Lang;
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    id: Uuid,
+    slug: String,
+    kind: String,
+    title: String,
+    description: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    location: String,
+    address: Option<String>,
+    host: String,
+    levels: String,
+    capacity: i64,
+    language: String,
+    status: String,
+    registration_opens_at: DateTime<Utc>,
+    registration_closes_at: DateTime<Utc>,
+    what_to_bring: Option<String>,
+    confirmed_count: i64,
+    waitlisted_count: i64,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        Ok(Event {
+            kind: EventKind::from_code(&row.kind).ok_or_else(|| corrupt("event kind", &row.kind))?,
+            status: EventStatus::from_code(&row.status).ok_or_else(|| corrupt("event status", &row.status))?,
+            levels: Level::split(&row.levels),
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            description: row.description,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            location: row.location,
+            address: row.address,
+            host: row.host,
+            capacity: row.capacity,
+            language: row.language,
+            registration_opens_at: row.registration_opens_at,
+            registration_closes_at: row.registration_closes_at,
+            what_to_bring: row.what_to_bring,
+            confirmed_count: row.confirmed_count,
+            waitlisted_count: row.waitlisted_count,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct RegistrationRow {
+    id: Uuid,
+    event_id: Uuid,
+    name: String,
+    email: String,
+    institution: Option<String>,
+    level: String,
+    status: String,
+    language: String,
+    created_at: DateTime<Utc>,
+    cancelled_at: Option<DateTime<Utc>>,
+    waitlist_position: Option<i64>,
+}
+
+impl TryFrom<RegistrationRow> for Registration {
+    type Error = StoreError;
+
+    fn try_from(row: RegistrationRow) -> Result<Self, StoreError> {
+        Ok(Registration {
+            level: Level::from_code(&row.level).ok_or_else(|| corrupt("level", &row.level))?,
+            status: RegistrationStatus::from_code(&row.status)
+                .ok_or_else(|| corrupt("registration status", &row.status))?,
+            language: Lang::from_code(&row.language).unwrap_or_default(),
+            id: row.id,
+            event_id: row.event_id,
+            name: row.name,
+            email: row.email,
+            institution: row.institution,
+            waitlist_position: row.waitlist_position,
+            created_at: row.created_at,
+            cancelled_at: row.cancelled_at,
+        })
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}

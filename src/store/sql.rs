@@ -1,0 +1,66 @@
+//! SQL that SQLite and PostgreSQL both accept (`$n` placeholders, CAST,
+//! standard functions). Backend-specific statements stay in their backend.
+
+/// The columns `rows::EventRow` reads, in a macro so that queries can be
+/// assembled with `concat!` at compile time.
+macro_rules! event_columns {
+    () => {
+        "id, slug, kind, title, description, starts_at, ends_at, location, address, host, levels, \
+         capacity, language, status, registration_opens_at, registration_closes_at, what_to_bring, \
+         confirmed_count, waitlisted_count"
+    };
+}
+
+pub const UPCOMING_EVENTS: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    " FROM events WHERE status = 'published' AND starts_at > $1 \
+       AND (CAST($2 AS TEXT) IS NULL OR kind = $2) \
+       AND (CAST($3 AS TEXT) IS NULL OR (',' || levels || ',') LIKE ('%,' || $3 || ',%')) \
+     ORDER BY starts_at, title LIMIT 1000"
+);
+
+pub const EVENT_BY_ID: &str = concat!("SELECT ", event_columns!(), " FROM events WHERE id = $1");
+
+pub const EVENT_BY_SLUG: &str = concat!("SELECT ", event_columns!(), " FROM events WHERE slug = $1");
+
+pub const INSERT_EVENT: &str = "INSERT INTO events (id, slug, kind, title, description, starts_at, ends_at, location, \
+     address, host, levels, capacity, language, status, registration_opens_at, registration_closes_at, \
+     what_to_bring, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)";
+
+pub const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM events";
+
+pub const ACTIVE_REGISTRATION_EXISTS: &str =
+    "SELECT 1 FROM registrations WHERE event_id = $1 AND email = $2 AND status <> 'cancelled'";
+
+pub const INSERT_REGISTRATION: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, status, \
+     waitlist_seq, cancel_token_hash, language, consent_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)";
+
+/// Moves the live counts of event `$1` by `$2` confirmed and `$3` waiting,
+/// hands out `$4` new waiting-list tickets, and returns the last ticket.
+pub const UPDATE_EVENT_COUNTS: &str = "UPDATE events SET confirmed_count = confirmed_count + $2, \
+     waitlisted_count = waitlisted_count + $3, waitlist_seq = waitlist_seq + $4, updated_at = $5 \
+     WHERE id = $1 RETURNING waitlist_seq";
+
+/// The columns `rows::RegistrationRow` reads, for a registration `r`.
+macro_rules! registration_columns {
+    () => {
+        "r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
+r.language, r.created_at, r.cancelled_at, \
+         CASE WHEN r.status = 'waitlisted' THEN \
+       (SELECT COUNT(*) FROM registrations w \
+        WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq) \
+     END AS waitlist_position"
+    };
+}
+
+pub const REGISTRATION_BY_TOKEN: &str =
+    concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.cancel_token_hash = $1");
+
+pub const SET_REGISTRATION_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = NULL, updated_at = $3, \
+     cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END WHERE id = $1";
+
+pub const FIRST_WAITING: &str = "SELECT id FROM registrations \
+     WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";

@@ -1,0 +1,166 @@
+//! SQLite, the embedded default: WAL, fsync on commit, foreign keys on.
+//!
+//! Readers share a pool; every write goes through one connection, so writers
+//! never contend for SQLite's lock and never see "database is locked".
+//! Registration changes are further funnelled into the batch writer, which
+//! commits many of them in one transaction (group commit).
+
+mod writer;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Executor, SqlitePool};
+use uuid::Uuid;
+
+use super::rows::{EventRow, RegistrationRow};
+use super::{EventFilter, Store, StoreError, StoreResult, sql};
+use crate::domain::{
+    CancelOutcome, Event, Level, NewEvent, NewRegistration, RegisterOutcome, Registration, whole_seconds,
+};
+use crate::token::TokenHash;
+use writer::{BatchWriter, Op};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+    batches: BatchWriter,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk before the request that caused it is
+            // answered. Group commit pays this fsync once per batch.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        create_parent_dir(&options)?;
+
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&write).await?;
+
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await?;
+
+        let batches = BatchWriter::start(write.clone());
+        Ok(Self { read, write, batches })
+    }
+}
+
+fn create_parent_dir(options: &SqliteConnectOptions) -> StoreResult<()> {
+    let path = options.get_filename();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Database(sqlx::Error::Configuration(
+                format!("cannot create the database folder {}: {e}", dir.display()).into(),
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.read.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    async fn upcoming_events(&self, filter: &EventFilter, now: DateTime<Utc>) -> StoreResult<Vec<Event>> {
+        let rows: Vec<EventRow> = sqlx::query_as(sql::UPCOMING_EVENTS)
+            .bind(whole_seconds(now))
+            .bind(filter.kind.map(|k| k.code()))
+            .bind(filter.level.map(Level::code))
+            .fetch_all(&self.read)
+            .await?;
+        rows.into_iter().map(Event::try_from).collect()
+    }
+
+    async fn event_by_id(&self, id: Uuid) -> StoreResult<Option<Event>> {
+        let row: Option<EventRow> = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_optional(&self.read).await?;
+        row.map(Event::try_from).transpose()
+    }
+
+    async fn event_by_slug(&self, slug: &str) -> StoreResult<Option<Event>> {
+        let row: Option<EventRow> = sqlx::query_as(sql::EVENT_BY_SLUG).bind(slug).fetch_optional(&self.read).await?;
+        row.map(Event::try_from).transpose()
+    }
+
+    async fn count_events(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(sql::COUNT_EVENTS).fetch_one(&self.read).await?)
+    }
+
+    async fn create_event(&self, event: NewEvent, now: DateTime<Utc>) -> StoreResult<Event> {
+        let id = Uuid::now_v7();
+        let result = sqlx::query(sql::INSERT_EVENT)
+            .bind(id)
+            .bind(&event.slug)
+            .bind(event.kind.code())
+            .bind(&event.title)
+            .bind(&event.description)
+            .bind(whole_seconds(event.starts_at))
+            .bind(whole_seconds(event.ends_at))
+            .bind(&event.location)
+            .bind(&event.address)
+            .bind(&event.host)
+            .bind(Level::join(&event.levels))
+            .bind(event.capacity)
+            .bind(&event.language)
+            .bind(event.status.code())
+            .bind(whole_seconds(event.registration_opens_at))
+            .bind(whole_seconds(event.registration_closes_at))
+            .bind(&event.what_to_bring)
+            .bind(now)
+            .execute(&self.write)
+            .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::Taken("slug")),
+            other => other?,
+        };
+        let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&self.write).await?;
+        row.try_into()
+    }
+
+    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome> {
+        self.batches.submit(Op::Register(Box::new(registration)), now).await?.into_register()
+    }
+
+    async fn registration_by_token(&self, token: &TokenHash) -> StoreResult<Option<(Registration, Event)>> {
+        let row: Option<RegistrationRow> =
+            sqlx::query_as(sql::REGISTRATION_BY_TOKEN).bind(&token.0[..]).fetch_optional(&self.read).await?;
+        let Some(row) = row else { return Ok(None) };
+        let registration = Registration::try_from(row)?;
+        let event = self
+            .event_by_id(registration.event_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
+        Ok(Some((registration, event)))
+    }
+
+    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+        self.batches.submit(Op::Cancel(*token), now).await?.into_cancel()
+    }
+
+    async fn close(&self) {
+        self.batches.stop().await;
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

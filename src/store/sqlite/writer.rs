@@ -1,0 +1,284 @@
+//! Group commit for registration changes.
+//!
+//! Requests queue their change and wait. One task takes everything queued
+//! (up to `MAX_BATCH`), applies it in a single transaction on the one write
+//! connection, commits (one fsync for the whole batch) and only then answers
+//! each request. Because changes are applied one after another, the seat
+//! counts each one reads are exact: capacity cannot be exceeded.
+
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::domain::{
+    CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, registration_refusal,
+    seat_for,
+};
+use crate::store::rows::{EventRow, RegistrationRow};
+use crate::store::{StoreError, StoreResult, sql};
+use crate::token::TokenHash;
+
+/// Large enough to amortise the fsync, small enough that the first request
+/// of a batch is not kept waiting long.
+const MAX_BATCH: usize = 512;
+const QUEUE: usize = 8192;
+
+pub enum Op {
+    Register(Box<NewRegistration>),
+    Cancel(TokenHash),
+}
+
+pub enum Done {
+    Register(RegisterOutcome),
+    Cancel(CancelOutcome),
+}
+
+impl Done {
+    pub fn into_register(self) -> StoreResult<RegisterOutcome> {
+        match self {
+            Done::Register(outcome) => Ok(outcome),
+            Done::Cancel(_) => Err(StoreError::Corrupt("batch writer answered the wrong operation".into())),
+        }
+    }
+
+    pub fn into_cancel(self) -> StoreResult<CancelOutcome> {
+        match self {
+            Done::Cancel(outcome) => Ok(outcome),
+            Done::Register(_) => Err(StoreError::Corrupt("batch writer answered the wrong operation".into())),
+        }
+    }
+}
+
+enum Job {
+    Apply { op: Op, now: DateTime<Utc>, reply: oneshot::Sender<StoreResult<Done>> },
+    Stop,
+}
+
+pub struct BatchWriter {
+    jobs: mpsc::Sender<Job>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl BatchWriter {
+    pub fn start(pool: SqlitePool) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        let task = tokio::spawn(run(pool, queue));
+        Self { jobs, task: Mutex::new(Some(task)) }
+    }
+
+    /// Queues one change and waits until it is committed (or refused).
+    pub async fn submit(&self, op: Op, now: DateTime<Utc>) -> StoreResult<Done> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Apply { op, now, reply }).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Commits everything queued so far, then stops.
+    pub async fn stop(&self) {
+        let _ = self.jobs.send(Job::Stop).await;
+        if let Some(task) = self.task.lock().await.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
+    let mut received = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut received, MAX_BATCH).await > 0 {
+        let mut batch = Vec::with_capacity(received.len());
+        let mut stop = false;
+        for job in received.drain(..) {
+            match job {
+                Job::Apply { op, now, reply } => batch.push((op, now, reply)),
+                Job::Stop => stop = true,
+            }
+        }
+        commit(&pool, batch).await;
+        if stop {
+            queue.close();
+            // Answer what raced in after the stop, rather than dropping it.
+            while let Some(job) = queue.recv().await {
+                if let Job::Apply { op, now, reply } = job {
+                    commit(&pool, vec![(op, now, reply)]).await;
+                }
+            }
+            break;
+        }
+    }
+}
+
+type Pending = (Op, DateTime<Utc>, oneshot::Sender<StoreResult<Done>>);
+
+async fn commit(pool: &SqlitePool, batch: Vec<Pending>) {
+    if batch.is_empty() {
+        return;
+    }
+    match apply_in_one_transaction(pool, &batch).await {
+        Ok(results) => {
+            for ((_, _, reply), done) in batch.into_iter().zip(results) {
+                let _ = reply.send(Ok(done));
+            }
+        }
+        Err(error) if batch.len() > 1 => {
+            // One change may have hit an unexpected database error; retry
+            // each on its own so that the others still go through.
+            tracing::warn!(%error, size = batch.len(), "batch failed, retrying its changes one by one");
+            for pending in batch {
+                Box::pin(commit(pool, vec![pending])).await;
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, "registration change failed");
+            if let Some((_, _, reply)) = batch.into_iter().next() {
+                let _ = reply.send(Err(error));
+            }
+        }
+    }
+}
+
+async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> StoreResult<Vec<Done>> {
+    let mut tx = pool.begin().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for (op, now, _) in batch {
+        let done = match op {
+            Op::Register(registration) => Done::Register(register(&mut tx, registration, *now).await?),
+            Op::Cancel(token) => Done::Cancel(cancel(&mut tx, token, *now).await?),
+        };
+        results.push(done);
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+async fn event(conn: &mut SqliteConnection, id: uuid::Uuid) -> StoreResult<Option<Event>> {
+    let row: Option<EventRow> = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_optional(&mut *conn).await?;
+    row.map(Event::try_from).transpose()
+}
+
+/// Moves the event's live counts; returns the last waiting-list ticket.
+async fn move_counts(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    confirmed: i64,
+    waitlisted: i64,
+    new_tickets: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(sql::UPDATE_EVENT_COUNTS)
+        .bind(event_id)
+        .bind(confirmed)
+        .bind(waitlisted)
+        .bind(new_tickets)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+async fn register(
+    conn: &mut SqliteConnection,
+    new: &NewRegistration,
+    now: DateTime<Utc>,
+) -> StoreResult<RegisterOutcome> {
+    let Some(event) = event(conn, new.event_id).await? else {
+        return Ok(RegisterOutcome::EventNotFound);
+    };
+    if let Some(refusal) = registration_refusal(&event, new.level, now) {
+        return Ok(RegisterOutcome::Refused(refusal));
+    }
+    let taken: Option<i64> = sqlx::query_scalar(sql::ACTIVE_REGISTRATION_EXISTS)
+        .bind(event.id)
+        .bind(new.email.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        return Ok(RegisterOutcome::AlreadyRegistered);
+    }
+
+    let status = seat_for(event.capacity, event.confirmed_count);
+    let (confirmed, waitlisted) = match status {
+        RegistrationStatus::Waitlisted => (0, 1),
+        _ => (1, 0),
+    };
+    let ticket = move_counts(conn, event.id, confirmed, waitlisted, waitlisted, now).await?;
+    let waitlist_seq = (status == RegistrationStatus::Waitlisted).then_some(ticket);
+    sqlx::query(sql::INSERT_REGISTRATION)
+        .bind(new.id)
+        .bind(event.id)
+        .bind(new.name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.institution.as_deref())
+        .bind(new.level.code())
+        .bind(status.code())
+        .bind(waitlist_seq)
+        .bind(&new.cancel_token_hash.0[..])
+        .bind(new.language.code())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    // Seam for the outbox: the message announcing `status` is enqueued here,
+    // in this same transaction.
+    Ok(RegisterOutcome::Registered(Registration {
+        id: new.id,
+        event_id: event.id,
+        name: new.name.as_str().to_owned(),
+        email: new.email.as_str().to_owned(),
+        institution: new.institution.as_deref().map(str::to_owned),
+        level: new.level,
+        status,
+        waitlist_position: waitlist_seq.map(|_| event.waitlisted_count + 1),
+        language: new.language,
+        created_at: now,
+        cancelled_at: None,
+    }))
+}
+
+async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+    let row: Option<RegistrationRow> =
+        sqlx::query_as(sql::REGISTRATION_BY_TOKEN).bind(&token.0[..]).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(CancelOutcome::NotFound) };
+    let registration = Registration::try_from(row)?;
+    if registration.status == RegistrationStatus::Cancelled {
+        return Ok(CancelOutcome::AlreadyCancelled(registration));
+    }
+    set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
+
+    let event = event(conn, registration.event_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
+    let mut promoted = None;
+    if registration.status == RegistrationStatus::Confirmed && event.confirmed_count - 1 < event.capacity {
+        let first: Option<uuid::Uuid> =
+            sqlx::query_scalar(sql::FIRST_WAITING).bind(event.id).fetch_optional(&mut *conn).await?;
+        if let Some(id) = first {
+            set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
+            promoted = Some(id);
+        }
+    }
+    let (confirmed, waitlisted) = match (registration.status, promoted) {
+        (RegistrationStatus::Confirmed, None) => (-1, 0),
+        _ => (0, -1),
+    };
+    move_counts(conn, event.id, confirmed, waitlisted, 0, now).await?;
+    // Seam for the outbox: the cancellation acknowledgement, and the
+    // promotion message for `promoted`, are enqueued here.
+    Ok(CancelOutcome::Cancelled {
+        registration: Registration {
+            status: RegistrationStatus::Cancelled,
+            waitlist_position: None,
+            cancelled_at: Some(now),
+            ..registration
+        },
+        promoted,
+    })
+}
+
+async fn set_status(
+    conn: &mut SqliteConnection,
+    id: uuid::Uuid,
+    status: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(sql::SET_REGISTRATION_STATUS).bind(id).bind(status.code()).bind(now).execute(&mut *conn).await?;
+    Ok(())
+}

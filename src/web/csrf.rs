@@ -1,0 +1,68 @@
+//! CSRF protection for forms: a random token in a cookie and in a hidden
+//! field (double submit). Another site can make a browser post a form, but
+//! cannot read the cookie to put the same value in the form.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponseParts, ResponseParts};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use subtle::ConstantTimeEq;
+
+use crate::error::AppError;
+use crate::token::Token;
+
+const COOKIE: &str = "csrf";
+pub const FIELD: &str = "csrf";
+
+/// The token to put in forms; sets the cookie on the response if it is new.
+pub struct CsrfToken {
+    value: String,
+    fresh: bool,
+}
+
+impl CsrfToken {
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let existing = CookieJar::from_headers(&parts.headers)
+            .get(COOKIE)
+            .and_then(|c| Token::parse(c.value()))
+            .map(|t| t.as_str().to_owned());
+        Ok(match existing {
+            Some(value) => Self { value, fresh: false },
+            None => Self { value: Token::generate().as_str().to_owned(), fresh: true },
+        })
+    }
+}
+
+impl IntoResponseParts for CsrfToken {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        if !self.fresh {
+            return Ok(res);
+        }
+        let cookie = Cookie::build((COOKIE, self.value)).path("/").http_only(true).same_site(SameSite::Lax).build();
+        CookieJar::new().add(cookie).into_response_parts(res)
+    }
+}
+
+/// Checks a submitted form's token against the cookie.
+pub fn verify(jar: &CookieJar, submitted: Option<&str>) -> Result<(), AppError> {
+    let expected = jar.get(COOKIE).map(|c| c.value().as_bytes());
+    match (expected, submitted) {
+        (Some(expected), Some(submitted))
+            if !expected.is_empty() && bool::from(expected.ct_eq(submitted.as_bytes())) =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::FormExpired),
+    }
+}

@@ -1,0 +1,204 @@
+//! `/events/{slug}`: one event, its description and the sign-up form.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::Utc;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::csrf::{self, CsrfToken};
+use super::layout::{base, event_facts, paragraphs, seats};
+use crate::app::AppState;
+use crate::domain::{Event, Level, Refusal, SignUpForm};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::registrations::{public_event, sign_up as sign_up_operation};
+
+/// The form as posted: text fields, and `consent` present only when ticked.
+#[derive(Debug, Default, Deserialize)]
+pub struct Fields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    institution: String,
+    #[serde(default)]
+    level: String,
+    consent: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Fields {
+    fn to_sign_up(&self) -> SignUpForm {
+        SignUpForm {
+            name: Some(self.name.clone()),
+            email: Some(self.email.clone()),
+            institution: Some(self.institution.clone()),
+            level: Some(self.level.clone()),
+            consent: Some(self.consent.is_some()),
+        }
+    }
+}
+
+/// What went wrong with a submitted form, in the reader's language.
+#[derive(Default)]
+struct Problems {
+    /// Field name → message shown next to that field.
+    fields: Vec<(&'static str, String)>,
+    /// A message about the whole sign-up.
+    notice: Option<String>,
+}
+
+impl Problems {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| *f == name).map(|(_, m)| m.as_str())
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(slug): Path<String>,
+    csrf: CsrfToken,
+) -> Result<impl IntoResponse, AppError> {
+    let event = public_event(&*state.store, &slug).await?;
+    let page = render(lang, uri.path(), &event, &Fields::default(), &Problems::default(), &csrf);
+    Ok((csrf, page))
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    csrf: CsrfToken,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Result<Response, AppError> {
+    let event = public_event(&*state.store, &slug).await?;
+    let Form(fields) = form?;
+    csrf::verify(&jar, fields.csrf.as_deref())?;
+    let t = lang.texts();
+    let (status, problems) = match sign_up_operation(&*state.store, &event, &fields.to_sign_up(), lang).await {
+        Ok(done) => {
+            let to = format!("/r/{}?new=1", done.token.as_str());
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Validation(errors)) => {
+            let fields = errors.iter().map(|e| (e.field, t.field_error(e.kind))).collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, Problems { fields, notice: None })
+        }
+        Err(AppError::Refused(Refusal::LevelNotAdmitted)) => {
+            let fields = vec![("level", t.refusal(Refusal::LevelNotAdmitted).to_owned())];
+            (StatusCode::CONFLICT, Problems { fields, notice: None })
+        }
+        Err(error @ (AppError::AlreadyRegistered | AppError::Refused(_))) => {
+            (StatusCode::CONFLICT, Problems { fields: vec![], notice: Some(error.message(t)) })
+        }
+        Err(other) => return Err(other),
+    };
+    // Read the event again so that seats and state are current.
+    let event = public_event(&*state.store, &slug).await?;
+    let page = render(lang, uri.path(), &event, &fields, &problems, &csrf);
+    Ok((status, csrf, page).into_response())
+}
+
+fn render(lang: Lang, path: &str, event: &Event, values: &Fields, problems: &Problems, csrf: &CsrfToken) -> Markup {
+    let t = lang.texts();
+    let full = event.seats_left() == 0;
+    base(
+        lang,
+        path,
+        &event.title,
+        html! {
+            p { a href="/" { "← " (t.back_to_events) } }
+            article.event-detail {
+                p.kind { (t.kind(event.kind)) }
+                h1 { (event.title) }
+                (event_facts(t, event))
+                p { (seats(t, event)) }
+                (paragraphs(&event.description))
+                @if let Some(bring) = &event.what_to_bring {
+                    h2 { (t.what_to_bring) }
+                    (paragraphs(bring))
+                }
+            }
+            section.sign-up aria-labelledby="sign-up-title" {
+                h2 #sign-up-title { (t.sign_up_title) }
+                @if let Some(notice) = &problems.notice {
+                    p.notice.error role="alert" { (notice) }
+                }
+                @match event.sign_up_state(Utc::now()) {
+                    Err(refusal) => { p.notice { (t.refusal(refusal)) } }
+                    Ok(()) => {
+                        @if full { p.notice { (t.full_notice) } }
+                        @if !problems.fields.is_empty() {
+                            div.notice.error role="alert" {
+                                p { (t.form_has_errors) }
+                                ul {
+                                    @for (field, message) in &problems.fields {
+                                        li { a href={ "#" (field) } { (message) } }
+                                    }
+                                }
+                            }
+                        }
+                        (sign_up_form(lang, path, values, problems, csrf, full))
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn sign_up_form(lang: Lang, path: &str, values: &Fields, problems: &Problems, csrf: &CsrfToken, full: bool) -> Markup {
+    let t = lang.texts();
+    let text_field = |name: &'static str, label: &str, kind: &str, value: &str, hint: Option<&str>, required: bool| {
+        let error = problems.field(name);
+        html! {
+            div.field.invalid[error.is_some()] {
+                label for=(name) { (label) }
+                @if let Some(hint) = hint { p.hint #{ (name) "-hint" } { (hint) } }
+                @if let Some(error) = error { p.field-error #{ (name) "-error" } { (error) } }
+                input #(name) name=(name) type=(kind) value=(value) required[required]
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[error.map(|_| format!("{name}-error")).or(hint.map(|_| format!("{name}-hint")))]
+                    autocomplete=(match name { "name" => "name", "email" => "email", _ => "organization" });
+            }
+        }
+    };
+    let level_error = problems.field("level");
+    let consent_error = problems.field("consent");
+    html! {
+        form method="post" action=(path) {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            (text_field("name", t.name_label, "text", &values.name, None, true))
+            (text_field("email", t.email_label, "email", &values.email, Some(t.email_hint), true))
+            (text_field("institution", t.institution_label, "text", &values.institution, None, false))
+            div.field.invalid[level_error.is_some()] {
+                label for="level" { (t.level_label) }
+                @if let Some(error) = level_error { p.field-error #level-error { (error) } }
+                select #level name="level" required aria-invalid=[level_error.map(|_| "true")]
+                    aria-describedby=[level_error.map(|_| "level-error")] {
+                    option value="" { (t.level_choose) }
+                    @for level in Level::ALL {
+                        option value=(level.code()) selected[values.level == level.code()] { (t.level(level)) }
+                    }
+                }
+            }
+            div.field.checkbox.invalid[consent_error.is_some()] {
+                @if let Some(error) = consent_error { p.field-error #consent-error { (error) } }
+                input #consent type="checkbox" name="consent" value="yes" required checked[values.consent.is_some()]
+                    aria-invalid=[consent_error.map(|_| "true")]
+                    aria-describedby=[consent_error.map(|_| "consent-error")];
+                label for="consent" { (t.consent_label) }
+            }
+            button type="submit" { @if full { (t.submit_join_waitlist) } @else { (t.submit_sign_up) } }
+        }
+    }
+}

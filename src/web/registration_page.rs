@@ -1,0 +1,89 @@
+//! `/r/{token}`: a person's own registration, reached from the link they
+//! were given, with the button to cancel it.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::Utc;
+use maud::html;
+use serde::Deserialize;
+
+use super::csrf::{self, CsrfToken};
+use super::layout::{base, event_facts};
+use crate::app::AppState;
+use crate::domain::RegistrationStatus;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::registrations::{by_token, cancel as cancel_operation};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Flags {
+    /// Set on the redirect right after signing up.
+    new: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CancelForm {
+    csrf: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(token): Path<String>,
+    flags: Result<Query<Flags>, QueryRejection>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    let (registration, event) = by_token(&*state.store, &token).await?;
+    let just_signed_up = flags.is_ok_and(|Query(f)| f.new.is_some());
+    let t = lang.texts();
+    let can_cancel = registration.status != RegistrationStatus::Cancelled && Utc::now() < event.starts_at;
+    let page = base(
+        lang,
+        uri.path(),
+        t.registration_title,
+        html! {
+            h1 { (t.registration_title) }
+            @if just_signed_up { p.notice.success role="status" { (t.just_signed_up) } }
+            @match (registration.status, registration.waitlist_position) {
+                (RegistrationStatus::Confirmed, _) => p.status.confirmed { strong { (t.status_confirmed) } },
+                (RegistrationStatus::Waitlisted, position) => {
+                    p.status.waitlisted { strong { ((t.status_waitlisted)(position.unwrap_or(1))) } }
+                }
+                (RegistrationStatus::Cancelled, _) => p.status.cancelled { strong { (t.status_cancelled) } },
+            }
+            section.event-summary {
+                p.kind { (t.kind(event.kind)) }
+                h2 { a href={ "/events/" (event.slug) } { (event.title) } }
+                (event_facts(t, &event))
+                p { (t.registered_as) " " strong { (registration.name) } " (" (registration.email) ")" }
+            }
+            @if can_cancel {
+                p.hint { (t.keep_this_link) }
+                form method="post" action={ "/r/" (token) "/cancel" } {
+                    input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                    p { (t.cancel_explanation) }
+                    button.danger type="submit" { (t.cancel_button) }
+                }
+            }
+            p { a href="/" { (t.back_to_events) } }
+        },
+    );
+    Ok((csrf, page).into_response())
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    jar: CookieJar,
+    form: Result<Form<CancelForm>, FormRejection>,
+) -> Result<Redirect, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    cancel_operation(&*state.store, &token).await?;
+    Ok(Redirect::to(&format!("/r/{token}")))
+}
