@@ -1,0 +1,302 @@
+//! The JSON API contract for sign-ups and cancellations.
+
+mod common;
+
+use atelier::domain::EventStatus;
+use chrono::{Duration, Utc};
+use common::{masterclass, person, spawn_app, with_status};
+use serde_json::json;
+
+#[tokio::test]
+async fn seats_are_confirmed_then_the_waiting_list_takes_over() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("gensensor", 2)).await;
+
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        let (status, body) = app.sign_up("gensensor", person(n)).await;
+        assert_eq!(status, 201, "{body}");
+        answers.push(body);
+    }
+    let statuses: Vec<_> = answers.iter().map(|b| (b["status"].clone(), b["waitlist_position"].clone())).collect();
+    assert_eq!(
+        statuses,
+        [
+            (json!("confirmed"), json!(null)),
+            (json!("confirmed"), json!(null)),
+            (json!("waitlisted"), json!(1)),
+            (json!("waitlisted"), json!(2)),
+        ]
+    );
+    for answer in &answers {
+        let url = answer["cancel_url"].as_str().expect("cancel_url");
+        assert!(url.starts_with(&format!("{}/r/", app.base)), "absolute PUBLIC_URL link: {url}");
+        assert!(uuid::Uuid::parse_str(answer["id"].as_str().expect("id")).is_ok());
+    }
+
+    let (_, event) = app.get_json("/api/v1/events/gensensor").await;
+    assert_eq!(event["seats_left"], 0);
+    assert_eq!(event["waitlist_length"], 2);
+}
+
+#[tokio::test]
+async fn the_same_email_cannot_take_two_seats() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("efs", 10)).await;
+    let (status, _) = app.sign_up("efs", person(1)).await;
+    assert_eq!(status, 201);
+
+    let mut again = person(2);
+    again["email"] = json!("  ETUDIANT1@Example.ORG ");
+    let (status, body) = app.sign_up("efs", again).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["error"]["code"], "already_registered");
+
+    let (_, event) = app.get_json("/api/v1/events/efs").await;
+    assert_eq!(event["seats_left"], 9, "the second attempt took no seat");
+}
+
+#[tokio::test]
+async fn invalid_fields_are_all_reported() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("naobios", 10)).await;
+    let (status, body) = app
+        .sign_up(
+            "naobios",
+            json!({"name": "  ", "email": "not-an-email", "institution": "x".repeat(201), "level": "postdoc"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "invalid_input");
+    let fields = &body["error"]["fields"];
+    assert_eq!(fields["name"]["code"], "required");
+    assert_eq!(fields["email"]["code"], "invalid_email");
+    assert_eq!(fields["institution"]["code"], "too_long");
+    assert_eq!(fields["level"]["code"], "unknown_level");
+    assert_eq!(fields["consent"]["code"], "consent_required");
+    assert!(fields["email"]["message"].as_str().expect("message").contains("valid email"));
+
+    let (status, body) = app.sign_up("naobios", json!({})).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"]["name"]["code"], "required");
+
+    let mut long_name = person(1);
+    long_name["name"] = json!("A".repeat(121));
+    let (status, body) = app.sign_up("naobios", long_name).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"]["name"]["code"], "too_long");
+
+    let (_, event) = app.get_json("/api/v1/events/naobios").await;
+    assert_eq!(event["seats_left"], 10, "nothing was written");
+}
+
+#[tokio::test]
+async fn field_errors_follow_accept_language() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("fr", 10)).await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/events/fr/registrations"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .json(&json!({"email": "x"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["fields"]["name"]["message"], "Ce champ est obligatoire.");
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_errors() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("campus", 10)).await;
+    let url = app.url("/api/v1/events/campus/registrations");
+
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("json error");
+    assert_eq!(body["error"]["code"], "bad_request");
+
+    let response = app.client.post(&url).body("name=x").send().await.expect("sent");
+    assert_eq!(response.status(), 415);
+    let body: serde_json::Value = response.json().await.expect("json error");
+    assert_eq!(body["error"]["code"], "unsupported_media_type");
+
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(r#"{"name": 3, "consent": "yes"}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 422);
+
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"name": "{}"}}"#, "x".repeat(100_000)))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 413);
+    let body: serde_json::Value = response.json().await.expect("json error");
+    assert_eq!(body["error"]["code"], "payload_too_large");
+
+    let (status, body) = app.get_json("/api/v1/nothing-here").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn unknown_and_draft_events_are_not_found() {
+    let app = spawn_app().await;
+    app.create_event(with_status(masterclass("draft", 10), EventStatus::Draft)).await;
+    for key in ["nope", "draft", &uuid::Uuid::new_v4().to_string()] {
+        let (status, body) = app.sign_up(key, person(1)).await;
+        assert_eq!(status, 404, "{key}");
+        assert_eq!(body["error"]["code"], "event_not_found");
+        let (status, _) = app.get_json(&format!("/api/v1/events/{key}")).await;
+        assert_eq!(status, 404, "{key}");
+    }
+}
+
+#[tokio::test]
+async fn sign_ups_are_refused_outside_the_rules() {
+    let app = spawn_app().await;
+    let now = Utc::now();
+    app.create_event(with_status(masterclass("cancelled", 10), EventStatus::Cancelled)).await;
+    let mut closed = masterclass("closed", 10);
+    closed.registration_closes_at = now - Duration::hours(1);
+    app.create_event(closed).await;
+    let mut not_yet = masterclass("not-yet", 10);
+    not_yet.registration_opens_at = now + Duration::days(1);
+    app.create_event(not_yet).await;
+    let mut past = masterclass("past", 10);
+    past.starts_at = now - Duration::days(2);
+    past.ends_at = now - Duration::days(2) + Duration::hours(3);
+    past.registration_opens_at = now - Duration::days(30);
+    past.registration_closes_at = now + Duration::days(1);
+    app.create_event(past).await;
+    let mut masters_only = masterclass("masters-only", 10);
+    masters_only.levels = vec![atelier::domain::Level::Master];
+    app.create_event(masters_only).await;
+
+    for (slug, code) in [
+        ("cancelled", "event_cancelled"),
+        ("closed", "registration_closed"),
+        ("not-yet", "registration_not_open"),
+        ("past", "event_past"),
+    ] {
+        let (status, body) = app.sign_up(slug, person(1)).await;
+        assert_eq!(status, 409, "{slug}: {body}");
+        assert_eq!(body["error"]["code"], code, "{slug}");
+        assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+    }
+
+    let mut bts = person(1);
+    bts["level"] = json!("bts_but");
+    let (status, body) = app.sign_up("masters-only", bts).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["error"]["code"], "level_not_admitted");
+    let (status, _) = app.sign_up("masters-only", person(2)).await;
+    assert_eq!(status, 201, "an admitted level still gets in");
+}
+
+#[tokio::test]
+async fn cancelling_a_seat_promotes_the_first_person_waiting() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("promo", 1)).await;
+    let (_, first) = app.sign_up("promo", person(1)).await;
+    let (_, second) = app.sign_up("promo", person(2)).await;
+    let (_, third) = app.sign_up("promo", person(3)).await;
+    assert_eq!(second["waitlist_position"], 1);
+    assert_eq!(third["waitlist_position"], 2);
+
+    let (status, body) = app.cancel(first["cancel_url"].as_str().expect("url")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(body["id"], first["id"]);
+
+    // The first person waiting now holds the seat, the next moved up.
+    let (status, page) = app.get_page(&second["cancel_url"].as_str().expect("url").replace(&app.base, "")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Votre place est confirmée."), "{page}");
+    let (_, page) = app.get_page(&third["cancel_url"].as_str().expect("url").replace(&app.base, "")).await;
+    assert!(page.contains("en position 1."), "{page}");
+
+    let (_, event) = app.get_json("/api/v1/events/promo").await;
+    assert_eq!(event["seats_left"], 0);
+    assert_eq!(event["waitlist_length"], 1);
+
+    // Cancelling again changes nothing and is not an error.
+    let (status, body) = app.cancel(first["cancel_url"].as_str().expect("url")).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("cancelled")));
+    let (_, event) = app.get_json("/api/v1/events/promo").await;
+    assert_eq!(event["waitlist_length"], 1);
+
+    // A person who cancelled may sign up again, at the back of the queue.
+    let (status, again) = app.sign_up("promo", person(1)).await;
+    assert_eq!(status, 201);
+    assert_eq!(again["waitlist_position"], 2);
+}
+
+#[tokio::test]
+async fn cancelling_from_the_waiting_list_closes_the_gap() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("gap", 1)).await;
+    app.sign_up("gap", person(0)).await;
+    let (_, w1) = app.sign_up("gap", person(1)).await;
+    let (_, w2) = app.sign_up("gap", person(2)).await;
+    let (_, w3) = app.sign_up("gap", person(3)).await;
+    assert_eq!(w3["waitlist_position"], 3);
+    app.cancel(w1["cancel_url"].as_str().expect("url")).await;
+
+    let position = |page: &str| page.contains("en position 1.") as u8 + 2 * page.contains("en position 2.") as u8;
+    let (_, page2) = app.get_page(&w2["cancel_url"].as_str().expect("url").replace(&app.base, "")).await;
+    let (_, page3) = app.get_page(&w3["cancel_url"].as_str().expect("url").replace(&app.base, "")).await;
+    assert_eq!((position(&page2), position(&page3)), (1, 2));
+    let (_, event) = app.get_json("/api/v1/events/gap").await;
+    assert_eq!((event["seats_left"].as_i64(), event["waitlist_length"].as_i64()), (Some(0), Some(2)));
+}
+
+#[tokio::test]
+async fn unknown_cancel_tokens_are_not_found() {
+    let app = spawn_app().await;
+    for token in ["nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        let (status, body) = app.cancel(&format!("/r/{token}")).await;
+        assert_eq!(status, 404, "{token}");
+        assert_eq!(body["error"]["code"], "registration_not_found");
+    }
+}
+
+#[tokio::test]
+async fn cancel_tokens_are_stored_only_as_hashes() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("hash", 5)).await;
+    let (_, body) = app.sign_up("hash", person(1)).await;
+    let url = body["cancel_url"].as_str().expect("url");
+    let token = url.rsplit('/').next().expect("token");
+    assert!(token.len() >= 22, "at least 128 bits in base64: {token}");
+
+    let db = app.open_database().await;
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT cancel_token_hash FROM registrations").fetch_one(&db).await.expect("row");
+    use sha2::Digest;
+    assert_eq!(stored, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    let raw = std::fs::read(&app.database_path).expect("db file");
+    let wal = std::fs::read(app.database_path.with_extension("db-wal")).unwrap_or_default();
+    let needle = token.as_bytes();
+    for bytes in [&raw, &wal] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "the clear token is nowhere in the database");
+    }
+}

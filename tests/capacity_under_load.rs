@@ -1,0 +1,92 @@
+//! Capacity holds whatever the concurrency: many simultaneous sign-ups over
+//! real HTTP against the running server and a real SQLite file in WAL mode.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{masterclass, person, spawn_app};
+use futures::future::join_all;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("rush", 30)).await;
+
+    let answers = join_all((0..500).map(|n| {
+        let app = &app;
+        async move { app.sign_up("rush", person(n)).await }
+    }))
+    .await;
+
+    let mut confirmed = 0;
+    let mut positions = Vec::new();
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "every sign-up is answered: {body}");
+        match body["status"].as_str() {
+            Some("confirmed") => confirmed += 1,
+            Some("waitlisted") => positions.push(body["waitlist_position"].as_i64().expect("position")),
+            other => panic!("unexpected status {other:?}"),
+        }
+    }
+    assert_eq!(confirmed, 30);
+    assert_eq!(positions.len(), 470);
+    let distinct: BTreeSet<_> = positions.iter().copied().collect();
+    assert_eq!(distinct, (1..=470).collect(), "positions are distinct and gap-free");
+
+    // What was acknowledged is committed: another connection sees it all.
+    let db = app.open_database().await;
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM registrations GROUP BY status ORDER BY status")
+            .fetch_all(&db)
+            .await
+            .expect("counts");
+    assert_eq!(counts, [("confirmed".to_owned(), 30), ("waitlisted".to_owned(), 470)]);
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db).await.expect("pragma");
+    assert_eq!(journal, "wal");
+
+    let (_, event) = app.get_json("/api/v1/events/rush").await;
+    assert_eq!((event["seats_left"].as_i64(), event["waitlist_length"].as_i64()), (Some(0), Some(470)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cancellations_racing_sign_ups_keep_the_seat_count_exact() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("churn", 20)).await;
+    let mut first = Vec::new();
+    for n in 0..40 {
+        let (status, body) = app.sign_up("churn", person(n)).await;
+        assert_eq!(status, 201);
+        first.push(body);
+    }
+
+    // Ten confirmed people cancel while a hundred more sign up.
+    let cancels = first[..10].iter().map(|b| {
+        let app = &app;
+        let url = b["cancel_url"].as_str().expect("url").to_owned();
+        async move { app.cancel(&url).await.0 }
+    });
+    let sign_ups = (100..200).map(|n| {
+        let app = &app;
+        async move { app.sign_up("churn", person(n)).await.0 }
+    });
+    let (cancelled, signed) = tokio::join!(join_all(cancels), join_all(sign_ups));
+    assert!(cancelled.iter().all(|s| *s == 200));
+    assert!(signed.iter().all(|s| *s == 201));
+
+    let db = app.open_database().await;
+    let confirmed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(confirmed, 20, "freed seats were all handed on, never more");
+    let waiting: Vec<i64> =
+        sqlx::query_scalar("SELECT waitlist_seq FROM registrations WHERE status = 'waitlisted' ORDER BY waitlist_seq")
+            .fetch_all(&db)
+            .await
+            .expect("waiting");
+    assert_eq!(waiting.len(), 140 - 20 - 10, "everyone not confirmed or cancelled is waiting");
+    let (_, event) = app.get_json("/api/v1/events/churn").await;
+    assert_eq!(event["waitlist_length"].as_i64(), Some(waiting.len() as i64));
+    assert_eq!(event["seats_left"].as_i64(), Some(0));
+}

@@ -1,0 +1,193 @@
+//! The sign-up journey in HTML, as a browser without JavaScript does it.
+
+mod common;
+
+use common::{csrf_field, masterclass, person, spawn_app};
+
+#[tokio::test]
+async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("gensensor", 1)).await;
+
+    let (status, page) = app.get_page("/events/gensensor").await;
+    assert_eq!(status, 200);
+    for label in ["Prénom et nom", "Adresse e-mail", "Établissement ou organisme", "Niveau d'études"] {
+        assert!(page.contains(label), "label {label}");
+    }
+    for id in [r#"for="name""#, r#"for="email""#, r#"for="institution""#, r#"for="level""#, r#"for="consent""#] {
+        assert!(page.contains(id), "every field has a label: {id}");
+    }
+    assert!(page.contains(r#"<option value="reconversion">Reconversion / demandeur d'emploi</option>"#));
+    let csrf = csrf_field(&page);
+
+    let response = app
+        .client
+        .post(app.url("/events/gensensor"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Camille Moreau"),
+            ("email", "Camille.Moreau@Example.org"),
+            ("institution", "IUT de Nantes"),
+            ("level", "bts_but"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().expect("location").to_owned();
+    assert!(location.starts_with("/r/"));
+
+    let (status, page) = app.get_page(&location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Merci, votre inscription est enregistrée."));
+    assert!(page.contains("Votre place est confirmée."));
+    assert!(page.contains("camille.moreau@example.org"));
+
+    // The event is now full: the page says so and the button joins the waiting list.
+    let (_, event_page) = app.get_page("/events/gensensor").await;
+    assert!(event_page.contains("Rejoindre la liste d'attente"));
+    let (_, waiting) = app.sign_up("gensensor", person(2)).await;
+    assert_eq!(waiting["waitlist_position"], 1);
+
+    let csrf = csrf_field(&page);
+    let cancel_path = format!("{}/cancel", location.split('?').next().expect("path"));
+    let response = app.client.post(app.url(&cancel_path)).form(&[("csrf", csrf.as_str())]).send().await.expect("sent");
+    assert_eq!(response.status(), 303);
+    let (_, page) = app.get_page(location.split('?').next().expect("path")).await;
+    assert!(page.contains("Cette inscription est annulée."));
+    assert!(!page.contains("Annuler mon inscription"), "no cancel button once cancelled");
+
+    // The seat went to the person waiting.
+    let waiting_page = waiting["cancel_url"].as_str().expect("url").replace(&app.base, "");
+    let (_, page) = app.get_page(&waiting_page).await;
+    assert!(page.contains("Votre place est confirmée."));
+}
+
+#[tokio::test]
+async fn form_errors_are_shown_next_to_fields_with_values_kept() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("efs", 10)).await;
+    let (_, page) = app.get_page("/events/efs").await;
+    let csrf = csrf_field(&page);
+    let response = app
+        .client
+        .post(app.url("/events/efs"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Inès <script>alert(1)</script>"),
+            ("email", "ines@"),
+            ("institution", "Nantes Université"),
+            ("level", "master"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("Le formulaire contient des erreurs"));
+    assert!(page.contains(r#"id="email-error""#));
+    assert!(page.contains("Saisissez une adresse e-mail valide"));
+    assert!(page.contains("Votre accord est nécessaire"));
+    assert!(page.contains(r#"value="ines@""#), "typed values are kept");
+    assert!(page.contains(r#"value="Nantes Université""#));
+    assert!(page.contains(r#"<option value="master" selected>"#));
+    assert!(!page.contains("<script>alert(1)</script>"), "input is escaped");
+    assert!(page.contains("&lt;script&gt;"));
+
+    let (_, event) = app.get_json("/api/v1/events/efs").await;
+    assert_eq!(event["seats_left"], 10, "nothing was registered");
+}
+
+#[tokio::test]
+async fn already_registered_and_level_refusals_are_explained() {
+    let app = spawn_app().await;
+    let mut event = masterclass("naobios", 10);
+    event.levels = vec![atelier::domain::Level::Master];
+    app.create_event(event).await;
+    app.sign_up("naobios", person(1)).await;
+    let (_, page) = app.get_page("/events/naobios").await;
+    let csrf = csrf_field(&page);
+    let post = |email: &'static str, level: &'static str| {
+        app.client
+            .post(app.url("/events/naobios"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "Étudiant"),
+                ("email", email),
+                ("level", level),
+                ("consent", "yes"),
+            ])
+            .send()
+    };
+    let response = post("ETUDIANT1@example.org", "master").await.expect("sent");
+    assert_eq!(response.status(), 409);
+    assert!(response.text().await.expect("page").contains("Vous êtes déjà inscrit"));
+
+    let response = post("autre@example.org", "bts_but").await.expect("sent");
+    assert_eq!(response.status(), 409);
+    let page = response.text().await.expect("page");
+    assert!(page.contains(r#"id="level-error""#));
+    assert!(page.contains("pas ouvert à votre niveau"));
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_politely() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("csrf", 10)).await;
+    app.get_page("/events/csrf").await; // sets the cookie
+    let response = app
+        .client
+        .post(app.url("/events/csrf"))
+        .form(&[("csrf", "forged"), ("name", "X"), ("email", "x@example.org"), ("level", "master"), ("consent", "yes")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 403);
+    assert!(response.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
+    assert!(response.text().await.expect("page").contains("Le formulaire a expiré"));
+    let (_, event) = app.get_json("/api/v1/events/csrf").await;
+    assert_eq!(event["seats_left"], 10);
+}
+
+#[tokio::test]
+async fn english_is_available_by_header_and_by_switch() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("english", 10)).await;
+    let response = app.client.get(app.url("/")).header("accept-language", "en-GB,en;q=0.8").send().await.expect("sent");
+    let page = response.text().await.expect("page");
+    assert!(page.contains(r#"<html lang="en">"#));
+    assert!(page.contains("Upcoming events"));
+    assert!(page.contains("10 seats left"));
+
+    // The switch sets a cookie that later pages follow.
+    let (_, page) = app.get_page("/events/english?lang=en").await;
+    assert!(page.contains("First and last name"));
+    let (_, page) = app.get_page("/").await;
+    assert!(page.contains("Upcoming events"), "the choice is remembered");
+    assert!(page.contains(r#"href="/?lang=fr""#), "and can be switched back");
+    let (_, page) = app.get_page("/?lang=fr").await;
+    assert!(page.contains("Événements à venir"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_friendly_not_found() {
+    let app = spawn_app().await;
+    for path in ["/events/nope", "/r/nope", "/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/nowhere"] {
+        let response = app.client.get(app.url(path)).send().await.expect("sent");
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(response.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
+        let page = response.text().await.expect("page");
+        assert!(page.contains("Page introuvable"), "{path}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn cancelled_events_show_why_there_is_no_form() {
+    let app = spawn_app().await;
+    app.create_event(common::with_status(masterclass("annule", 10), atelier::domain::EventStatus::Cancelled)).await;
+    let (status, page) = app.get_page("/events/annule").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Cet événement est annulé."));
+    assert!(!page.contains(r#"name="email""#));
+}
