@@ -16,12 +16,19 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::error::{AppError, render_errors};
+use crate::mail::Mailer;
 use crate::store::{self, Store};
+use crate::token::TokenKey;
+use tokio::sync::Notify;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Derives cancel links.
+    pub keys: Arc<TokenKey>,
+    /// Wakes the mail worker when a change queued a message.
+    pub mail_wakeup: Arc<Notify>,
     /// PUBLIC_URL without trailing slash, for absolute links.
     pub public_url: Arc<str>,
 }
@@ -29,6 +36,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    mailer: Mailer,
 }
 
 /// Requests carry a few short fields; anything larger is refused early.
@@ -39,16 +47,23 @@ impl Application {
     /// Opens (and migrates) the database, loads demo content if asked, and
     /// binds the listener.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let keys = Arc::new(match &config.secret_key {
+            Some(secret) => TokenKey::from_secret(secret)?,
+            None => TokenKey::load_or_create(&config.secret_key_file)?,
+        });
         let store = store::connect(&config.database_url).await?;
         if config.demo {
-            crate::demo::load_if_empty(&*store).await?;
+            crate::demo::load_if_empty(&*store, &keys).await?;
         }
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let public_url = match &config.public_url {
+        let public_url: Arc<str> = match &config.public_url {
             Some(_) => config.public_url(),
             None => format!("http://{}", listener.local_addr()?),
-        };
-        Ok(Self { listener, state: AppState { store, public_url: public_url.into() } })
+        }
+        .into();
+        let mailer = Mailer::new(config, store.clone(), keys.clone(), public_url.clone())?;
+        let state = AppState { store, keys, mail_wakeup: Arc::new(Notify::new()), public_url };
+        Ok(Self { listener, state, mailer })
     }
 
     pub fn port(&self) -> u16 {
@@ -63,12 +78,17 @@ impl Application {
         &self.state.public_url
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests
-    /// finish and commits what the store has queued.
+    /// Serves until `shutdown` completes, then, in order: lets in-flight
+    /// requests finish, lets the mail worker finish its sends, and commits
+    /// what the store has queued.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let mail = self.mailer.start(self.state.mail_wakeup.clone());
+        // Messages left from a previous run go out now.
+        self.state.mail_wakeup.notify_one();
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
         let served = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        mail.shutdown().await;
         store.close().await;
         served?;
         Ok(())

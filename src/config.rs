@@ -21,7 +21,7 @@ pub enum Command {
     Serve,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct Config {
     /// Database to use: sqlite://path/to/file.db (created if missing).
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/atelier.db", global = true)]
@@ -39,6 +39,45 @@ pub struct Config {
     /// Load demo events and registrations into an empty database.
     #[arg(long, env = "ATELIER_DEMO", global = true)]
     pub demo: bool,
+
+    /// SMTP server for outgoing mail: smtp://host:port (plain),
+    /// smtp://user:pass@host:587?tls=required (STARTTLS) or
+    /// smtps://user:pass@host:465. Unset: messages are written as .eml files
+    /// to MAIL_DIR instead.
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of every message.
+    #[arg(long, env = "MAIL_FROM", default_value = "Atelier <no-reply@atelier.localhost>", global = true)]
+    pub mail_from: String,
+
+    /// Folder for .eml files when SMTP_URL is not set.
+    #[arg(long, env = "MAIL_DIR", default_value = "data/mail", global = true)]
+    pub mail_dir: std::path::PathBuf,
+
+    /// First retry delay after a failed send, in milliseconds; it doubles
+    /// (with jitter) on each further failure, up to an hour.
+    #[arg(long, env = "MAIL_RETRY_BASE_MS", default_value_t = 10_000, global = true)]
+    pub mail_retry_base_ms: u64,
+
+    /// Attempts before a message is marked failed.
+    #[arg(long, env = "MAIL_MAX_ATTEMPTS", default_value_t = 10, global = true)]
+    pub mail_max_attempts: u32,
+
+    /// How often the mail worker looks for due messages, in milliseconds
+    /// (it is also woken at once when a message is queued).
+    #[arg(long, env = "MAIL_POLL_MS", default_value_t = 1_000, global = true)]
+    pub mail_poll_ms: u64,
+
+    /// Secret that cancel links are derived from (at least 32 characters).
+    /// Unset: read from SECRET_KEY_FILE, created with a random key if missing.
+    /// Every instance sharing a database needs the same secret.
+    #[arg(long, env = "ATELIER_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// File holding the secret when ATELIER_SECRET_KEY is not set.
+    #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
+    pub secret_key_file: std::path::PathBuf,
 
     /// Log filter, e.g. "info" or "atelier=debug,tower_http=debug".
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
@@ -61,7 +100,64 @@ impl Config {
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
             demo: false,
+            smtp_url: None,
+            mail_from: "Atelier <no-reply@atelier.localhost>".into(),
+            mail_dir: "data/mail".into(),
+            mail_retry_base_ms: 10_000,
+            mail_max_attempts: 10,
+            mail_poll_ms: 1_000,
+            // A fresh secret: tests and tools never touch data/secret.key.
+            secret_key: Some(crate::token::TokenKey::random_secret()),
+            secret_key_file: "data/secret.key".into(),
             log: "info".into(),
         }
+    }
+}
+
+/// Passwords in URLs and the secret key never reach logs.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("listen_addr", &self.listen_addr)
+            .field("public_url", &self.public_url)
+            .field("demo", &self.demo)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("mail_dir", &self.mail_dir)
+            .field("mail_retry_base_ms", &self.mail_retry_base_ms)
+            .field("mail_max_attempts", &self.mail_max_attempts)
+            .field("mail_poll_ms", &self.mail_poll_ms)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
+            .field("secret_key_file", &self.secret_key_file)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host` → `scheme://user:[redacted]@host`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut config = Config::for_database("postgres://atelier:hunter2@db/atelier");
+        config.smtp_url = Some("smtps://mailer:s3cret@smtp.example.org:465".into());
+        config.secret_key = Some("k".repeat(40));
+        let shown = format!("{config:?}");
+        for secret in ["hunter2", "s3cret", &"k".repeat(40)] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("smtps://mailer:[redacted]@smtp.example.org:465"));
     }
 }

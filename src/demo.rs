@@ -8,10 +8,10 @@ use crate::domain::{Email, Institution, PersonName};
 use crate::domain::{EventKind, EventStatus, Level, NewEvent, NewRegistration};
 use crate::i18n::Lang;
 use crate::store::Store;
-use crate::token::Token;
+use crate::token::{TokenKey, new_salt};
 
 /// Loads the demo into an empty database; leaves any other one alone.
-pub async fn load_if_empty(store: &dyn Store) -> anyhow::Result<()> {
+pub async fn load_if_empty(store: &dyn Store, keys: &TokenKey) -> anyhow::Result<()> {
     if store.count_events().await? > 0 {
         tracing::info!("database already has events: demo content not loaded");
         return Ok(());
@@ -20,8 +20,8 @@ pub async fn load_if_empty(store: &dyn Store) -> anyhow::Result<()> {
     let mut count = 0;
     for (event, attendees) in events(now) {
         let created = store.create_event(event, now).await?;
-        for (i, (name, institution, level)) in attendees.iter().enumerate() {
-            sign_up(store, created.id, i, name, institution, *level, now).await?;
+        for (i, attendee) in attendees.iter().enumerate() {
+            sign_up(store, keys, created.id, i, attendee, now).await?;
         }
         count += 1;
     }
@@ -31,11 +31,10 @@ pub async fn load_if_empty(store: &dyn Store) -> anyhow::Result<()> {
 
 async fn sign_up(
     store: &dyn Store,
+    keys: &TokenKey,
     event_id: uuid::Uuid,
     index: usize,
-    name: &str,
-    institution: &str,
-    level: Level,
+    &(name, institution, level): &Attendee,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let email_local: String = name
@@ -49,8 +48,10 @@ async fn sign_up(
             c => c,
         })
         .collect();
+    let id = uuid::Uuid::now_v7();
+    let token_salt = new_salt();
     let registration = NewRegistration {
-        id: uuid::Uuid::now_v7(),
+        id,
         event_id,
         name: PersonName::parse(name).map_err(|e| anyhow::anyhow!("demo name: {e:?}"))?,
         email: Email::parse(&format!("{email_local}.{index}@example.org"))
@@ -58,7 +59,8 @@ async fn sign_up(
         institution: Institution::parse(institution).map_err(|e| anyhow::anyhow!("demo institution: {e:?}"))?,
         level,
         language: Lang::Fr,
-        cancel_token_hash: Token::generate().hash(),
+        token_salt,
+        cancel_token_hash: keys.cancel_token(id, &token_salt).hash(),
     };
     store.register(registration, now).await?;
     Ok(())

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod negotiate;
 pub mod registrations;
 pub mod store;

@@ -2,11 +2,12 @@
 
 use chrono::Utc;
 
+use crate::app::AppState;
 use crate::domain::{CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, SignUpForm};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::store::Store;
-use crate::token::Token;
+use crate::token::{Token, new_salt};
 
 /// A registration just made, with the one copy of its cancel token.
 pub struct SignedUp {
@@ -14,21 +15,25 @@ pub struct SignedUp {
     pub token: Token,
 }
 
-pub async fn sign_up(store: &dyn Store, event: &Event, form: &SignUpForm, lang: Lang) -> Result<SignedUp, AppError> {
+pub async fn sign_up(state: &AppState, event: &Event, form: &SignUpForm, lang: Lang) -> Result<SignedUp, AppError> {
     let (name, email, institution, level) = form.validate().map_err(AppError::Validation)?;
-    let token = Token::generate();
+    let id = uuid::Uuid::now_v7();
+    let token_salt = new_salt();
+    let token = state.keys.cancel_token(id, &token_salt);
     let new = NewRegistration {
-        id: uuid::Uuid::now_v7(),
+        id,
         event_id: event.id,
         name,
         email,
         institution,
         level,
         language: lang,
+        token_salt,
         cancel_token_hash: token.hash(),
     };
-    match store.register(new, Utc::now()).await? {
+    match state.store.register(new, Utc::now()).await? {
         RegisterOutcome::Registered(registration) => {
+            state.mail_wakeup.notify_one();
             tracing::info!(event = %event.id, registration = %registration.id, status = registration.status.code(), "signed up");
             Ok(SignedUp { registration, token })
         }
@@ -40,10 +45,11 @@ pub async fn sign_up(store: &dyn Store, event: &Event, form: &SignUpForm, lang: 
 
 /// Cancels the registration behind `raw_token`; cancelling twice is not an
 /// error, the second time changes nothing.
-pub async fn cancel(store: &dyn Store, raw_token: &str) -> Result<Registration, AppError> {
+pub async fn cancel(state: &AppState, raw_token: &str) -> Result<Registration, AppError> {
     let token = Token::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
-    match store.cancel(&token.hash(), Utc::now()).await? {
+    match state.store.cancel(&token.hash(), Utc::now()).await? {
         CancelOutcome::Cancelled { registration, promoted } => {
+            state.mail_wakeup.notify_one();
             tracing::info!(
                 event = %registration.event_id,
                 registration = %registration.id,

@@ -1,10 +1,20 @@
-//! Secret tokens sent to people (cancel links): 256 random bits shown once,
-//! only their SHA-256 kept in the database.
+//! Secret tokens sent to people (cancel links).
+//!
+//! A token is HMAC-SHA256(server secret, 128 random bits || registration id):
+//! 256 unguessable bits. The database keeps the random salt and the
+//! SHA-256 of the token, never the token: someone who reads the database
+//! cannot forge a link. The server, holding the secret, can write the link
+//! again whenever it sends an email (a promotion from the waiting list, a
+//! resent confirmation) without having kept it.
+
+use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 /// The secret as it appears in a link.
 #[derive(Clone, PartialEq, Eq)]
@@ -14,20 +24,105 @@ pub struct Token(String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenHash(pub [u8; 32]);
 
+/// Random bits mixed into each registration's token.
+pub type Salt = [u8; 16];
+
+pub fn new_salt() -> Salt {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    salt
+}
+
+/// The server secret tokens are derived from.
+#[derive(Clone)]
+pub struct TokenKey(Vec<u8>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the secret key must be at least {} characters long", TokenKey::MIN_LEN)]
+    TooShort,
+    #[error("cannot read or create the secret key file {path}: {source}")]
+    File { path: String, source: std::io::Error },
+}
+
+impl TokenKey {
+    pub const MIN_LEN: usize = 32;
+
+    pub fn from_secret(secret: &str) -> Result<Self, KeyError> {
+        let secret = secret.trim();
+        if secret.len() < Self::MIN_LEN {
+            return Err(KeyError::TooShort);
+        }
+        Ok(Self(secret.as_bytes().to_vec()))
+    }
+
+    pub fn random() -> Self {
+        Self(Self::random_secret().into_bytes())
+    }
+
+    /// 256 random bits as text, suitable for ATELIER_SECRET_KEY.
+    pub fn random_secret() -> String {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        URL_SAFE_NO_PAD.encode(key)
+    }
+
+    /// Reads the key file, or creates it (readable by its owner only) with
+    /// a random key on first start.
+    pub fn load_or_create(path: &Path) -> Result<Self, KeyError> {
+        let file_error = |source| KeyError::File { path: path.display().to_string(), source };
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_secret(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = Self::random();
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(file_error)?;
+                }
+                write_private(path, &key.0).map_err(file_error)?;
+                tracing::info!(path = %path.display(), "created a new secret key");
+                Ok(key)
+            }
+            Err(e) => Err(file_error(e)),
+        }
+    }
+
+    pub fn cancel_token(&self, registration_id: Uuid, salt: &Salt) -> Token {
+        // HMAC accepts keys of any length; this cannot fail.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(b"atelier-cancel-v1");
+        mac.update(salt);
+        mac.update(registration_id.as_bytes());
+        Token(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
 impl Token {
     const BYTES: usize = 32;
-
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; Self::BYTES];
-        rand::rng().fill_bytes(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
-    }
 
     /// Accepts only text shaped like a token we issued, so that arbitrary
     /// input never reaches a query.
     pub fn parse(raw: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
         (bytes.len() == Self::BYTES).then(|| Self(raw.to_owned()))
+    }
+
+    /// A random token, for secrets that need not be derived again (CSRF).
+    pub fn random() -> Self {
+        let mut bytes = [0u8; Self::BYTES];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
     pub fn as_str(&self) -> &str {
@@ -51,13 +146,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_unique_and_parse_back() {
-        let a = Token::generate();
-        let b = Token::generate();
-        assert_ne!(a, b);
-        assert_eq!(Token::parse(a.as_str()), Some(a.clone()));
-        assert_eq!(a.hash(), Token::parse(a.as_str()).expect("parses").hash());
-        assert_ne!(a.hash(), b.hash());
+    fn tokens_differ_per_registration_salt_and_key() {
+        let key = TokenKey::random();
+        let id = Uuid::new_v4();
+        let salt = new_salt();
+        let token = key.cancel_token(id, &salt);
+        assert_eq!(token, key.cancel_token(id, &salt), "the server can write the link again");
+        assert_ne!(token, key.cancel_token(Uuid::new_v4(), &salt));
+        assert_ne!(token, key.cancel_token(id, &new_salt()));
+        assert_ne!(token, TokenKey::random().cancel_token(id, &salt));
+        assert_eq!(Token::parse(token.as_str()), Some(token.clone()));
     }
 
     #[test]
@@ -65,5 +163,21 @@ mod tests {
         for raw in ["", "abc", "../../etc/passwd", &"A".repeat(44)] {
             assert!(Token::parse(raw).is_none(), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(TokenKey::from_secret("too short").is_err());
+        assert!(TokenKey::from_secret(&"x".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn the_key_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("keys/secret.key");
+        let first = TokenKey::load_or_create(&path).expect("created");
+        let second = TokenKey::load_or_create(&path).expect("read back");
+        let id = Uuid::new_v4();
+        assert_eq!(first.cancel_token(id, &[0; 16]), second.cancel_token(id, &[0; 16]));
     }
 }

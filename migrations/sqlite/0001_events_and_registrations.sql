@@ -46,7 +46,9 @@ CREATE TABLE registrations (
     -- is the rank of the ticket among those still waiting, so positions stay
     -- gap-free when someone ahead leaves.
     waitlist_seq      INTEGER,
-    -- SHA-256 of the cancel token; the token itself is only in the person's link.
+    -- The cancel token is derived from the server secret and this salt
+    -- (see src/token.rs); only its SHA-256 is kept, to find it.
+    token_salt        BLOB NOT NULL,
     cancel_token_hash BLOB NOT NULL UNIQUE,
     language          TEXT NOT NULL,
     consent_at        TEXT NOT NULL,

@@ -53,7 +53,7 @@ pub async fn create(
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
     let event = public_event(&*state.store, &id).await?;
-    let done = sign_up(&*state.store, &event, &form, lang).await?;
+    let done = sign_up(&state, &event, &form, lang).await?;
     let body = RegistrationCreated {
         id: done.registration.id,
         status: done.registration.status,
@@ -78,6 +78,6 @@ pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<RegistrationCancelled>, AppError> {
-    let registration = cancel_operation(&*state.store, &token).await?;
+    let registration = cancel_operation(&state, &token).await?;
     Ok(Json(RegistrationCancelled { id: registration.id, status: registration.status }))
 }

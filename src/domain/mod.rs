@@ -2,10 +2,12 @@
 //! registration states, and the decisions a sign-up depends on.
 
 mod event;
+mod outbox;
 mod person;
 mod registration;
 
 pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
+pub use outbox::{Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use registration::{
     CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm, seat_for,
@@ -16,6 +18,13 @@ pub use registration::{
 /// SQLite stores timestamps as RFC 3339 text whose fractional part varies in
 /// length, so text comparison is only chronological between values of the
 /// same precision; every timestamp that SQL compares goes through here.
+/// Rounds a "not before" time up to the next whole second, for the same
+/// reason as `whole_seconds`, without ever making it earlier.
+pub fn next_whole_second(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let down = whole_seconds(t);
+    if down == t { t } else { down + chrono::Duration::seconds(1) }
+}
+
 pub fn whole_seconds(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Timelike};
     if t.nanosecond() == 0 { t } else { t.trunc_subsecs(0) }

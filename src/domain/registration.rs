@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName, Refusal};
 use crate::i18n::Lang;
-use crate::token::TokenHash;
+use crate::token::{Salt, TokenHash};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -66,6 +66,7 @@ pub struct NewRegistration {
     pub institution: Institution,
     pub level: Level,
     pub language: Lang,
+    pub token_salt: Salt,
     pub cancel_token_hash: TokenHash,
 }
 

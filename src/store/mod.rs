@@ -9,7 +9,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{CancelOutcome, Event, EventKind, Level, NewEvent, NewRegistration, RegisterOutcome, Registration};
+use crate::domain::{
+    CancelOutcome, Delivery, Event, EventKind, Level, NewEvent, NewRegistration, PendingMessage, RegisterOutcome,
+    Registration,
+};
 use crate::token::TokenHash;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -67,6 +70,18 @@ pub trait Store: Send + Sync + 'static {
     /// Cancels in one transaction, handing a freed seat to the first person
     /// waiting.
     async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
+
+    /// Claims up to `limit` messages that are due at `now`, leasing them
+    /// until `lease_until` so that no other worker takes them meanwhile.
+    async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<PendingMessage>>;
+
+    /// Records what became of claimed messages, in one transaction.
+    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Finishes queued writes and stops taking new ones.
     async fn close(&self);

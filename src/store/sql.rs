@@ -35,8 +35,8 @@ pub const ACTIVE_REGISTRATION_EXISTS: &str =
     "SELECT 1 FROM registrations WHERE event_id = $1 AND email = $2 AND status <> 'cancelled'";
 
 pub const INSERT_REGISTRATION: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, status, \
-     waitlist_seq, cancel_token_hash, language, consent_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)";
+     waitlist_seq, token_salt, cancel_token_hash, language, consent_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)";
 
 /// Moves the live counts of event `$1` by `$2` confirmed and `$3` waiting,
 /// hands out `$4` new waiting-list tickets, and returns the last ticket.
@@ -62,5 +62,22 @@ pub const REGISTRATION_BY_TOKEN: &str =
 pub const SET_REGISTRATION_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = NULL, updated_at = $3, \
      cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END WHERE id = $1";
 
-pub const FIRST_WAITING: &str = "SELECT id FROM registrations \
+pub const REGISTRATION_BY_ID: &str =
+    concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
+
+pub const TOKEN_SALT: &str = "SELECT token_salt FROM registrations WHERE id = $1";
+
+pub const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
      WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";
+
+pub const INSERT_MESSAGE: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
+     waitlist_position, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+
+pub const MESSAGE_SENT: &str =
+    "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL, locked_until = NULL WHERE id = $1";
+
+pub const MESSAGE_RETRY: &str =
+    "UPDATE outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1";
+
+pub const MESSAGE_FAILED: &str =
+    "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL WHERE id = $1";

@@ -37,7 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
             .map(|t| t.as_str().to_owned());
         Ok(match existing {
             Some(value) => Self { value, fresh: false },
-            None => Self { value: Token::generate().as_str().to_owned(), fresh: true },
+            None => Self { value: Token::random().as_str().to_owned(), fresh: true },
         })
     }
 }

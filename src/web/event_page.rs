@@ -85,7 +85,7 @@ pub async fn sign_up(
     let Form(fields) = form?;
     csrf::verify(&jar, fields.csrf.as_deref())?;
     let t = lang.texts();
-    let (status, problems) = match sign_up_operation(&*state.store, &event, &fields.to_sign_up(), lang).await {
+    let (status, problems) = match sign_up_operation(&state, &event, &fields.to_sign_up(), lang).await {
         Ok(done) => {
             let to = format!("/r/{}?new=1", done.token.as_str());
             return Ok(Redirect::to(&to).into_response());

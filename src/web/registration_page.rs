@@ -84,6 +84,6 @@ pub async fn cancel(
 ) -> Result<Redirect, AppError> {
     let Form(form) = form?;
     csrf::verify(&jar, form.csrf.as_deref())?;
-    cancel_operation(&*state.store, &token).await?;
+    cancel_operation(&state, &token).await?;
     Ok(Redirect::to(&format!("/r/{token}")))
 }

@@ -2,6 +2,8 @@
 //! SQLite file in a temporary folder.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::sync::Arc;
 
 use atelier::app::Application;
@@ -16,7 +18,11 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
     pub database_path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    pub mail_dir: std::path::PathBuf,
+    pub config: Config,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    dir: Arc<tempfile::TempDir>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -25,20 +31,34 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with settings adjusted by `adjust`.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temporary folder");
+    let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
     let database_path = dir.path().join("atelier.db");
     let mut config = Config::for_database(format!("sqlite://{}", database_path.display()));
+    config.mail_dir = dir.path().join("mail");
+    // Quick retries so that recovery tests take seconds, not minutes.
+    config.mail_retry_base_ms = 100;
+    config.mail_poll_ms = 50;
+    config.mail_max_attempts = 100;
     adjust(&mut config);
+    start(config, dir).await
+}
+
+async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
     let app = Application::build(&config).await.expect("application builds");
     let base = app.public_url().to_owned();
     let store = app.store();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client");
-    TestApp { base, client, store, database_path, _dir: dir }
+    let database_path = dir.path().join("atelier.db");
+    let mail_dir = config.mail_dir.clone();
+    TestApp { base, client, store, database_path, mail_dir, config, stop: Some(stop), server: Some(server), dir }
 }
 
 /// A published masterclass open to every level, starting in ten days,
@@ -70,6 +90,25 @@ pub fn with_status(event: NewEvent, status: EventStatus) -> NewEvent {
 }
 
 impl TestApp {
+    /// Shuts the app down gracefully, as SIGTERM does.
+    pub async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("clean shutdown");
+        }
+    }
+
+    /// Shuts down and starts again on the same database and settings.
+    pub async fn restart(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        self.shut_down().await;
+        let mut config = self.config.clone();
+        config.listen_addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        adjust(&mut config);
+        start(config, self.dir.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -7,6 +7,7 @@
 
 mod writer;
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -19,10 +20,30 @@ use uuid::Uuid;
 use super::rows::{EventRow, RegistrationRow};
 use super::{EventFilter, Store, StoreError, StoreResult, sql};
 use crate::domain::{
-    CancelOutcome, Event, Level, NewEvent, NewRegistration, RegisterOutcome, Registration, whole_seconds,
+    CancelOutcome, Delivery, Event, Level, MessageKind, NewEvent, NewRegistration, PendingMessage, RegisterOutcome,
+    Registration, next_whole_second, whole_seconds,
 };
+use crate::i18n::Lang;
 use crate::token::TokenHash;
 use writer::{BatchWriter, Op};
+
+/// Leases due messages: SQLite's UPDATE … RETURNING on the one write
+/// connection (PostgreSQL will use FOR UPDATE SKIP LOCKED instead).
+const CLAIM_MESSAGES: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
+                  AND (locked_until IS NULL OR locked_until <= $1) ORDER BY next_attempt_at LIMIT $3) \
+     RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts";
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: Uuid,
+    registration_id: Uuid,
+    kind: String,
+    recipient: String,
+    language: String,
+    waitlist_position: Option<i64>,
+    attempts: i64,
+}
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -156,6 +177,69 @@ impl Store for SqliteStore {
 
     async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
         self.batches.submit(Op::Cancel(*token), now).await?.into_cancel()
+    }
+
+    async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<PendingMessage>> {
+        // One writer connection: claiming needs no SKIP LOCKED here.
+        let claimed: Vec<ClaimedRow> = sqlx::query_as(CLAIM_MESSAGES)
+            .bind(whole_seconds(now))
+            .bind(next_whole_second(lease_until))
+            .bind(limit)
+            .fetch_all(&self.write)
+            .await?;
+        let mut events: HashMap<Uuid, Event> = HashMap::new();
+        let mut messages = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            let registration_row: RegistrationRow =
+                sqlx::query_as(sql::REGISTRATION_BY_ID).bind(row.registration_id).fetch_one(&self.read).await?;
+            let registration = Registration::try_from(registration_row)?;
+            let salt: Vec<u8> = sqlx::query_scalar(sql::TOKEN_SALT).bind(registration.id).fetch_one(&self.read).await?;
+            let event = match events.get(&registration.event_id) {
+                Some(event) => event.clone(),
+                None => {
+                    let event = self
+                        .event_by_id(registration.event_id)
+                        .await?
+                        .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
+                    events.insert(event.id, event.clone());
+                    event
+                }
+            };
+            messages.push(PendingMessage {
+                id: row.id,
+                kind: MessageKind::from_code(&row.kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown message kind {:?}", row.kind)))?,
+                recipient: row.recipient,
+                language: Lang::from_code(&row.language).unwrap_or_default(),
+                waitlist_position: row.waitlist_position,
+                attempts: row.attempts,
+                registration,
+                token_salt: salt.try_into().map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
+                event,
+            });
+        }
+        Ok(messages)
+    }
+
+    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        for (id, delivery) in deliveries {
+            let query = match delivery {
+                Delivery::Sent => sqlx::query(sql::MESSAGE_SENT).bind(id).bind(now),
+                Delivery::Retry { at, error } => {
+                    sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error)
+                }
+                Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error),
+            };
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn close(&self) {

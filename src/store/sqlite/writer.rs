@@ -12,8 +12,8 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::domain::{
-    CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, registration_refusal,
-    seat_for,
+    CancelOutcome, Event, MessageKind, NewRegistration, RegisterOutcome, Registration, RegistrationStatus,
+    registration_refusal, seat_for, whole_seconds,
 };
 use crate::store::rows::{EventRow, RegistrationRow};
 use crate::store::{StoreError, StoreResult, sql};
@@ -211,13 +211,15 @@ async fn register(
         .bind(new.level.code())
         .bind(status.code())
         .bind(waitlist_seq)
+        .bind(&new.token_salt[..])
         .bind(&new.cancel_token_hash.0[..])
         .bind(new.language.code())
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    // Seam for the outbox: the message announcing `status` is enqueued here,
-    // in this same transaction.
+    let position = waitlist_seq.map(|_| event.waitlisted_count + 1);
+    let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
+    enqueue(conn, new.id, kind, new.email.as_str(), new.language.code(), position, now).await?;
     Ok(RegisterOutcome::Registered(Registration {
         id: new.id,
         event_id: event.id,
@@ -226,7 +228,7 @@ async fn register(
         institution: new.institution.as_deref().map(str::to_owned),
         level: new.level,
         status,
-        waitlist_position: waitlist_seq.map(|_| event.waitlisted_count + 1),
+        waitlist_position: position,
         language: new.language,
         created_at: now,
         cancelled_at: None,
@@ -248,10 +250,11 @@ async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Ut
         .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
     let mut promoted = None;
     if registration.status == RegistrationStatus::Confirmed && event.confirmed_count - 1 < event.capacity {
-        let first: Option<uuid::Uuid> =
-            sqlx::query_scalar(sql::FIRST_WAITING).bind(event.id).fetch_optional(&mut *conn).await?;
-        if let Some(id) = first {
+        let first: Option<(uuid::Uuid, String, String)> =
+            sqlx::query_as(sql::FIRST_WAITING).bind(event.id).fetch_optional(&mut *conn).await?;
+        if let Some((id, email, language)) = first {
             set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
+            enqueue(conn, id, MessageKind::Promoted, &email, &language, None, now).await?;
             promoted = Some(id);
         }
     }
@@ -260,8 +263,8 @@ async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Ut
         _ => (0, -1),
     };
     move_counts(conn, event.id, confirmed, waitlisted, 0, now).await?;
-    // Seam for the outbox: the cancellation acknowledgement, and the
-    // promotion message for `promoted`, are enqueued here.
+    let language = registration.language.code();
+    enqueue(conn, registration.id, MessageKind::Cancelled, &registration.email, language, None, now).await?;
     Ok(CancelOutcome::Cancelled {
         registration: Registration {
             status: RegistrationStatus::Cancelled,
@@ -280,5 +283,29 @@ async fn set_status(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(sql::SET_REGISTRATION_STATUS).bind(id).bind(status.code()).bind(now).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Queues the message that tells a person about a change, in the
+/// transaction that makes the change.
+async fn enqueue(
+    conn: &mut SqliteConnection,
+    registration_id: uuid::Uuid,
+    kind: MessageKind,
+    recipient: &str,
+    language: &str,
+    waitlist_position: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(sql::INSERT_MESSAGE)
+        .bind(uuid::Uuid::now_v7())
+        .bind(registration_id)
+        .bind(kind.code())
+        .bind(recipient)
+        .bind(language)
+        .bind(waitlist_position)
+        .bind(whole_seconds(now))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

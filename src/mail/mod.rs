@@ -1,0 +1,222 @@
+//! Outgoing mail: the worker that drains the outbox, and how a message is
+//! written (templates, calendar file) and sent (SMTP or files).
+//!
+//! Messages are queued in the database by the transaction that changes a
+//! registration; the worker claims due ones, sends them, and records the
+//! result. A message is marked sent only after the server accepted it, so a
+//! crash at worst sends it again after restart, with the same Message-ID.
+
+mod ics;
+pub mod templates;
+mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
+use rand::Rng;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::domain::{Delivery, PendingMessage};
+use crate::store::Store;
+use crate::token::TokenKey;
+use templates::{EventContext, MailContext, Templates};
+pub use transport::{SendError, Transport};
+
+/// Messages claimed at once, and sent concurrently, so that a slow server
+/// does not hold up the queue.
+const CLAIM: i64 = 32;
+const IN_FLIGHT: usize = 8;
+/// A claimed message is another worker's to retry after this long (its
+/// worker died mid-send).
+const LEASE: Duration = Duration::from_secs(5 * 60);
+const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
+
+pub struct Mailer {
+    store: Arc<dyn Store>,
+    transport: Transport,
+    templates: Templates,
+    keys: Arc<TokenKey>,
+    public_url: Arc<str>,
+    from: Mailbox,
+    /// Domain of MAIL_FROM, for Message-IDs.
+    domain: String,
+    retry_base: Duration,
+    max_attempts: i64,
+    poll: Duration,
+}
+
+impl Mailer {
+    pub fn new(
+        config: &Config,
+        store: Arc<dyn Store>,
+        keys: Arc<TokenKey>,
+        public_url: Arc<str>,
+    ) -> anyhow::Result<Self> {
+        let from: Mailbox =
+            config.mail_from.parse().map_err(|e| anyhow::anyhow!("invalid MAIL_FROM {:?}: {e}", config.mail_from))?;
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::smtp(url)?,
+            None => Transport::files(config.mail_dir.clone())?,
+        };
+        let templates = Templates::load().map_err(|e| anyhow::anyhow!("email template error: {e:#}"))?;
+        Ok(Self {
+            domain: from.email.domain().to_owned(),
+            from,
+            store,
+            transport,
+            templates,
+            keys,
+            public_url,
+            retry_base: Duration::from_millis(config.mail_retry_base_ms.max(1)),
+            max_attempts: i64::from(config.mail_max_attempts.max(1)),
+            poll: Duration::from_millis(config.mail_poll_ms.max(10)),
+        })
+    }
+
+    /// Starts the worker; `wake` makes it look at the queue at once.
+    pub fn start(self, wake: Arc<Notify>) -> MailWorker {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(self.run(wake, stopped));
+        MailWorker { stop, task }
+    }
+
+    async fn run(self, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
+        let this = &self;
+        while !*stopped.borrow() {
+            let now = Utc::now();
+            let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+            match self.store.claim_messages(now, lease_until, CLAIM).await {
+                Ok(messages) if !messages.is_empty() => {
+                    // Everything claimed is attempted, even during shutdown:
+                    // nothing is left half-done.
+                    let deliveries: Vec<_> = futures::stream::iter(messages)
+                        .map(|message| async move { (message.id, this.deliver(&message).await) })
+                        .buffer_unordered(IN_FLIGHT)
+                        .collect()
+                        .await;
+                    if let Err(error) = self.store.record_deliveries(&deliveries, Utc::now()).await {
+                        tracing::error!(%error, "could not record deliveries; they will be retried after the lease");
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "could not claim messages"),
+            }
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(self.poll) => {}
+                _ = stopped.changed() => {}
+            }
+        }
+    }
+
+    async fn deliver(&self, message: &PendingMessage) -> Delivery {
+        let email = match self.compose(message) {
+            Ok(email) => email,
+            Err(error) => {
+                tracing::error!(message = %message.id, %error, "cannot write message");
+                return Delivery::Failed { error };
+            }
+        };
+        let delivery = match self.transport.send(email).await {
+            Ok(()) => Delivery::Sent,
+            Err(SendError::Permanent(error)) => Delivery::Failed { error },
+            Err(SendError::Transient(error)) if message.attempts >= self.max_attempts => {
+                Delivery::Failed { error: format!("gave up after {} attempts: {error}", message.attempts) }
+            }
+            Err(SendError::Transient(error)) => {
+                Delivery::Retry { at: Utc::now() + self.backoff(message.attempts), error }
+            }
+        };
+        match &delivery {
+            Delivery::Sent => tracing::info!(message = %message.id, kind = message.kind.code(), "message sent"),
+            Delivery::Retry { at, error } => {
+                tracing::warn!(message = %message.id, attempts = message.attempts, %at, %error, "send failed, will retry")
+            }
+            Delivery::Failed { error } => {
+                tracing::error!(message = %message.id, attempts = message.attempts, %error, "message failed")
+            }
+        }
+        delivery
+    }
+
+    /// Exponential backoff with jitter, so that messages that failed
+    /// together do not all retry at the same instant.
+    fn backoff(&self, attempts: i64) -> chrono::Duration {
+        let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(20);
+        let delay = self.retry_base.saturating_mul(2u32.saturating_pow(exponent)).min(MAX_BACKOFF);
+        let jittered = delay.mul_f64(rand::rng().random_range(0.75..1.25));
+        chrono::Duration::from_std(jittered).unwrap_or(chrono::Duration::hours(1))
+    }
+
+    /// Writes the message: both parts in the person's language, the
+    /// calendar file when it gives a seat, a Message-ID derived from the
+    /// outbox id so that retries carry the same one.
+    fn compose(&self, message: &PendingMessage) -> Result<Message, String> {
+        let (event, registration) = (&message.event, &message.registration);
+        let t = message.language.texts();
+        let event_url = format!("{}/events/{}", self.public_url, event.slug);
+        let token = self.keys.cancel_token(registration.id, &message.token_salt);
+        let context = MailContext {
+            lang: message.language.code(),
+            name: registration.name.clone(),
+            event: EventContext {
+                title: event.title.clone(),
+                kind: t.kind(event.kind).to_lowercase(),
+                when: t.period(event.starts_at, event.ends_at),
+                location: event.location.clone(),
+                address: event.address.clone(),
+                host: event.host.clone(),
+                what_to_bring: event.what_to_bring.clone(),
+                url: event_url.clone(),
+            },
+            cancel_url: format!("{}/r/{}", self.public_url, token.as_str()),
+            waitlist_position: message.waitlist_position,
+        };
+        let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
+        let to = Mailbox::new(
+            Some(registration.name.clone()),
+            message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?,
+        );
+        let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+        let body = if message.kind.gives_a_seat() {
+            let ics = ics::invitation(event, registration, &event_url, Utc::now());
+            let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                .map_err(|e| format!("calendar content type: {e}"))?;
+            MultiPart::mixed().multipart(body).singlepart(Attachment::new("invitation.ics".into()).body(ics, calendar))
+        } else {
+            body
+        };
+        Message::builder()
+            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
+            .from(self.from.clone())
+            .to(to)
+            .subject(rendered.subject)
+            .multipart(body)
+            .map_err(|e| format!("cannot build message: {e}"))
+    }
+}
+
+/// The running worker.
+pub struct MailWorker {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl MailWorker {
+    /// Lets sends in progress finish and their results be recorded, then
+    /// stops. Messages not yet claimed stay queued for the next start.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "mail worker ended abnormally");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The message templates in emails/, compiled into the binary and rendered
+//! with MiniJinja. Undefined placeholders are errors (strict mode), and
+//! every template is rendered once with sample values at start-up, so a typo
+//! stops the service from starting instead of sending a blank.
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::domain::MessageKind;
+use crate::i18n::Lang;
+
+macro_rules! email_files {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../emails/", $path)))),*]
+    };
+}
+
+const FILES: &[(&str, &str)] = email_files![
+    "layout.html",
+    "fr/details.html",
+    "fr/details.txt",
+    "en/details.html",
+    "en/details.txt",
+    "fr/confirmed.subject.txt",
+    "fr/confirmed.txt",
+    "fr/confirmed.html",
+    "en/confirmed.subject.txt",
+    "en/confirmed.txt",
+    "en/confirmed.html",
+    "fr/waitlisted.subject.txt",
+    "fr/waitlisted.txt",
+    "fr/waitlisted.html",
+    "en/waitlisted.subject.txt",
+    "en/waitlisted.txt",
+    "en/waitlisted.html",
+    "fr/promoted.subject.txt",
+    "fr/promoted.txt",
+    "fr/promoted.html",
+    "en/promoted.subject.txt",
+    "en/promoted.txt",
+    "en/promoted.html",
+    "fr/cancelled.subject.txt",
+    "fr/cancelled.txt",
+    "fr/cancelled.html",
+    "en/cancelled.subject.txt",
+    "en/cancelled.txt",
+    "en/cancelled.html",
+];
+
+/// What templates can use; see emails/README.md.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailContext {
+    pub lang: &'static str,
+    pub name: String,
+    pub event: EventContext,
+    pub cancel_url: String,
+    pub waitlist_position: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventContext {
+    pub title: String,
+    pub kind: String,
+    pub when: String,
+    pub location: String,
+    pub address: Option<String>,
+    pub host: String,
+    pub what_to_bring: Option<String>,
+    pub url: String,
+}
+
+/// A message ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Loads every template and renders each once with sample values.
+    pub fn load() -> Result<Self, minijinja::Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Keep the final newline of text parts; HTML escaping is chosen by
+        // file extension (.html escapes, .txt does not).
+        env.set_keep_trailing_newline(true);
+        for (name, source) in FILES {
+            env.add_template(name, source)?;
+        }
+        let templates = Self { env };
+        for lang in [Lang::Fr, Lang::En] {
+            for kind in MessageKind::ALL {
+                templates.render(kind, lang, &sample(lang))?;
+            }
+        }
+        Ok(templates)
+    }
+
+    pub fn render(&self, kind: MessageKind, lang: Lang, context: &MailContext) -> Result<Rendered, minijinja::Error> {
+        let name = |part: &str| format!("{}/{}.{part}", lang.code(), kind.code());
+        let render = |part: &str| self.env.get_template(&name(part))?.render(context);
+        Ok(Rendered { subject: one_line(&render("subject.txt")?), text: render("txt")?, html: render("html")? })
+    }
+}
+
+/// A subject is one line: newlines or control characters from user text
+/// could otherwise start a new header.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn sample(lang: Lang) -> MailContext {
+    MailContext {
+        lang: lang.code(),
+        name: "Camille".into(),
+        event: EventContext {
+            title: "Masterclass".into(),
+            kind: "masterclass".into(),
+            when: "lundi 1 mars 2027, 9 h 00 – 17 h 00".into(),
+            location: "Naobios".into(),
+            address: Some("Saint-Herblain".into()),
+            host: "Naobios".into(),
+            what_to_bring: Some("Une pièce d'identité".into()),
+            url: "http://127.0.0.1:8080/events/masterclass".into(),
+        },
+        cancel_url: "http://127.0.0.1:8080/r/token".into(),
+        waitlist_position: Some(3),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_renders() {
+        let templates = Templates::load().expect("templates load");
+        let rendered = templates.render(MessageKind::Waitlisted, Lang::Fr, &sample(Lang::Fr)).expect("renders");
+        assert!(rendered.subject.contains("position 3"));
+        assert!(rendered.text.contains("en position 3"));
+        assert!(rendered.html.contains("en position 3"));
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html_only_and_cannot_break_the_subject() {
+        let templates = Templates::load().expect("templates load");
+        let mut context = sample(Lang::En);
+        context.name = "<b>Léa</b>".into();
+        context.event.title = "Title\r\nBcc: victim@example.org".into();
+        let rendered = templates.render(MessageKind::Confirmed, Lang::En, &context).expect("renders");
+        assert!(rendered.html.contains("&lt;b&gt;Léa") && !rendered.html.contains("<b>Léa"));
+        assert!(rendered.text.contains("Hello <b>Léa</b>,"));
+        assert!(!rendered.subject.contains('\n') && !rendered.subject.contains('\r'));
+    }
+
+    #[test]
+    fn an_unknown_placeholder_is_an_error() {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_template("t.txt", "Hello {{ nmae }}").expect("parses");
+        let result = env.get_template("t.txt").expect("exists").render(sample(Lang::Fr));
+        assert!(result.is_err());
+    }
+}

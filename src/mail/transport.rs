@@ -1,0 +1,56 @@
+//! Where messages go: an SMTP server (SMTP_URL), or .eml files in MAIL_DIR
+//! when none is configured.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files { transport: AsyncFileTransport<Tokio1Executor>, dir: PathBuf },
+}
+
+/// Why a send failed, and whether trying again can help.
+#[derive(Debug)]
+pub enum SendError {
+    /// The server refused for good (5xx): retrying would not change the answer.
+    Permanent(String),
+    /// Down, unreachable, timed out, or a 4xx: worth another try later.
+    Transient(String),
+}
+
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Transport {
+    pub fn smtp(url: &str) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("invalid SMTP_URL ({}): {e}", crate::config::redact_url(url)))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Self::Smtp(transport))
+    }
+
+    pub fn files(dir: PathBuf) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| anyhow::anyhow!("cannot create the mail folder {}: {e}", dir.display()))?;
+        Ok(Self::Files { transport: AsyncFileTransport::new(&dir), dir })
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(smtp) => match smtp.send(message).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+                Err(e) => Err(SendError::Transient(e.to_string())),
+            },
+            Transport::Files { transport, dir } => match transport.send(message).await {
+                Ok(id) => {
+                    tracing::info!(path = %dir.join(format!("{id}.eml")).display(), "message written");
+                    Ok(())
+                }
+                Err(e) => Err(SendError::Transient(e.to_string())),
+            },
+        }
+    }
+}
