@@ -1,14 +1,14 @@
 //! Sign-up and cancellation over JSON.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
 use crate::app::AppState;
-use crate::domain::{RegistrationStatus, SignUpForm};
+use crate::domain::{FieldError, FieldErrorKind, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
 use crate::registrations::{cancel as cancel_operation, public_event, sign_up};
@@ -48,12 +48,22 @@ pub struct RegistrationCancelled {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    lang: Lang,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
     let event = public_event(&*state.store, &id).await?;
-    let done = sign_up(&state, &event, &form, lang).await?;
+    let language = match form.language.as_deref() {
+        Some(code) => Lang::from_code(code)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
+        None => headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .or_else(|| Lang::from_code(&event.language))
+            .unwrap_or_default(),
+    };
+    let done = sign_up(&state, &event, &form, language).await?;
     let body = RegistrationCreated {
         id: done.registration.id,
         status: done.registration.status,

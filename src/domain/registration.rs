@@ -54,6 +54,10 @@ pub struct SignUpForm {
     /// Must be true: the person agrees to the processing of their data for this event.
     #[serde(default)]
     pub consent: Option<bool>,
+    /// Language of the person's emails, `fr` or `en`. Defaults to the
+    /// request's Accept-Language, then to the event's language.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// A validated sign-up, ready for the store.
@@ -150,6 +154,7 @@ mod tests {
             institution: None,
             level: Some("postdoc".into()),
             consent: None,
+            language: None,
         };
         let errors = form.validate().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();

@@ -41,6 +41,7 @@ impl Fields {
             institution: Some(self.institution.clone()),
             level: Some(self.level.clone()),
             consent: Some(self.consent.is_some()),
+            language: None,
         }
     }
 }

@@ -177,3 +177,43 @@ pub fn csrf_field(page: &str) -> String {
     let start = page.find(r#"name="csrf" value=""#).expect("csrf field in the form") + r#"name="csrf" value=""#.len();
     page[start..].split('"').next().expect("value").to_owned()
 }
+
+/// A received message, parsed, with the parts tests look at.
+pub struct Mail {
+    pub to: String,
+    pub from: String,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+    pub calendar: Option<String>,
+}
+
+pub fn parse_mail(data: &[u8]) -> Mail {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default().parse(data).expect("a parsable message");
+    let address = |a: Option<&mail_parser::Address>| {
+        a.and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or_default().to_owned()
+    };
+    let calendar = message
+        .attachments()
+        .find(|part| part.content_type().is_some_and(|ct| ct.ctype() == "text" && ct.subtype() == Some("calendar")))
+        .map(|part| String::from_utf8_lossy(part.contents()).into_owned());
+    Mail {
+        to: address(message.to()),
+        from: address(message.from()),
+        subject: message.subject().unwrap_or_default().to_owned(),
+        message_id: message.message_id().unwrap_or_default().to_owned(),
+        text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+        html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+        calendar,
+    }
+}
+
+/// The outbox rows as (kind, recipient, status), oldest first.
+pub async fn outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT kind, recipient, status FROM outbox ORDER BY created_at, id")
+        .fetch_all(db)
+        .await
+        .expect("outbox rows")
+}
