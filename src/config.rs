@@ -19,6 +19,39 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web site and the API (the default).
     Serve,
+    /// Manage organizer accounts.
+    #[command(subcommand)]
+    Organizer(OrganizerCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizerCommand {
+    /// Create an organizer account. The password is read from
+    /// ATELIER_PASSWORD, or asked for on the terminal.
+    Add {
+        email: String,
+        /// Name shown to other organizers.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Give every right, including managing organizers.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new API token for an organizer (shown once, stored hashed).
+    Create {
+        #[arg(long)]
+        organizer: String,
+        /// What the token is for, e.g. "benchmark".
+        #[arg(long, default_value = "")]
+        label: String,
+    },
 }
 
 #[derive(Clone, Args)]

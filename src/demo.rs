@@ -19,7 +19,7 @@ pub async fn load_if_empty(store: &dyn Store, keys: &TokenKey) -> anyhow::Result
     let now = Utc::now();
     let mut count = 0;
     for (event, attendees) in events(now) {
-        let created = store.create_event(event, now).await?;
+        let created = store.create_event(event, None, now).await?;
         for (i, attendee) in attendees.iter().enumerate() {
             sign_up(store, keys, created.id, i, attendee, now).await?;
         }

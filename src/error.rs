@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -42,6 +42,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// No credentials, or credentials we do not know.
+    #[error("unauthorized")]
+    Unauthorized,
     #[error("form expired (CSRF check failed)")]
     FormExpired,
     #[error("service unavailable")]
@@ -61,6 +64,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,6 +82,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::FormExpired => "form_expired",
+            AppError::Unauthorized => "unauthorized",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal_error",
         }
@@ -97,6 +102,7 @@ impl AppError {
             AppError::PayloadTooLarge => t.payload_too_large.into(),
             AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
             AppError::FormExpired => t.form_expired.into(),
+            AppError::Unauthorized => t.unauthorized.into(),
             AppError::Unavailable => t.unavailable.into(),
             AppError::Internal(_) => t.internal_error.into(),
         }
@@ -129,6 +135,13 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::UnknownChoice => "unknown_choice",
         FieldErrorKind::ConsentRequired => "consent_required",
         FieldErrorKind::ControlCharacters => "invalid_characters",
+        FieldErrorKind::InvalidDateTime => "invalid_date_time",
+        FieldErrorKind::EndBeforeStart => "end_before_start",
+        FieldErrorKind::CloseBeforeOpen => "close_before_open",
+        FieldErrorKind::TooSmall { .. } => "too_small",
+        FieldErrorKind::TooLarge { .. } => "too_large",
+        FieldErrorKind::InvalidSlug => "invalid_slug",
+        FieldErrorKind::Taken => "taken",
     }
     .into()
 }
@@ -167,6 +180,9 @@ impl IntoResponse for AppError {
         }
         // A JSON body in English stands in case no middleware renders it.
         let mut response = (self.status(), axum::Json(self.to_json(Lang::En))).into_response();
+        if matches!(self, AppError::Unauthorized) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         response.extensions_mut().insert(Rendered(Arc::new(self)));
         response
     }
@@ -187,6 +203,9 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         crate::web::layout::error_page(lang, status, &error.message(lang.texts())).into_response()
     };
     *rendered.status_mut() = status;
+    if let Some(challenge) = response.headers().get(header::WWW_AUTHENTICATE) {
+        rendered.headers_mut().insert(header::WWW_AUTHENTICATE, challenge.clone());
+    }
     rendered
 }
 

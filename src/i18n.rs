@@ -111,6 +111,7 @@ pub struct Texts {
     pub payload_too_large: &'static str,
     pub invalid_input: &'static str,
     pub form_expired: &'static str,
+    pub unauthorized: &'static str,
     pub unavailable: &'static str,
 
     pub weekdays: [&'static str; 7],
@@ -164,6 +165,28 @@ impl Texts {
             FieldErrorKind::ConsentRequired => "We need your consent to process your registration.".into(),
             FieldErrorKind::ControlCharacters if fr => "Ce texte contient des caractères invalides.".into(),
             FieldErrorKind::ControlCharacters => "This text contains invalid characters.".into(),
+            FieldErrorKind::InvalidDateTime if fr => {
+                "Date et heure invalides : format RFC 3339 attendu, par exemple 2027-03-02T09:00:00+01:00.".into()
+            }
+            FieldErrorKind::InvalidDateTime => {
+                "Invalid date and time: expected RFC 3339, for example 2027-03-02T09:00:00+01:00.".into()
+            }
+            FieldErrorKind::EndBeforeStart if fr => "La fin doit être après le début.".into(),
+            FieldErrorKind::EndBeforeStart => "The end must be after the start.".into(),
+            FieldErrorKind::CloseBeforeOpen if fr => {
+                "La clôture des inscriptions doit être après leur ouverture.".into()
+            }
+            FieldErrorKind::CloseBeforeOpen => "Registration must close after it opens.".into(),
+            FieldErrorKind::TooSmall { min } if fr => format!("Au moins {min}."),
+            FieldErrorKind::TooSmall { min } => format!("At least {min}."),
+            FieldErrorKind::TooLarge { max } if fr => format!("Au plus {max}."),
+            FieldErrorKind::TooLarge { max } => format!("At most {max}."),
+            FieldErrorKind::InvalidSlug if fr => {
+                "Lettres minuscules sans accents, chiffres et tirets uniquement.".into()
+            }
+            FieldErrorKind::InvalidSlug => "Lower-case letters, digits and dashes only.".into(),
+            FieldErrorKind::Taken if fr => "Cette valeur est déjà utilisée.".into(),
+            FieldErrorKind::Taken => "This value is already taken.".into(),
         }
     }
 
@@ -288,6 +311,7 @@ static FR: Texts = Texts {
     payload_too_large: "La requête est trop volumineuse.",
     invalid_input: "Certaines informations sont invalides.",
     form_expired: "Le formulaire a expiré. Rechargez la page et réessayez.",
+    unauthorized: "Identification requise : envoyez un jeton d'API valide (Authorization: Bearer …).",
     unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
 
     weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
@@ -376,6 +400,7 @@ static EN: Texts = Texts {
     payload_too_large: "The request is too large.",
     invalid_input: "Some information is invalid.",
     form_expired: "The form has expired. Reload the page and try again.",
+    unauthorized: "Authentication required: send a valid API token (Authorization: Bearer …).",
     unavailable: "The service is briefly unavailable. Please try again in a moment.",
 
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],

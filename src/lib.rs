@@ -1,5 +1,6 @@
 //! Atelier: registrations for round tables and masterclasses.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod config;

@@ -1,21 +1,52 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+use atelier::accounts;
 use atelier::app::Application;
-use atelier::config::{Cli, Command};
+use atelier::config::{Cli, Command, OrganizerCommand, TokenCommand};
+use atelier::domain::Role;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        // Logs on stderr: stdout carries command output (a new API token).
+        .with_writer(std::io::stderr)
         .init();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&cli.config).await?;
             app.run_until(shutdown_signal()).await
         }
+        Command::Organizer(OrganizerCommand::Add { email, name, admin }) => {
+            let password = match std::env::var("ATELIER_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => ask_password()?,
+            };
+            let store = atelier::store::connect(&cli.config.database_url).await?;
+            let role = if admin { Role::Admin } else { Role::Organizer };
+            let result = accounts::add_organizer(&*store, &email, &name, &password, role).await;
+            store.close().await;
+            let organizer = result?;
+            println!("Organizer {} created ({}).", organizer.email, organizer.role.code());
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { organizer, label }) => {
+            let store = atelier::store::connect(&cli.config.database_url).await?;
+            let result = accounts::create_api_token(&*store, &organizer, &label).await;
+            store.close().await;
+            println!("{}", result?.as_str());
+            Ok(())
+        }
     }
+}
+
+fn ask_password() -> anyhow::Result<String> {
+    let password = rpassword::prompt_password("Password: ")?;
+    let again = rpassword::prompt_password("Password again: ")?;
+    anyhow::ensure!(password == again, "the passwords differ");
+    Ok(password)
 }
 
 /// Ctrl-C or SIGTERM.

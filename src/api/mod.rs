@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, and its OpenAPI document.
 
+mod auth;
 mod events;
 mod openapi;
 mod registrations;
@@ -14,7 +15,7 @@ use crate::error::AppError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/events", get(events::list))
+        .route("/api/v1/events", get(events::list).post(events::create))
         .route("/api/v1/events/{id}", get(events::one))
         .route("/api/v1/events/{id}/registrations", post(registrations::create))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))

@@ -7,10 +7,31 @@ use super::Json;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Atelier", description = "Registrations for round tables and masterclasses"),
-    paths(super::events::list, super::events::one, super::registrations::create, super::registrations::cancel),
-    components(schemas(crate::error::ErrorBody))
+    paths(
+        super::events::list,
+        super::events::one,
+        super::events::create,
+        super::registrations::create,
+        super::registrations::cancel
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme the organizer endpoints use.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

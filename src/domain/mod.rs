@@ -2,11 +2,15 @@
 //! registration states, and the decisions a sign-up depends on.
 
 mod event;
+mod event_input;
+mod organizer;
 mod outbox;
 mod person;
 mod registration;
 
 pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
+pub use event_input::{EventInput, MAX_CAPACITY};
+pub use organizer::{Organizer, Role};
 pub use outbox::{Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use registration::{

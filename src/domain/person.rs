@@ -23,6 +23,18 @@ pub enum FieldErrorKind {
     UnknownChoice,
     ConsentRequired,
     ControlCharacters,
+    InvalidDateTime,
+    EndBeforeStart,
+    CloseBeforeOpen,
+    TooSmall {
+        min: i64,
+    },
+    TooLarge {
+        max: i64,
+    },
+    InvalidSlug,
+    /// A unique value already used (a slug).
+    Taken,
 }
 
 impl FieldError {

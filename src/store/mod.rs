@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{
-    CancelOutcome, Delivery, Event, EventKind, Level, NewEvent, NewRegistration, PendingMessage, RegisterOutcome,
-    Registration,
+    CancelOutcome, Delivery, Email, Event, EventKind, Level, NewEvent, NewRegistration, Organizer, PendingMessage,
+    RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -57,7 +57,31 @@ pub trait Store: Send + Sync + 'static {
     async fn event_by_slug(&self, slug: &str) -> StoreResult<Option<Event>>;
 
     async fn count_events(&self) -> StoreResult<i64>;
-    async fn create_event(&self, event: NewEvent, now: DateTime<Utc>) -> StoreResult<Event>;
+    /// Creates an event, owned by `owner` when given.
+    async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event>;
+
+    /// Fails with `Taken("email")` when the address has an account.
+    async fn create_organizer(
+        &self,
+        email: &Email,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Organizer>;
+
+    /// An organizer and their password hash.
+    async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>>;
+
+    async fn create_api_token(
+        &self,
+        organizer: Uuid,
+        token: &TokenHash,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>>;
 
     /// Signs a person up in one transaction: checks the event's rules at
     /// commit time, takes a seat or a waiting-list place, and answers only

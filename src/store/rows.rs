@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::domain::{Event, EventKind, EventStatus, Level, Registration, RegistrationStatus};
+use crate::domain::{Event, EventKind, EventStatus, Level, Organizer, Registration, RegistrationStatus, Role};
 use crate::i18n::Lang;
 
 #[derive(sqlx::FromRow)]
@@ -91,6 +91,23 @@ impl TryFrom<RegistrationRow> for Registration {
             created_at: row.created_at,
             cancelled_at: row.cancelled_at,
         })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct OrganizerRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: String,
+}
+
+impl OrganizerRow {
+    /// The organizer, and their password hash.
+    pub fn into_parts(self) -> Result<(Organizer, String), StoreError> {
+        let role = Role::from_code(&self.role).ok_or_else(|| corrupt("role", &self.role))?;
+        Ok((Organizer { id: self.id, email: self.email, name: self.name, role }, self.password_hash))
     }
 }
 

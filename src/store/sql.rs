@@ -81,3 +81,16 @@ pub const MESSAGE_RETRY: &str =
 
 pub const MESSAGE_FAILED: &str =
     "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL WHERE id = $1";
+
+pub const INSERT_EVENT_OWNER: &str = "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2)";
+
+pub const INSERT_ORGANIZER: &str =
+    "INSERT INTO organizers (id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const ORGANIZER_BY_EMAIL: &str = "SELECT id, email, name, role, password_hash FROM organizers WHERE email = $1";
+
+pub const INSERT_API_TOKEN: &str =
+    "INSERT INTO api_tokens (token_hash, organizer_id, label, created_at) VALUES ($1, $2, $3, $4)";
+
+pub const ORGANIZER_BY_API_TOKEN: &str = "SELECT o.id, o.email, o.name, o.role, o.password_hash \
+     FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1";

@@ -114,7 +114,7 @@ impl TestApp {
     }
 
     pub async fn create_event(&self, event: NewEvent) -> Event {
-        self.store.create_event(event, Utc::now()).await.expect("event created")
+        self.store.create_event(event, None, Utc::now()).await.expect("event created")
     }
 
     /// POSTs a sign-up to the API; returns status and JSON body.

@@ -17,11 +17,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Executor, SqlitePool};
 use uuid::Uuid;
 
-use super::rows::{EventRow, RegistrationRow};
+use super::rows::{EventRow, OrganizerRow, RegistrationRow};
 use super::{EventFilter, Store, StoreError, StoreResult, sql};
 use crate::domain::{
-    CancelOutcome, Delivery, Event, Level, MessageKind, NewEvent, NewRegistration, PendingMessage, RegisterOutcome,
-    Registration, next_whole_second, whole_seconds,
+    CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration, Organizer, PendingMessage,
+    RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
 };
 use crate::i18n::Lang;
 use crate::token::TokenHash;
@@ -128,8 +128,9 @@ impl Store for SqliteStore {
         Ok(sqlx::query_scalar(sql::COUNT_EVENTS).fetch_one(&self.read).await?)
     }
 
-    async fn create_event(&self, event: NewEvent, now: DateTime<Utc>) -> StoreResult<Event> {
+    async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event> {
         let id = Uuid::now_v7();
+        let mut tx = self.write.begin().await?;
         let result = sqlx::query(sql::INSERT_EVENT)
             .bind(id)
             .bind(&event.slug)
@@ -149,14 +150,74 @@ impl Store for SqliteStore {
             .bind(whole_seconds(event.registration_closes_at))
             .bind(&event.what_to_bring)
             .bind(now)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await;
         match result {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::Taken("slug")),
             other => other?,
         };
-        let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&self.write).await?;
+        if let Some(owner) = owner {
+            sqlx::query(sql::INSERT_EVENT_OWNER).bind(id).bind(owner).execute(&mut *tx).await?;
+        }
+        let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
         row.try_into()
+    }
+
+    async fn create_organizer(
+        &self,
+        email: &Email,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Organizer> {
+        let id = Uuid::now_v7();
+        let result = sqlx::query(sql::INSERT_ORGANIZER)
+            .bind(id)
+            .bind(email.as_str())
+            .bind(name)
+            .bind(password_hash)
+            .bind(role.code())
+            .bind(now)
+            .execute(&self.write)
+            .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Taken("email")),
+            other => {
+                other?;
+                Ok(Organizer { id, email: email.as_str().to_owned(), name: name.to_owned(), role })
+            }
+        }
+    }
+
+    async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>> {
+        let row: Option<OrganizerRow> =
+            sqlx::query_as(sql::ORGANIZER_BY_EMAIL).bind(email.as_str()).fetch_optional(&self.read).await?;
+        row.map(OrganizerRow::into_parts).transpose()
+    }
+
+    async fn create_api_token(
+        &self,
+        organizer: Uuid,
+        token: &TokenHash,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_API_TOKEN)
+            .bind(&token.0[..])
+            .bind(organizer)
+            .bind(label)
+            .bind(now)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>> {
+        let row: Option<OrganizerRow> =
+            sqlx::query_as(sql::ORGANIZER_BY_API_TOKEN).bind(&token.0[..]).fetch_optional(&self.read).await?;
+        Ok(row.map(OrganizerRow::into_parts).transpose()?.map(|(organizer, _)| organizer))
     }
 
     async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome> {

@@ -1,0 +1,270 @@
+//! An event as an organizer sends it, and its validation.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent};
+
+/// Fields of an event, as JSON. Everything is optional here so that each
+/// missing or wrong field is reported by name.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct EventInput {
+    /// `round_table` or `masterclass`.
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    /// Address in URLs; made from the title when absent.
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    /// RFC 3339, e.g. `2027-03-02T09:00:00+01:00`.
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub location: Option<String>,
+    pub address: Option<String>,
+    pub host: Option<String>,
+    /// Level codes admitted; all levels when absent.
+    pub levels: Option<Vec<String>>,
+    pub capacity: Option<i64>,
+    /// Defaults to now.
+    pub registration_opens_at: Option<String>,
+    /// Defaults to the start of the event.
+    pub registration_closes_at: Option<String>,
+    /// `fr` (default) or `en`.
+    pub language: Option<String>,
+    /// `draft` (default) or `published`.
+    pub status: Option<String>,
+    pub what_to_bring: Option<String>,
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_TEXT: usize = 10_000;
+const MAX_LINE: usize = 300;
+pub const MAX_CAPACITY: i64 = 100_000;
+
+impl EventInput {
+    /// Checks every field and reports all errors at once.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<NewEvent, Vec<FieldError>> {
+        let mut errors = Vec::new();
+
+        let kind = keep(&mut errors, choice("kind", self.kind.as_deref(), EventKind::from_code));
+        let title = keep(&mut errors, required_text("title", self.title.as_deref(), MAX_TITLE));
+        let description = keep(&mut errors, optional_text("description", self.description.as_deref(), MAX_TEXT, true));
+        let starts_at = keep(&mut errors, date_time("starts_at", self.starts_at.as_deref()));
+        let ends_at = keep(&mut errors, date_time("ends_at", self.ends_at.as_deref()));
+        let location = keep(&mut errors, required_text("location", self.location.as_deref(), MAX_LINE));
+        let address = keep(&mut errors, optional_text("address", self.address.as_deref(), MAX_LINE, false));
+        let host = keep(&mut errors, required_text("host", self.host.as_deref(), MAX_LINE));
+        let what_to_bring =
+            keep(&mut errors, optional_text("what_to_bring", self.what_to_bring.as_deref(), MAX_TEXT, true));
+        let levels = keep(&mut errors, levels(self.levels.as_deref()));
+        let capacity = keep(&mut errors, capacity(self.capacity));
+        let language = keep(
+            &mut errors,
+            match self.language.as_deref() {
+                None => Ok("fr".to_owned()),
+                Some(code @ ("fr" | "en")) => Ok(code.to_owned()),
+                Some(_) => Err(FieldError::new("language", FieldErrorKind::UnknownChoice)),
+            },
+        );
+        let status = keep(
+            &mut errors,
+            match self.status.as_deref() {
+                None | Some("draft") => Ok(EventStatus::Draft),
+                Some("published") => Ok(EventStatus::Published),
+                Some(_) => Err(FieldError::new("status", FieldErrorKind::UnknownChoice)),
+            },
+        );
+        let slug = keep(
+            &mut errors,
+            match self.slug.as_deref() {
+                Some(slug) => valid_slug(slug),
+                None => Ok(slug::slugify(self.title.as_deref().unwrap_or_default()).chars().take(80).collect()),
+            },
+        );
+        let opens = match self.registration_opens_at.as_deref() {
+            None => Some(now),
+            Some(text) => keep(&mut errors, date_time("registration_opens_at", Some(text))),
+        };
+        let closes = match self.registration_closes_at.as_deref() {
+            None => starts_at,
+            Some(text) => keep(&mut errors, date_time("registration_closes_at", Some(text))),
+        };
+        if let (Some(start), Some(end)) = (starts_at, ends_at)
+            && end <= start
+        {
+            errors.push(FieldError::new("ends_at", FieldErrorKind::EndBeforeStart));
+        }
+        if let (Some(open), Some(close)) = (opens, closes)
+            && close <= open
+        {
+            errors.push(FieldError::new("registration_closes_at", FieldErrorKind::CloseBeforeOpen));
+        }
+        match (kind, title, description, starts_at, ends_at, location, address, host) {
+            (
+                Some(kind),
+                Some(title),
+                Some(description),
+                Some(starts_at),
+                Some(ends_at),
+                Some(location),
+                Some(address),
+                Some(host),
+            ) if errors.is_empty() => Ok(NewEvent {
+                slug: slug.unwrap_or_default(),
+                kind,
+                title,
+                description: description.unwrap_or_default(),
+                starts_at,
+                ends_at,
+                location,
+                address,
+                host,
+                levels: levels.unwrap_or_default(),
+                capacity: capacity.unwrap_or_default(),
+                language: language.unwrap_or_default(),
+                status: status.unwrap_or(EventStatus::Draft),
+                registration_opens_at: opens.unwrap_or(now),
+                registration_closes_at: closes.unwrap_or(starts_at),
+                what_to_bring: what_to_bring.flatten(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The value if valid; otherwise records the error.
+fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn required_text(field: &'static str, value: Option<&str>, max: usize) -> Result<String, FieldError> {
+    optional_text(field, value, max, false)?.ok_or(FieldError::new(field, FieldErrorKind::Required))
+}
+
+/// Empty is absent. Multi-line text keeps its newlines; other control
+/// characters are refused.
+fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>, FieldError> {
+    let text = value.unwrap_or_default().trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }));
+    }
+    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t'));
+    if !text.chars().all(allowed) {
+        return Err(FieldError::new(field, FieldErrorKind::ControlCharacters));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+fn choice<T>(field: &'static str, value: Option<&str>, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Err(FieldError::new(field, FieldErrorKind::Required)),
+        Some(code) => parse(code).ok_or(FieldError::new(field, FieldErrorKind::UnknownChoice)),
+    }
+}
+
+fn date_time(field: &'static str, value: Option<&str>) -> Result<DateTime<Utc>, FieldError> {
+    let text =
+        value.map(str::trim).filter(|v| !v.is_empty()).ok_or(FieldError::new(field, FieldErrorKind::Required))?;
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| FieldError::new(field, FieldErrorKind::InvalidDateTime))
+}
+
+fn levels(codes: Option<&[String]>) -> Result<Vec<Level>, FieldError> {
+    let Some(codes) = codes else { return Ok(Level::ALL.to_vec()) };
+    if codes.is_empty() {
+        return Err(FieldError::new("levels", FieldErrorKind::Required));
+    }
+    let mut levels = Vec::new();
+    for code in codes {
+        let level = Level::from_code(code.trim()).ok_or(FieldError::new("levels", FieldErrorKind::UnknownLevel))?;
+        if !levels.contains(&level) {
+            levels.push(level);
+        }
+    }
+    Ok(levels)
+}
+
+fn capacity(value: Option<i64>) -> Result<i64, FieldError> {
+    match value {
+        None => Err(FieldError::new("capacity", FieldErrorKind::Required)),
+        Some(n) if n < 1 => Err(FieldError::new("capacity", FieldErrorKind::TooSmall { min: 1 })),
+        Some(n) if n > MAX_CAPACITY => Err(FieldError::new("capacity", FieldErrorKind::TooLarge { max: MAX_CAPACITY })),
+        Some(n) => Ok(n),
+    }
+}
+
+/// Lower-case letters, digits and dashes, as in `masterclass-naobios-2027`.
+fn valid_slug(slug: &str) -> Result<String, FieldError> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 80
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok { Ok(slug.to_owned()) } else { Err(FieldError::new("slug", FieldErrorKind::InvalidSlug)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> EventInput {
+        EventInput {
+            kind: Some("masterclass".into()),
+            title: Some("Masterclass Naobios : produire un vaccin".into()),
+            starts_at: Some("2099-03-02T09:00:00+01:00".into()),
+            ends_at: Some("2099-03-02T17:00:00+01:00".into()),
+            location: Some("Naobios".into()),
+            host: Some("Naobios".into()),
+            capacity: Some(10),
+            ..EventInput::default()
+        }
+    }
+
+    #[test]
+    fn a_minimal_event_gets_sensible_defaults() {
+        let now = Utc::now();
+        let event = input().validate(now).expect("valid");
+        assert_eq!(event.slug, "masterclass-naobios-produire-un-vaccin");
+        assert_eq!(event.status, EventStatus::Draft);
+        assert_eq!(event.levels, Level::ALL.to_vec());
+        assert_eq!(event.registration_opens_at, now);
+        assert_eq!(event.registration_closes_at, event.starts_at);
+        assert_eq!(event.starts_at.to_rfc3339(), "2099-03-02T08:00:00+00:00");
+    }
+
+    #[test]
+    fn inconsistent_events_are_refused_field_by_field() {
+        let bad = EventInput {
+            kind: Some("concert".into()),
+            ends_at: Some("2099-03-02T08:00:00+01:00".into()),
+            capacity: Some(0),
+            registration_opens_at: Some("2099-03-01T00:00:00Z".into()),
+            registration_closes_at: Some("2099-02-01T00:00:00Z".into()),
+            levels: Some(vec!["postdoc".into()]),
+            slug: Some("Pas Un Slug".into()),
+            ..input()
+        };
+        let errors = bad.validate(Utc::now()).expect_err("invalid");
+        let kinds: Vec<_> = errors.iter().map(|e| (e.field, e.kind)).collect();
+        assert!(kinds.contains(&("kind", FieldErrorKind::UnknownChoice)));
+        assert!(kinds.contains(&("capacity", FieldErrorKind::TooSmall { min: 1 })));
+        assert!(kinds.contains(&("ends_at", FieldErrorKind::EndBeforeStart)));
+        assert!(kinds.contains(&("registration_closes_at", FieldErrorKind::CloseBeforeOpen)));
+        assert!(kinds.contains(&("levels", FieldErrorKind::UnknownLevel)));
+        assert!(kinds.contains(&("slug", FieldErrorKind::InvalidSlug)));
+        let missing = EventInput::default().validate(Utc::now()).expect_err("invalid");
+        let fields: Vec<_> = missing.iter().map(|e| e.field).collect();
+        for field in ["kind", "title", "starts_at", "ends_at", "location", "host", "capacity"] {
+            assert!(fields.contains(&field), "{field} required");
+        }
+    }
+}
