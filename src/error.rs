@@ -45,6 +45,9 @@ pub enum AppError {
     /// No credentials, or credentials we do not know.
     #[error("unauthorized")]
     Unauthorized,
+    /// Known caller, but not allowed here (another organizer's event).
+    #[error("forbidden")]
+    Forbidden,
     #[error("form expired (CSRF check failed)")]
     FormExpired,
     #[error("service unavailable")]
@@ -65,6 +68,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::FormExpired => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -83,6 +87,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::FormExpired => "form_expired",
             AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal_error",
         }
@@ -103,6 +108,7 @@ impl AppError {
             AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
             AppError::FormExpired => t.form_expired.into(),
             AppError::Unauthorized => t.unauthorized.into(),
+            AppError::Forbidden => t.forbidden.into(),
             AppError::Unavailable => t.unavailable.into(),
             AppError::Internal(_) => t.internal_error.into(),
         }

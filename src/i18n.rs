@@ -112,6 +112,7 @@ pub struct Texts {
     pub invalid_input: &'static str,
     pub form_expired: &'static str,
     pub unauthorized: &'static str,
+    pub forbidden: &'static str,
     pub unavailable: &'static str,
 
     pub weekdays: [&'static str; 7],
@@ -312,6 +313,7 @@ static FR: Texts = Texts {
     invalid_input: "Certaines informations sont invalides.",
     form_expired: "Le formulaire a expiré. Rechargez la page et réessayez.",
     unauthorized: "Identification requise : envoyez un jeton d'API valide (Authorization: Bearer …).",
+    forbidden: "Vous n'avez pas accès à cet événement.",
     unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
 
     weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
@@ -401,6 +403,7 @@ static EN: Texts = Texts {
     invalid_input: "Some information is invalid.",
     form_expired: "The form has expired. Reload the page and try again.",
     unauthorized: "Authentication required: send a valid API token (Authorization: Bearer …).",
+    forbidden: "You do not have access to this event.",
     unavailable: "The service is briefly unavailable. Please try again in a moment.",
 
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],

@@ -157,3 +157,148 @@ async fn the_command_line_refuses_weak_passwords_and_duplicates() {
     let unknown = atelier(&app, &["token", "create", "--organizer", "nobody@example.org"], None);
     assert!(!unknown.status.success());
 }
+
+async fn create_event(app: &common::TestApp, token: &str, capacity: i64) -> serde_json::Value {
+    let mut body = event_body();
+    body["capacity"] = json!(capacity);
+    let response = app.client.post(app.url("/api/v1/events")).bearer_auth(token).json(&body).send().await;
+    let response = response.expect("sent");
+    assert_eq!(response.status(), 201);
+    response.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn raising_capacity_promotes_the_waiting_list_and_lowering_removes_nobody() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    let token = organizer_token(&app, "capacite@example.org").await;
+    let event = create_event(&app, &token, 2).await;
+    let slug = event["slug"].as_str().expect("slug").to_owned();
+    for n in 0..5 {
+        assert_eq!(app.sign_up(&slug, common::person(n)).await.0, 201);
+    }
+    sink.wait_for(5, std::time::Duration::from_secs(10)).await;
+
+    let patch = |body: serde_json::Value| {
+        app.client.patch(app.url(&format!("/api/v1/events/{slug}"))).bearer_auth(&token).json(&body).send()
+    };
+    let response = patch(json!({"capacity": 4})).await.expect("sent");
+    assert_eq!(response.status(), 200);
+    let updated: serde_json::Value = response.json().await.expect("json");
+    assert_eq!((updated["capacity"].as_i64(), updated["seats_left"].as_i64()), (Some(4), Some(0)));
+    assert_eq!(updated["waitlist_length"], 1);
+    assert_eq!(updated["title"], event["title"], "fields not sent keep their value");
+
+    // The two longest waiting got the seats and were told.
+    let received = sink.wait_for(7, std::time::Duration::from_secs(10)).await;
+    let promoted: Vec<_> = received[5..].iter().map(|r| r.to.join(",")).collect();
+    assert_eq!(promoted.len(), 2);
+    assert!(
+        promoted.contains(&"etudiant2@example.org".to_owned())
+            && promoted.contains(&"etudiant3@example.org".to_owned())
+    );
+    assert!(common::parse_mail(&received[5].data).subject.starts_with("Une place s'est libérée"));
+
+    let response = patch(json!({"capacity": 1})).await.expect("sent");
+    let updated: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(updated["seats_left"], 0);
+    let response =
+        app.client.get(app.url(&format!("/api/v1/events/{slug}/registrations"))).bearer_auth(&token).send().await;
+    let list: serde_json::Value = response.expect("sent").json().await.expect("json");
+    let confirmed = list.as_array().expect("array").iter().filter(|r| r["status"] == "confirmed").count();
+    assert_eq!(confirmed, 4, "nobody is removed when capacity goes down");
+    let waiting = list.as_array().expect("array").iter().find(|r| r["status"] == "waitlisted").expect("one waiting");
+    assert_eq!(waiting["waitlist_position"], 1);
+    assert_eq!(waiting["email_status"], "sent");
+    assert_eq!(list[0]["name"], "Étudiant·e 0");
+    assert_eq!(list[0]["level"], "master");
+
+    let response = patch(json!({"ends_at": "2000-01-01T00:00:00Z"})).await.expect("sent");
+    assert_eq!(response.status(), 422);
+}
+
+#[tokio::test]
+async fn cancelling_an_event_tells_everyone_registered() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    let token = organizer_token(&app, "annulation@example.org").await;
+    let event = create_event(&app, &token, 1).await;
+    let slug = event["slug"].as_str().expect("slug").to_owned();
+    app.sign_up(&slug, common::person(1)).await;
+    app.sign_up(&slug, common::person(2)).await;
+    sink.wait_for(2, std::time::Duration::from_secs(10)).await;
+
+    let response = app.client.post(app.url(&format!("/api/v1/events/{slug}/cancel"))).bearer_auth(&token).send().await;
+    let response = response.expect("sent");
+    assert_eq!(response.status(), 200);
+    let cancelled: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(cancelled["status"], "cancelled");
+
+    let received = sink.wait_for(4, std::time::Duration::from_secs(10)).await;
+    assert_eq!(received.len(), 4);
+    for mail in &received[2..] {
+        assert!(common::parse_mail(&mail.data).subject.starts_with("Événement annulé"));
+    }
+    let (status, body) = app.sign_up(&slug, common::person(3)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("event_cancelled")));
+    let response = app
+        .client
+        .patch(app.url(&format!("/api/v1/events/{slug}")))
+        .bearer_auth(&token)
+        .json(&json!({"capacity": 5}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 409);
+}
+
+#[tokio::test]
+async fn organizers_cannot_touch_each_others_events() {
+    let app = spawn_app().await;
+    let owner = organizer_token(&app, "owner@example.org").await;
+    let other = organizer_token(&app, "other@example.org").await;
+    let event = create_event(&app, &owner, 10).await;
+    let id = event["id"].as_str().expect("id").to_owned();
+    app.sign_up(&id, common::person(1)).await;
+
+    let requests = |token: &str| {
+        let token = token.to_owned();
+        vec![
+            app.client
+                .patch(app.url(&format!("/api/v1/events/{id}")))
+                .bearer_auth(&token)
+                .json(&json!({"capacity": 1})),
+            app.client.post(app.url(&format!("/api/v1/events/{id}/cancel"))).bearer_auth(&token),
+            app.client.get(app.url(&format!("/api/v1/events/{id}/registrations"))).bearer_auth(&token),
+        ]
+    };
+    for request in requests(&other) {
+        let response = request.send().await.expect("sent");
+        assert_eq!(response.status(), 403);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "forbidden");
+        assert!(body.to_string().find("etudiant1").is_none(), "no attendee data leaks");
+    }
+    for request in requests("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") {
+        assert_eq!(request.send().await.expect("sent").status(), 401);
+    }
+    let anonymous = [
+        app.client.patch(app.url(&format!("/api/v1/events/{id}"))).json(&json!({"capacity": 1})),
+        app.client.post(app.url(&format!("/api/v1/events/{id}/cancel"))),
+        app.client.get(app.url(&format!("/api/v1/events/{id}/registrations"))),
+    ];
+    for request in anonymous {
+        assert_eq!(request.send().await.expect("sent").status(), 401);
+    }
+    let (_, unchanged) = app.get_json(&format!("/api/v1/events/{id}")).await;
+    assert_eq!((unchanged["capacity"].as_i64(), unchanged["status"].as_str()), (Some(10), Some("published")));
+
+    // An admin manages every event.
+    let added = atelier(&app, &["organizer", "add", "admin@example.org", "--admin"], Some("un mot de passe solide"));
+    assert!(added.status.success());
+    let admin = atelier(&app, &["token", "create", "--organizer", "admin@example.org"], None);
+    let admin = String::from_utf8(admin.stdout).expect("utf-8").trim().to_owned();
+    let response =
+        app.client.get(app.url(&format!("/api/v1/events/{id}/registrations"))).bearer_auth(&admin).send().await;
+    assert_eq!(response.expect("sent").status(), 200);
+}

@@ -2,19 +2,17 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Json;
-use super::auth::ApiOrganizer;
 use crate::app::AppState;
-use crate::domain::{Event, EventInput, EventKind, EventStatus, FieldError, FieldErrorKind, Level};
+use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level};
 use crate::error::{AppError, ErrorBody};
 use crate::registrations::public_event;
-use crate::store::{EventFilter, StoreError};
+use crate::store::EventFilter;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventJson {
@@ -121,47 +119,4 @@ pub async fn list(
 )]
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventJson>, AppError> {
     Ok(Json(public_event(&*state.store, &id).await?.into()))
-}
-
-/// Creates an event owned by the caller. Drafts are invisible to the public
-/// until published.
-#[utoipa::path(
-    post,
-    path = "/api/v1/events",
-    request_body = EventInput,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "Created", body = EventJson),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 422, description = "Invalid fields (end before start, capacity < 1, close before open...)", body = ErrorBody),
-    )
-)]
-pub async fn create(
-    State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Json(input): Json<EventInput>,
-) -> Result<(StatusCode, Json<EventJson>), AppError> {
-    let now = Utc::now();
-    let event = input.validate(now).map_err(AppError::Validation)?;
-    let chosen_slug = input.slug.is_some();
-    let base_slug = event.slug.clone();
-    // A slug made from the title gets a short suffix if another event has it.
-    for attempt in 0..5 {
-        let mut candidate = event.clone();
-        if attempt > 0 {
-            candidate.slug = format!("{base_slug}-{:04x}", rand::random::<u16>());
-        }
-        match state.store.create_event(candidate, Some(organizer.id), now).await {
-            Ok(created) => {
-                tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
-                return Ok((StatusCode::CREATED, Json(created.into())));
-            }
-            Err(StoreError::Taken(_)) if !chosen_slug => continue,
-            Err(StoreError::Taken(_)) => {
-                return Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)]));
-            }
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)]))
 }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod events;
+mod manage;
 mod openapi;
 mod registrations;
 
@@ -15,9 +16,10 @@ use crate::error::AppError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/events", get(events::list).post(events::create))
-        .route("/api/v1/events/{id}", get(events::one))
-        .route("/api/v1/events/{id}/registrations", post(registrations::create))
+        .route("/api/v1/events", get(events::list).post(manage::create))
+        .route("/api/v1/events/{id}", get(events::one).patch(manage::update))
+        .route("/api/v1/events/{id}/cancel", post(manage::cancel))
+        .route("/api/v1/events/{id}/registrations", get(manage::registrations).post(registrations::create))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/openapi.json", get(openapi::document))
         .fallback(|| async { AppError::PageNotFound })

@@ -10,7 +10,10 @@ use super::Json;
     paths(
         super::events::list,
         super::events::one,
-        super::events::create,
+        super::manage::create,
+        super::manage::update,
+        super::manage::cancel,
+        super::manage::registrations,
         super::registrations::create,
         super::registrations::cancel
     ),

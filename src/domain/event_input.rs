@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent};
+use super::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent};
 
 /// Fields of an event, as JSON. Everything is optional here so that each
 /// missing or wrong field is reported by name.
@@ -34,6 +34,55 @@ pub struct EventInput {
     /// `draft` (default) or `published`.
     pub status: Option<String>,
     pub what_to_bring: Option<String>,
+}
+
+impl From<&Event> for EventInput {
+    /// The event as it stands, to apply a partial change to.
+    fn from(event: &Event) -> Self {
+        let time = |t: DateTime<Utc>| Some(t.to_rfc3339());
+        Self {
+            kind: Some(event.kind.code().into()),
+            title: Some(event.title.clone()),
+            slug: Some(event.slug.clone()),
+            description: Some(event.description.clone()),
+            starts_at: time(event.starts_at),
+            ends_at: time(event.ends_at),
+            location: Some(event.location.clone()),
+            address: event.address.clone(),
+            host: Some(event.host.clone()),
+            levels: Some(event.levels.iter().map(|l| l.code().to_owned()).collect()),
+            capacity: Some(event.capacity),
+            registration_opens_at: time(event.registration_opens_at),
+            registration_closes_at: time(event.registration_closes_at),
+            language: Some(event.language.clone()),
+            status: Some(event.status.code().into()),
+            what_to_bring: event.what_to_bring.clone(),
+        }
+    }
+}
+
+impl EventInput {
+    /// These fields, replaced by those present in `patch`.
+    pub fn overlay(self, patch: EventInput) -> EventInput {
+        EventInput {
+            kind: patch.kind.or(self.kind),
+            title: patch.title.or(self.title),
+            slug: patch.slug.or(self.slug),
+            description: patch.description.or(self.description),
+            starts_at: patch.starts_at.or(self.starts_at),
+            ends_at: patch.ends_at.or(self.ends_at),
+            location: patch.location.or(self.location),
+            address: patch.address.or(self.address),
+            host: patch.host.or(self.host),
+            levels: patch.levels.or(self.levels),
+            capacity: patch.capacity.or(self.capacity),
+            registration_opens_at: patch.registration_opens_at.or(self.registration_opens_at),
+            registration_closes_at: patch.registration_closes_at.or(self.registration_closes_at),
+            language: patch.language.or(self.language),
+            status: patch.status.or(self.status),
+            what_to_bring: patch.what_to_bring.or(self.what_to_bring),
+        }
+    }
 }
 
 const MAX_TITLE: usize = 200;

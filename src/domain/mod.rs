@@ -14,7 +14,8 @@ pub use organizer::{Organizer, Role};
 pub use outbox::{Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use registration::{
-    CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm, seat_for,
+    AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm,
+    seat_for,
 };
 
 /// Truncates a timestamp to whole seconds.

@@ -17,11 +17,18 @@ pub enum MessageKind {
     Promoted,
     /// They cancelled.
     Cancelled,
+    /// The organizer cancelled the event.
+    EventCancelled,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 4] =
-        [MessageKind::Confirmed, MessageKind::Waitlisted, MessageKind::Promoted, MessageKind::Cancelled];
+    pub const ALL: [MessageKind; 5] = [
+        MessageKind::Confirmed,
+        MessageKind::Waitlisted,
+        MessageKind::Promoted,
+        MessageKind::Cancelled,
+        MessageKind::EventCancelled,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -29,6 +36,7 @@ impl MessageKind {
             MessageKind::Waitlisted => "waitlisted",
             MessageKind::Promoted => "promoted",
             MessageKind::Cancelled => "cancelled",
+            MessageKind::EventCancelled => "event_cancelled",
         }
     }
 

@@ -161,3 +161,12 @@ mod tests {
         assert_eq!(fields, ["name", "email", "level", "consent"]);
     }
 }
+
+/// A line of an event's attendee list, as organizers see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttendeeLine {
+    pub registration: Registration,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Status of the latest message to this person: pending, sent or failed.
+    pub email_status: Option<String>,
+}

@@ -9,43 +9,38 @@ use serde::Serialize;
 use crate::domain::MessageKind;
 use crate::i18n::Lang;
 
-macro_rules! email_files {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!("../../emails/", $path)))),*]
+/// Each message kind has a subject, a text and an HTML template per language.
+macro_rules! message_files {
+    ($($kind:literal),* $(,)?) => {
+        &[$(
+            message_files!(@one "fr", $kind, "subject.txt"),
+            message_files!(@one "fr", $kind, "txt"),
+            message_files!(@one "fr", $kind, "html"),
+            message_files!(@one "en", $kind, "subject.txt"),
+            message_files!(@one "en", $kind, "txt"),
+            message_files!(@one "en", $kind, "html"),
+        )*]
+    };
+    (@one $lang:literal, $kind:literal, $part:literal) => {
+        (
+            concat!($lang, "/", $kind, ".", $part),
+            include_str!(concat!("../../emails/", $lang, "/", $kind, ".", $part)),
+        )
     };
 }
 
-const FILES: &[(&str, &str)] = email_files![
-    "layout.html",
-    "fr/details.html",
-    "fr/details.txt",
-    "en/details.html",
-    "en/details.txt",
-    "fr/confirmed.subject.txt",
-    "fr/confirmed.txt",
-    "fr/confirmed.html",
-    "en/confirmed.subject.txt",
-    "en/confirmed.txt",
-    "en/confirmed.html",
-    "fr/waitlisted.subject.txt",
-    "fr/waitlisted.txt",
-    "fr/waitlisted.html",
-    "en/waitlisted.subject.txt",
-    "en/waitlisted.txt",
-    "en/waitlisted.html",
-    "fr/promoted.subject.txt",
-    "fr/promoted.txt",
-    "fr/promoted.html",
-    "en/promoted.subject.txt",
-    "en/promoted.txt",
-    "en/promoted.html",
-    "fr/cancelled.subject.txt",
-    "fr/cancelled.txt",
-    "fr/cancelled.html",
-    "en/cancelled.subject.txt",
-    "en/cancelled.txt",
-    "en/cancelled.html",
+/// Pieces the messages include or extend.
+const SHARED_FILES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../emails/layout.html")),
+    ("fr/details.html", include_str!("../../emails/fr/details.html")),
+    ("fr/details.txt", include_str!("../../emails/fr/details.txt")),
+    ("en/details.html", include_str!("../../emails/en/details.html")),
+    ("en/details.txt", include_str!("../../emails/en/details.txt")),
 ];
+
+/// One entry per `MessageKind`; `load` checks that none is missing.
+const MESSAGE_FILES: &[(&str, &str)] =
+    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled"];
 
 /// What templates can use; see emails/README.md.
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +84,7 @@ impl Templates {
         // Keep the final newline of text parts; HTML escaping is chosen by
         // file extension (.html escapes, .txt does not).
         env.set_keep_trailing_newline(true);
-        for (name, source) in FILES {
+        for (name, source) in SHARED_FILES.iter().chain(MESSAGE_FILES) {
             env.add_template(name, source)?;
         }
         let templates = Self { env };

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{
-    CancelOutcome, Delivery, Email, Event, EventKind, Level, NewEvent, NewRegistration, Organizer, PendingMessage,
-    RegisterOutcome, Registration, Role,
+    AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, NewEvent, NewRegistration, Organizer,
+    PendingMessage, RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -59,6 +59,21 @@ pub trait Store: Send + Sync + 'static {
     async fn count_events(&self) -> StoreResult<i64>;
     /// Creates an event, owned by `owner` when given.
     async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event>;
+
+    /// Replaces an event's fields; `None` if there is no such event. Seats
+    /// added by a larger capacity go to the waiting list at once.
+    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
+
+    /// Cancels an event and queues a message to everyone registered.
+    async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
+
+    /// Every registration of an event, oldest first, with waiting-list
+    /// positions and email delivery state.
+    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;
+
+    /// Whether an organizer (not an admin: admins manage everything) owns
+    /// or was added to an event.
+    async fn is_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<bool>;
 
     /// Fails with `Taken("email")` when the address has an account.
     async fn create_organizer(

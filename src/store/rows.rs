@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::domain::{Event, EventKind, EventStatus, Level, Organizer, Registration, RegistrationStatus, Role};
+use crate::domain::{
+    AttendeeLine, Event, EventKind, EventStatus, Level, Organizer, Registration, RegistrationStatus, Role,
+};
 use crate::i18n::Lang;
 
 #[derive(sqlx::FromRow)]
@@ -90,6 +92,47 @@ impl TryFrom<RegistrationRow> for Registration {
             waitlist_position: row.waitlist_position,
             created_at: row.created_at,
             cancelled_at: row.cancelled_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AttendeeRow {
+    id: Uuid,
+    event_id: Uuid,
+    name: String,
+    email: String,
+    institution: Option<String>,
+    level: String,
+    status: String,
+    language: String,
+    created_at: DateTime<Utc>,
+    cancelled_at: Option<DateTime<Utc>>,
+    checked_in_at: Option<DateTime<Utc>>,
+    pub waitlist_seq: Option<i64>,
+    email_status: Option<String>,
+}
+
+impl AttendeeRow {
+    /// The line, with the waiting-list position the caller computed.
+    pub fn into_line(self, waitlist_position: Option<i64>) -> Result<AttendeeLine, StoreError> {
+        let registration = RegistrationRow {
+            id: self.id,
+            event_id: self.event_id,
+            name: self.name,
+            email: self.email,
+            institution: self.institution,
+            level: self.level,
+            status: self.status,
+            language: self.language,
+            created_at: self.created_at,
+            cancelled_at: self.cancelled_at,
+            waitlist_position,
+        };
+        Ok(AttendeeLine {
+            registration: registration.try_into()?,
+            checked_in_at: self.checked_in_at,
+            email_status: self.email_status,
         })
     }
 }

@@ -94,3 +94,25 @@ pub const INSERT_API_TOKEN: &str =
 
 pub const ORGANIZER_BY_API_TOKEN: &str = "SELECT o.id, o.email, o.name, o.role, o.password_hash \
      FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1";
+
+pub const SLUG_USED_ELSEWHERE: &str = "SELECT 1 FROM events WHERE slug = $1 AND id <> $2";
+
+pub const UPDATE_EVENT: &str = "UPDATE events SET slug = $2, kind = $3, title = $4, description = $5, \
+     starts_at = $6, ends_at = $7, location = $8, address = $9, host = $10, levels = $11, capacity = $12, \
+     language = $13, status = $14, registration_opens_at = $15, registration_closes_at = $16, \
+     what_to_bring = $17, updated_at = $18 WHERE id = $1";
+
+pub const SET_EVENT_STATUS: &str = "UPDATE events SET status = $2, updated_at = $3 WHERE id = $1";
+
+/// Who is still registered (confirmed or waiting) for an event.
+pub const ACTIVE_REGISTRATIONS: &str =
+    "SELECT id, email, language FROM registrations WHERE event_id = $1 AND status <> 'cancelled' ORDER BY created_at";
+
+pub const CAN_MANAGE_EVENT: &str = "SELECT 1 FROM event_organizers WHERE event_id = $1 AND organizer_id = $2";
+
+/// Every registration of an event, oldest first, with the state of the
+/// latest message to each person (outbox ids grow with time).
+pub const EVENT_REGISTRATIONS: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
+     r.language, r.created_at, r.cancelled_at, r.checked_in_at, r.waitlist_seq, \
+     (SELECT o.status FROM outbox o WHERE o.registration_id = r.id ORDER BY o.id DESC LIMIT 1) AS email_status \
+     FROM registrations r WHERE r.event_id = $1 ORDER BY r.created_at, r.id";

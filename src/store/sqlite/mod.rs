@@ -17,11 +17,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Executor, SqlitePool};
 use uuid::Uuid;
 
-use super::rows::{EventRow, OrganizerRow, RegistrationRow};
+use super::rows::{AttendeeRow, EventRow, OrganizerRow, RegistrationRow};
 use super::{EventFilter, Store, StoreError, StoreResult, sql};
 use crate::domain::{
-    CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration, Organizer, PendingMessage,
-    RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
+    AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration, Organizer,
+    PendingMessage, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
 };
 use crate::i18n::Lang;
 use crate::token::TokenHash;
@@ -162,6 +162,34 @@ impl Store for SqliteStore {
         let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         row.try_into()
+    }
+
+    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
+        self.batches.submit(Op::UpdateEvent(id, Box::new(changes)), now).await?.into_event()
+    }
+
+    async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
+        self.batches.submit(Op::CancelEvent(id), now).await?.into_event()
+    }
+
+    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {
+        let rows: Vec<AttendeeRow> = sqlx::query_as(sql::EVENT_REGISTRATIONS).bind(event).fetch_all(&self.read).await?;
+        // Positions are ranks of the waiting-list tickets: computed here in
+        // one pass rather than by a subquery per row.
+        let mut tickets: Vec<i64> = rows.iter().filter_map(|r| r.waitlist_seq).collect();
+        tickets.sort_unstable();
+        rows.into_iter()
+            .map(|row| {
+                let position = row.waitlist_seq.and_then(|seq| tickets.binary_search(&seq).ok()).map(|i| i as i64 + 1);
+                row.into_line(position)
+            })
+            .collect()
+    }
+
+    async fn is_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar(sql::CAN_MANAGE_EVENT).bind(event).bind(organizer).fetch_optional(&self.read).await?;
+        Ok(found.is_some())
     }
 
     async fn create_organizer(

@@ -12,8 +12,8 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::domain::{
-    CancelOutcome, Event, MessageKind, NewRegistration, RegisterOutcome, Registration, RegistrationStatus,
-    registration_refusal, seat_for, whole_seconds,
+    CancelOutcome, Event, EventStatus, Level, MessageKind, NewEvent, NewRegistration, RegisterOutcome, Registration,
+    RegistrationStatus, registration_refusal, seat_for, whole_seconds,
 };
 use crate::store::rows::{EventRow, RegistrationRow};
 use crate::store::{StoreError, StoreResult, sql};
@@ -27,27 +27,47 @@ const QUEUE: usize = 8192;
 pub enum Op {
     Register(Box<NewRegistration>),
     Cancel(TokenHash),
+    UpdateEvent(uuid::Uuid, Box<NewEvent>),
+    CancelEvent(uuid::Uuid),
 }
 
 pub enum Done {
     Register(RegisterOutcome),
     Cancel(CancelOutcome),
+    /// The event after the change; `None` when there is no such event.
+    Event(Result<Option<Event>, Taken>),
 }
+
+/// A unique value already used by another row.
+#[derive(Debug)]
+pub struct Taken(pub &'static str);
 
 impl Done {
     pub fn into_register(self) -> StoreResult<RegisterOutcome> {
         match self {
             Done::Register(outcome) => Ok(outcome),
-            Done::Cancel(_) => Err(StoreError::Corrupt("batch writer answered the wrong operation".into())),
+            _ => Err(wrong_answer()),
         }
     }
 
     pub fn into_cancel(self) -> StoreResult<CancelOutcome> {
         match self {
             Done::Cancel(outcome) => Ok(outcome),
-            Done::Register(_) => Err(StoreError::Corrupt("batch writer answered the wrong operation".into())),
+            _ => Err(wrong_answer()),
         }
     }
+
+    pub fn into_event(self) -> StoreResult<Option<Event>> {
+        match self {
+            Done::Event(Ok(event)) => Ok(event),
+            Done::Event(Err(Taken(what))) => Err(StoreError::Taken(what)),
+            _ => Err(wrong_answer()),
+        }
+    }
+}
+
+fn wrong_answer() -> StoreError {
+    StoreError::Corrupt("batch writer answered the wrong operation".into())
 }
 
 enum Job {
@@ -144,6 +164,8 @@ async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> Store
         let done = match op {
             Op::Register(registration) => Done::Register(register(&mut tx, registration, *now).await?),
             Op::Cancel(token) => Done::Cancel(cancel(&mut tx, token, *now).await?),
+            Op::UpdateEvent(id, changes) => Done::Event(update_event(&mut tx, *id, changes, *now).await?),
+            Op::CancelEvent(id) => Done::Event(Ok(cancel_event(&mut tx, *id, *now).await?)),
         };
         results.push(done);
     }
@@ -244,27 +266,14 @@ async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Ut
         return Ok(CancelOutcome::AlreadyCancelled(registration));
     }
     set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
-
-    let event = event(conn, registration.event_id)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
-    let mut promoted = None;
-    if registration.status == RegistrationStatus::Confirmed && event.confirmed_count - 1 < event.capacity {
-        let first: Option<(uuid::Uuid, String, String)> =
-            sqlx::query_as(sql::FIRST_WAITING).bind(event.id).fetch_optional(&mut *conn).await?;
-        if let Some((id, email, language)) = first {
-            set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
-            enqueue(conn, id, MessageKind::Promoted, &email, &language, None, now).await?;
-            promoted = Some(id);
-        }
-    }
-    let (confirmed, waitlisted) = match (registration.status, promoted) {
-        (RegistrationStatus::Confirmed, None) => (-1, 0),
+    let (confirmed, waitlisted) = match registration.status {
+        RegistrationStatus::Confirmed => (-1, 0),
         _ => (0, -1),
     };
-    move_counts(conn, event.id, confirmed, waitlisted, 0, now).await?;
+    move_counts(conn, registration.event_id, confirmed, waitlisted, 0, now).await?;
     let language = registration.language.code();
     enqueue(conn, registration.id, MessageKind::Cancelled, &registration.email, language, None, now).await?;
+    let promoted = fill_free_seats(conn, registration.event_id, now).await?;
     Ok(CancelOutcome::Cancelled {
         registration: Registration {
             status: RegistrationStatus::Cancelled,
@@ -272,8 +281,34 @@ async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Ut
             cancelled_at: Some(now),
             ..registration
         },
-        promoted,
+        promoted: promoted.first().copied(),
     })
+}
+
+/// Gives every free seat to the people waiting longest, each told by email.
+/// Called after anything that may free seats: a cancellation, a larger
+/// capacity.
+async fn fill_free_seats(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<uuid::Uuid>> {
+    let event = event(conn, event_id).await?.ok_or_else(|| StoreError::Corrupt("event vanished".into()))?;
+    let free = (event.capacity - event.confirmed_count).clamp(0, event.waitlisted_count);
+    let mut promoted = Vec::new();
+    while (promoted.len() as i64) < free {
+        let first: Option<(uuid::Uuid, String, String)> =
+            sqlx::query_as(sql::FIRST_WAITING).bind(event.id).fetch_optional(&mut *conn).await?;
+        let Some((id, email, language)) = first else { break };
+        set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
+        enqueue(conn, id, MessageKind::Promoted, &email, &language, None, now).await?;
+        promoted.push(id);
+    }
+    if !promoted.is_empty() {
+        let n = promoted.len() as i64;
+        move_counts(conn, event.id, n, -n, 0, now).await?;
+    }
+    Ok(promoted)
 }
 
 async fn set_status(
@@ -308,4 +343,66 @@ async fn enqueue(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Applies an organizer's edit. A larger capacity hands the new seats to the
+/// people waiting, in the same transaction; a smaller one removes nobody.
+async fn update_event(
+    conn: &mut SqliteConnection,
+    id: uuid::Uuid,
+    changes: &NewEvent,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<Option<Event>, Taken>> {
+    if event(conn, id).await?.is_none() {
+        return Ok(Ok(None));
+    }
+    let slug_taken: Option<i64> =
+        sqlx::query_scalar(sql::SLUG_USED_ELSEWHERE).bind(&changes.slug).bind(id).fetch_optional(&mut *conn).await?;
+    if slug_taken.is_some() {
+        return Ok(Err(Taken("slug")));
+    }
+    sqlx::query(sql::UPDATE_EVENT)
+        .bind(id)
+        .bind(&changes.slug)
+        .bind(changes.kind.code())
+        .bind(&changes.title)
+        .bind(&changes.description)
+        .bind(whole_seconds(changes.starts_at))
+        .bind(whole_seconds(changes.ends_at))
+        .bind(&changes.location)
+        .bind(&changes.address)
+        .bind(&changes.host)
+        .bind(Level::join(&changes.levels))
+        .bind(changes.capacity)
+        .bind(&changes.language)
+        .bind(changes.status.code())
+        .bind(whole_seconds(changes.registration_opens_at))
+        .bind(whole_seconds(changes.registration_closes_at))
+        .bind(&changes.what_to_bring)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    fill_free_seats(conn, id, now).await?;
+    Ok(Ok(event(conn, id).await?))
+}
+
+/// Cancels an event and tells everyone still registered. Registrations keep
+/// their status, so the lists show who was affected.
+async fn cancel_event(conn: &mut SqliteConnection, id: uuid::Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
+    let Some(current) = event(conn, id).await? else { return Ok(None) };
+    if current.status == EventStatus::Cancelled {
+        return Ok(Some(current));
+    }
+    sqlx::query(sql::SET_EVENT_STATUS)
+        .bind(id)
+        .bind(EventStatus::Cancelled.code())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    let people: Vec<(uuid::Uuid, String, String)> =
+        sqlx::query_as(sql::ACTIVE_REGISTRATIONS).bind(id).fetch_all(&mut *conn).await?;
+    for (registration, email, language) in people {
+        enqueue(conn, registration, MessageKind::EventCancelled, &email, &language, None, now).await?;
+    }
+    event(conn, id).await
 }
