@@ -114,7 +114,7 @@ async fn waiting_list_and_promotion_messages() {
     let db = app.open_database().await;
     let rows = outbox(&db).await;
     let kinds: Vec<_> = rows.iter().map(|(kind, _, status)| (kind.as_str(), status.as_str())).collect();
-    assert_eq!(kinds, [("confirmed", "sent"), ("waitlisted", "sent"), ("promoted", "sent"), ("cancelled", "sent")]);
+    assert_eq!(kinds, [("confirmed", "sent"), ("waitlisted", "sent"), ("cancelled", "sent"), ("promoted", "sent")]);
 }
 
 async fn mails_after(sink: &SmtpSink, count: usize) -> Vec<Mail> {

@@ -3,30 +3,8 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::spawn_app;
+use common::{atelier, organizer_token, spawn_app};
 use serde_json::json;
-
-/// Runs the real `atelier` binary against the app's database.
-fn atelier(app: &common::TestApp, args: &[&str], password: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_atelier"));
-    command.args(args).env("DATABASE_URL", format!("sqlite://{}", app.database_path.display())).env("RUST_LOG", "warn");
-    match password {
-        Some(password) => command.env("ATELIER_PASSWORD", password),
-        None => command.env_remove("ATELIER_PASSWORD"),
-    };
-    command.output().expect("atelier runs")
-}
-
-async fn organizer_token(app: &common::TestApp, email: &str) -> String {
-    let added =
-        atelier(app, &["organizer", "add", email, "--name", "Équipe Atlanpole"], Some("un mot de passe solide"));
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let token = atelier(app, &["token", "create", "--organizer", email, "--label", "tests"], None);
-    assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
-    String::from_utf8(token.stdout).expect("utf-8").trim().to_owned()
-}
 
 fn event_body() -> serde_json::Value {
     json!({

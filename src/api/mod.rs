@@ -2,6 +2,7 @@
 
 mod auth;
 mod events;
+mod exports;
 mod manage;
 mod openapi;
 mod registrations;
@@ -19,6 +20,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events", get(events::list).post(manage::create))
         .route("/api/v1/events/{id}", get(events::one).patch(manage::update))
         .route("/api/v1/events/{id}/cancel", post(manage::cancel))
+        .route("/api/v1/events/{id}/attendees.csv", get(exports::csv))
+        .route("/api/v1/events/{id}/attendees.xlsx", get(exports::xlsx))
+        .route("/api/v1/events/{id}/attendance-sheet.pdf", get(exports::attendance_sheet))
         .route("/api/v1/events/{id}/registrations", get(manage::registrations).post(registrations::create))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/openapi.json", get(openapi::document))

@@ -14,6 +14,9 @@ use super::Json;
         super::manage::update,
         super::manage::cancel,
         super::manage::registrations,
+        super::exports::csv,
+        super::exports::xlsx,
+        super::exports::attendance_sheet,
         super::registrations::create,
         super::registrations::cancel
     ),

@@ -1,0 +1,337 @@
+//! The attendance sheet (feuille d'émargement): an A4 PDF with the event's
+//! header, one row per confirmed attendee sorted by name, an empty signature
+//! column per half-day the event spans, a box for the trainer's name and
+//! signature, and page numbers. Laid out with printpdf, DejaVu Sans embedded
+//! (subset) so that every accent prints.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Europe::Paris;
+use printpdf::{IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point};
+
+use crate::domain::{AttendeeLine, Event, RegistrationStatus};
+use crate::i18n::Lang;
+
+const MARGIN: f32 = 15.0;
+const ROW: f32 = 10.0;
+const FIRST_TABLE_TOP: f32 = 225.0;
+const NEXT_TABLE_TOP: f32 = 270.0;
+const BOTTOM: f32 = 22.0;
+const TRAINER_BOX: f32 = 32.0;
+const NUMBER_WIDTH: f32 = 10.0;
+const NAME_WIDTH: f32 = 52.0;
+const INSTITUTION_WIDTH: f32 = 48.0;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the attendance sheet: {0}")]
+pub struct PdfError(String);
+
+/// A morning or an afternoon of the event, in Paris time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HalfDay {
+    pub date: NaiveDate,
+    pub afternoon: bool,
+}
+
+/// Every half-day the event overlaps; 13:00 splits the day (Paris time).
+pub fn half_days(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Vec<HalfDay> {
+    let start = starts_at.with_timezone(&Paris).naive_local();
+    let end = ends_at.with_timezone(&Paris).naive_local();
+    let mut result = Vec::new();
+    let mut date = start.date();
+    // At most two weeks: a sheet is for a training session, not a season.
+    while date <= end.date() && result.len() < 28 {
+        let midnight = date.and_time(NaiveTime::MIN);
+        let split = date.and_time(NaiveTime::from_hms_opt(13, 0, 0).unwrap_or(NaiveTime::MIN));
+        let next_midnight = midnight + Duration::days(1);
+        if start < split && end > midnight {
+            result.push(HalfDay { date, afternoon: false });
+        }
+        if start < next_midnight && end > split {
+            result.push(HalfDay { date, afternoon: true });
+        }
+        date += Duration::days(1);
+    }
+    result
+}
+
+struct Labels {
+    title: &'static str,
+    host: &'static str,
+    place: &'static str,
+    date: &'static str,
+    organizer: &'static str,
+    number: &'static str,
+    name: &'static str,
+    institution: &'static str,
+    morning: &'static str,
+    afternoon: &'static str,
+    trainer: &'static str,
+    signature: &'static str,
+    page: &'static str,
+    attendees: &'static str,
+}
+
+fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::Fr => Labels {
+            title: "FEUILLE D'ÉMARGEMENT",
+            host: "Accueil",
+            place: "Lieu",
+            date: "Date",
+            organizer: "Organisateur",
+            number: "N°",
+            name: "Nom",
+            institution: "Établissement",
+            morning: "matin",
+            afternoon: "après-midi",
+            trainer: "Formateur / intervenant — nom :",
+            signature: "Signature",
+            page: "Page",
+            attendees: "participants confirmés",
+        },
+        Lang::En => Labels {
+            title: "ATTENDANCE SHEET",
+            host: "Host",
+            place: "Place",
+            date: "Date",
+            organizer: "Organizer",
+            number: "No.",
+            name: "Name",
+            institution: "Institution",
+            morning: "morning",
+            afternoon: "afternoon",
+            trainer: "Trainer / speaker — name:",
+            signature: "Signature",
+            page: "Page",
+            attendees: "confirmed attendees",
+        },
+    }
+}
+
+struct Sheet<'a> {
+    layer: PdfLayerReference,
+    regular: &'a IndirectFontRef,
+    bold: &'a IndirectFontRef,
+}
+
+impl Sheet<'_> {
+    fn text(&self, text: &str, size: f32, x: f32, y: f32, bold: bool) {
+        let font = if bold { self.bold } else { self.regular };
+        self.layer.use_text(text, size, Mm(x), Mm(y), font);
+    }
+
+    fn line(&self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        self.layer.add_line(Line {
+            points: vec![(Point::new(Mm(x1), Mm(y1)), false), (Point::new(Mm(x2), Mm(y2)), false)],
+            is_closed: false,
+        });
+    }
+}
+
+/// Cuts text to what fits `width` millimetres at `size` points (DejaVu Sans
+/// averages about half an em per character).
+fn fit(text: &str, width: f32, size: f32) -> String {
+    let max = ((width - 2.0) / (size * 0.3528 * 0.5)).floor().max(1.0) as usize;
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+pub fn attendance_sheet(
+    event: &Event,
+    lines: &[AttendeeLine],
+    organizer: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
+    let l = labels(lang);
+    let t = lang.texts();
+    let mut attendees: Vec<_> =
+        lines.iter().map(|line| &line.registration).filter(|r| r.status == RegistrationStatus::Confirmed).collect();
+    attendees.sort_by_cached_key(|r| (slug::slugify(&r.name), r.name.clone()));
+
+    let halves = half_days(event.starts_at, event.ends_at);
+    let landscape = halves.len() > 3;
+    let (width, height) = if landscape { (297.0, 210.0) } else { (210.0, 297.0) };
+    let shift = height - 297.0; // keeps the layout constants valid in landscape
+    let first_top = FIRST_TABLE_TOP + shift;
+    let next_top = NEXT_TABLE_TOP + shift;
+    let per_page = |top: f32| (((top - ROW) - BOTTOM) / ROW).floor().max(1.0) as usize;
+
+    // Pages: rows on the first, then on the following ones; the trainer box
+    // goes under the last row, on a page of its own if it does not fit.
+    let mut pages: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    loop {
+        let capacity = per_page(if pages.is_empty() { first_top } else { next_top });
+        let end = (start + capacity).min(attendees.len());
+        pages.push(start..end);
+        start = end;
+        if start >= attendees.len() {
+            break;
+        }
+    }
+    let last_rows = pages.last().map_or(0, |r| r.len()) as f32;
+    let last_top = if pages.len() == 1 { first_top } else { next_top };
+    let box_on_new_page = last_top - ROW - last_rows * ROW - TRAINER_BOX - 6.0 < BOTTOM;
+    let total_pages = pages.len() + usize::from(box_on_new_page);
+
+    let title = format!("{} — {}", l.title, event.title);
+    let (doc, first_page, first_layer) = PdfDocument::new(&title, Mm(width), Mm(height), "sheet");
+    let regular =
+        doc.add_external_font_with_subsetting(dejavu::sans::regular(), true).map_err(|e| PdfError(e.to_string()))?;
+    let bold =
+        doc.add_external_font_with_subsetting(dejavu::sans::bold(), true).map_err(|e| PdfError(e.to_string()))?;
+
+    let table_width = width - 2.0 * MARGIN;
+    let signature_width = (table_width - NUMBER_WIDTH - NAME_WIDTH - INSTITUTION_WIDTH) / halves.len().max(1) as f32;
+    let half_label =
+        |h: &HalfDay| format!("{} {}", h.date.format("%d/%m"), if h.afternoon { l.afternoon } else { l.morning });
+
+    let mut number = 0;
+    for page_index in 0..total_pages {
+        let layer = if page_index == 0 {
+            doc.get_page(first_page).get_layer(first_layer)
+        } else {
+            let (page, layer) = doc.add_page(Mm(width), Mm(height), "sheet");
+            doc.get_page(page).get_layer(layer)
+        };
+        let sheet = Sheet { layer, regular: &regular, bold: &bold };
+        sheet.layer.set_outline_thickness(0.6);
+
+        let mut top = next_top;
+        if page_index == 0 {
+            let mut y = height - MARGIN - 5.0;
+            sheet.text(l.title, 15.0, MARGIN, y, true);
+            y -= 9.0;
+            sheet.text(&fit(&event.title, table_width, 12.0), 12.0, MARGIN, y, true);
+            y -= 8.0;
+            let place = match &event.address {
+                Some(address) => format!("{}, {address}", event.location),
+                None => event.location.clone(),
+            };
+            for (label, value) in [
+                (l.host, event.host.clone()),
+                (l.place, place),
+                (l.date, t.period(event.starts_at, event.ends_at)),
+                (l.organizer, organizer.to_owned()),
+            ] {
+                sheet.text(&format!("{label} :"), 10.0, MARGIN, y, true);
+                sheet.text(&fit(&value, table_width - 30.0, 10.0), 10.0, MARGIN + 30.0, y, false);
+                y -= 6.0;
+            }
+            sheet.text(&format!("{} {}", attendees.len(), l.attendees), 9.0, MARGIN, y - 1.0, false);
+            top = first_top;
+        } else {
+            sheet.text(
+                &fit(&format!("{} — {}", l.title, event.title), table_width, 10.0),
+                10.0,
+                MARGIN,
+                height - MARGIN - 3.0,
+                true,
+            );
+        }
+
+        let rows = pages.get(page_index).cloned().unwrap_or(0..0);
+        let drew_table = page_index < pages.len();
+        if drew_table {
+            // Header row.
+            let columns: Vec<(f32, String)> = [
+                (NUMBER_WIDTH, l.number.to_owned()),
+                (NAME_WIDTH, l.name.to_owned()),
+                (INSTITUTION_WIDTH, l.institution.to_owned()),
+            ]
+            .into_iter()
+            .chain(halves.iter().map(|h| (signature_width, half_label(h))))
+            .collect();
+            let bottom = top - ROW * (rows.len() as f32 + 1.0);
+            for y in (0..=rows.len() + 1).map(|i| top - ROW * i as f32) {
+                sheet.line(MARGIN, y, MARGIN + table_width, y);
+            }
+            let mut x = MARGIN;
+            sheet.line(x, top, x, bottom);
+            for (column_width, label) in &columns {
+                sheet.text(&fit(label, *column_width, 8.0), 8.0, x + 1.0, top - 6.5, true);
+                x += column_width;
+                sheet.line(x, top, x, bottom);
+            }
+            for (i, attendee) in attendees[rows].iter().enumerate() {
+                number += 1;
+                let y = top - ROW * (i as f32 + 2.0) + 3.5;
+                sheet.text(&number.to_string(), 9.0, MARGIN + 1.0, y, false);
+                sheet.text(&fit(&attendee.name, NAME_WIDTH, 9.0), 9.0, MARGIN + NUMBER_WIDTH + 1.0, y, false);
+                let institution = attendee.institution.as_deref().unwrap_or_default();
+                sheet.text(
+                    &fit(institution, INSTITUTION_WIDTH, 8.0),
+                    8.0,
+                    MARGIN + NUMBER_WIDTH + NAME_WIDTH + 1.0,
+                    y,
+                    false,
+                );
+            }
+            top = bottom - 6.0;
+        }
+
+        if page_index == total_pages - 1 {
+            // Trainer's box: name, then a signature cell per half-day.
+            let box_top = if drew_table { top } else { next_top };
+            let box_bottom = box_top - TRAINER_BOX;
+            for y in [box_top, box_top - 10.0, box_bottom] {
+                sheet.line(MARGIN, y, MARGIN + table_width, y);
+            }
+            sheet.line(MARGIN, box_top, MARGIN, box_bottom);
+            sheet.line(MARGIN + table_width, box_top, MARGIN + table_width, box_bottom);
+            sheet.text(l.trainer, 9.0, MARGIN + 1.0, box_top - 6.5, true);
+            let cell = table_width / halves.len().max(1) as f32;
+            for (i, half) in halves.iter().enumerate() {
+                let x = MARGIN + cell * i as f32;
+                if i > 0 {
+                    sheet.line(x, box_top - 10.0, x, box_bottom);
+                }
+                sheet.text(
+                    &fit(&format!("{} — {}", l.signature, half_label(half)), cell, 8.0),
+                    8.0,
+                    x + 1.0,
+                    box_top - 15.0,
+                    false,
+                );
+            }
+        }
+
+        let footer = format!("{} {} / {total_pages}", l.page, page_index + 1);
+        sheet.text(&footer, 8.0, width - MARGIN - 18.0, 10.0, false);
+        sheet.text(&fit(&event.title, table_width - 30.0, 7.0), 7.0, MARGIN, 10.0, false);
+    }
+    doc.save_to_bytes().map_err(|e| PdfError(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn paris(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Paris.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("valid").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn half_days_follow_the_event() {
+        let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).expect("date");
+        assert_eq!(
+            half_days(paris(2027, 3, 2, 9), paris(2027, 3, 2, 17)),
+            [HalfDay { date: day(2), afternoon: false }, HalfDay { date: day(2), afternoon: true }]
+        );
+        assert_eq!(
+            half_days(paris(2027, 3, 2, 14), paris(2027, 3, 2, 16)),
+            [HalfDay { date: day(2), afternoon: true }]
+        );
+        assert_eq!(
+            half_days(paris(2027, 3, 2, 9), paris(2027, 3, 2, 12)),
+            [HalfDay { date: day(2), afternoon: false }]
+        );
+        assert_eq!(half_days(paris(2027, 3, 2, 9), paris(2027, 3, 3, 17)).len(), 4);
+    }
+}

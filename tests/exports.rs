@@ -1,0 +1,167 @@
+//! Attendee exports parse back with the right rows.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use common::{organizer_token, spawn_app};
+use serde_json::json;
+
+struct Fixture {
+    app: common::TestApp,
+    token: String,
+    slug: String,
+}
+
+/// A published one-day masterclass with 3 seats and 5 people: two of them
+/// with text a spreadsheet would run as a formula.
+async fn fixture() -> Fixture {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "exports@example.org").await;
+    let body = json!({
+        "kind": "masterclass",
+        "title": "Masterclass GenSensor : une journée en laboratoire",
+        "starts_at": "2099-03-02T09:00:00+01:00",
+        "ends_at": "2099-03-02T17:00:00+01:00",
+        "location": "GenSensor",
+        "address": "Nantes",
+        "host": "GenSensor",
+        "capacity": 3,
+        "status": "published"
+    });
+    let response = app.client.post(app.url("/api/v1/events")).bearer_auth(&token).json(&body).send().await;
+    let created: serde_json::Value = response.expect("sent").json().await.expect("json");
+    let slug = created["slug"].as_str().expect("slug").to_owned();
+    let people = [
+        ("Zoé Martin", "IUT de Nantes", "bts_but"),
+        ("=HYPERLINK(\"http://evil.example\",\"clic\")", "Lycée", "licence"),
+        ("Émile Bernard", "@SUM(1+1)", "master"),
+        ("Alice Durand", "Oniris", "ingenieur"),
+        ("Bruno Petit", "-2+3", "reconversion"),
+    ];
+    for (i, (name, institution, level)) in people.iter().enumerate() {
+        let (status, _) = app
+            .sign_up(
+                &slug,
+                json!({"name": name, "email": format!("p{i}@example.org"), "institution": institution, "level": level, "consent": true}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    Fixture { app, token, slug }
+}
+
+impl Fixture {
+    async fn download(&self, path: &str) -> reqwest::Response {
+        let url = self.app.url(&format!("/api/v1/events/{}/{path}", self.slug));
+        let response = self.app.client.get(url).bearer_auth(&self.token).send().await.expect("sent");
+        assert_eq!(response.status(), 200, "{path}");
+        response
+    }
+}
+
+#[tokio::test]
+async fn csv_has_every_registration_with_formulas_defused() {
+    let f = fixture().await;
+    let response = f.download("attendees.csv").await;
+    assert!(response.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
+    assert!(response.headers()["content-disposition"].to_str().expect("disposition").contains(".csv"));
+    let bytes = response.bytes().await.expect("body");
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 byte-order mark for Excel");
+
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "Nom");
+    assert_eq!(&headers[2], "Établissement");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(&rows[0][0], "Zoé Martin");
+    assert_eq!(&rows[0][4], "confirmé");
+    assert_eq!(&rows[3][4], "liste d'attente");
+    assert_eq!(&rows[3][5], "1");
+    assert_eq!(&rows[1][0], "'=HYPERLINK(\"http://evil.example\",\"clic\")");
+    assert_eq!(&rows[2][2], "'@SUM(1+1)");
+    assert_eq!(&rows[4][2], "'-2+3");
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "no cell starts a formula: {cell}");
+        }
+    }
+
+    let semicolons = f.download("attendees.csv?delimiter=semicolon&lang=en").await.bytes().await.expect("body");
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&semicolons[3..]);
+    assert_eq!(&reader.headers().expect("headers")[0], "Name");
+    assert_eq!(reader.records().count(), 5);
+}
+
+#[tokio::test]
+async fn xlsx_has_a_header_row_and_real_dates() {
+    let f = fixture().await;
+    let bytes = f.download("attendees.xlsx").await.bytes().await.expect("body");
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("a valid workbook");
+    let sheet = workbook.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(rows.len(), 6, "header and five registrations");
+    assert_eq!(rows[0][0], Data::String("Nom".into()));
+    assert_eq!(rows[1][0], Data::String("Zoé Martin".into()));
+    assert!(matches!(rows[1][6], Data::DateTime(_)), "registration time is a date: {:?}", rows[1][6]);
+    assert_eq!(rows[4][5], Data::Float(1.0), "waiting-list position as a number");
+}
+
+#[tokio::test]
+async fn the_attendance_sheet_lists_confirmed_attendees_by_name_with_half_days() {
+    let f = fixture().await;
+    let response = f.download("attendance-sheet.pdf").await;
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.bytes().await.expect("body");
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("text extracted from the PDF");
+    assert!(text.contains("FEUILLE D'ÉMARGEMENT"), "{text}");
+    assert!(text.contains("Masterclass GenSensor"));
+    assert!(text.contains("GenSensor, Nantes"));
+    assert!(text.contains("exports@example.org") || text.contains("Équipe Atlanpole"), "organizer named");
+    assert!(text.contains("02/03 matin") && text.contains("02/03 après-midi"), "a column per half-day");
+    assert!(text.contains("Formateur / intervenant"));
+    assert!(text.contains("Page 1 / 1"));
+    // Confirmed: the first three, sorted by name; the two waiting are absent.
+    let zoe = text.find("Zoé Martin").expect("Zoé listed");
+    let emile = text.find("Émile Bernard").expect("Émile listed");
+    let formula = text.find("=HYPERLINK").expect("third confirmed listed");
+    assert!(emile < formula && formula < zoe, "sorted by name, accents ignored:\n{text}");
+    assert!(!text.contains("Alice Durand") && !text.contains("Bruno Petit"), "waiting list not on the sheet");
+}
+
+#[tokio::test]
+async fn a_long_list_spans_numbered_pages() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "long@example.org").await;
+    let body = json!({
+        "kind": "round_table", "title": "Les forces vives du Grand Ouest", "starts_at": "2099-07-04T14:00:00+02:00",
+        "ends_at": "2099-07-04T16:30:00+02:00", "location": "Oniris", "host": "Atlanpole Biotherapies",
+        "capacity": 150, "status": "published"
+    });
+    let response = app.client.post(app.url("/api/v1/events")).bearer_auth(&token).json(&body).send().await;
+    let created: serde_json::Value = response.expect("sent").json().await.expect("json");
+    let slug = created["slug"].as_str().expect("slug").to_owned();
+    for n in 0..60 {
+        assert_eq!(app.sign_up(&slug, common::person(n)).await.0, 201);
+    }
+    let url = app.url(&format!("/api/v1/events/{slug}/attendance-sheet.pdf"));
+    let bytes = app.client.get(url).bearer_auth(&token).send().await.expect("sent").bytes().await.expect("body");
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("text");
+    assert!(text.contains("Page 1 / 3") && text.contains("Page 3 / 3"), "{text}");
+    assert!(text.contains("04/07 après-midi") && !text.contains("04/07 matin"), "an afternoon only");
+    assert_eq!(text.matches("Étudiant·e").count(), 60);
+}
+
+#[tokio::test]
+async fn exports_refuse_anonymous_and_other_organizers() {
+    let f = fixture().await;
+    let other = organizer_token(&f.app, "other-exports@example.org").await;
+    for path in ["attendees.csv", "attendees.xlsx", "attendance-sheet.pdf"] {
+        let url = f.app.url(&format!("/api/v1/events/{}/{path}", f.slug));
+        assert_eq!(f.app.client.get(&url).send().await.expect("sent").status(), 401, "{path}");
+        let response = f.app.client.get(&url).bearer_auth(&other).send().await.expect("sent");
+        assert_eq!(response.status(), 403, "{path}");
+    }
+}
