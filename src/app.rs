@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::MatchedPath;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -108,7 +109,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::web::router())
         .fallback(|| async { AppError::PageNotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
+        .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(render_errors));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
@@ -116,17 +119,20 @@ pub fn router(state: AppState) -> Router {
     router
         // Enforced by the body extractors, so the refusal is in our error format.
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
-            // The path is logged without query string; cancel tokens in
-            // /r/{token} paths are cut off so they never reach logs.
-            let path = request.uri().path();
-            let path = match path.strip_prefix("/r/") {
-                Some(_) => "/r/…",
-                None => path,
-            };
-            tracing::info_span!("request", method = %request.method(), path = %path)
+            // The route's template, never the path itself: paths carry
+            // secrets (cancel tokens) and personal data.
+            let route = request.extensions().get::<MatchedPath>().map_or("(no route)", MatchedPath::as_str);
+            tracing::info_span!("request", method = %request.method(), route = %route)
         }))
+}
+
+/// Answers a request that takes too long with an error in the usual format.
+async fn time_limit(request: axum::extract::Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Unavailable.into_response(),
+    }
 }
 
 async fn health(State(state): State<AppState>) -> StatusCode {

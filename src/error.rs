@@ -38,6 +38,8 @@ pub enum AppError {
     /// Well-formed JSON of the wrong shape (a number where text is expected...).
     #[error("invalid data: {0}")]
     InvalidData(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -65,6 +67,7 @@ impl AppError {
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::FormExpired => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -84,6 +87,7 @@ impl AppError {
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::FormExpired => "form_expired",
             AppError::Unauthorized => "unauthorized",
@@ -105,6 +109,7 @@ impl AppError {
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
             AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),
             AppError::PayloadTooLarge => t.payload_too_large.into(),
+            AppError::MethodNotAllowed => t.bad_request.into(),
             AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
             AppError::FormExpired => t.form_expired.into(),
             AppError::Unauthorized => t.unauthorized.into(),

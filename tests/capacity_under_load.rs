@@ -42,6 +42,11 @@ async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
             .await
             .expect("counts");
     assert_eq!(counts, [("confirmed".to_owned(), 30), ("waitlisted".to_owned(), 470)]);
+    let counts: (i64, i64) = sqlx::query_as("SELECT confirmed_count, waitlisted_count FROM events WHERE slug = 'rush'")
+        .fetch_one(&db)
+        .await
+        .expect("counts");
+    assert_eq!(counts, (30, 470), "live counts match the rows");
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db).await.expect("pragma");
     assert_eq!(journal, "wal");
 
@@ -89,4 +94,22 @@ async fn cancellations_racing_sign_ups_keep_the_seat_count_exact() {
     let (_, event) = app.get_json("/api/v1/events/churn").await;
     assert_eq!(event["waitlist_length"].as_i64(), Some(waiting.len() as i64));
     assert_eq!(event["seats_left"].as_i64(), Some(0));
+
+    // The live counts match the rows exactly (no drift hidden by clamping).
+    let counts: (i64, i64) =
+        sqlx::query_as("SELECT confirmed_count, waitlisted_count FROM events WHERE slug = 'churn'")
+            .fetch_one(&db)
+            .await
+            .expect("counts");
+    assert_eq!(counts, (20, waiting.len() as i64));
+    // The freed seats went to those who had waited longest: people 20 to 29.
+    let mut confirmed_emails: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM registrations WHERE status = 'confirmed'")
+            .fetch_all(&db)
+            .await
+            .expect("emails");
+    confirmed_emails.sort();
+    let mut expected: Vec<String> = (10..30).map(|n| format!("etudiant{n}@example.org")).collect();
+    expected.sort();
+    assert_eq!(confirmed_emails, expected);
 }

@@ -261,3 +261,24 @@ async fn shutdown_waits_for_a_send_in_progress() {
     let db = app.open_database().await;
     assert_eq!(outbox(&db).await[0].2, "sent", "and recorded as sent: it will not go out twice");
 }
+
+#[tokio::test]
+async fn messages_to_one_person_arrive_in_order_after_an_outage() {
+    let sink = SmtpSink::start().await;
+    sink.stop().await;
+    let app = spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    app.create_event(masterclass("ordre", 1)).await;
+    let (_, first) = app.sign_up("ordre", person(1)).await;
+    let (_, second) = app.sign_up("ordre", person(2)).await;
+    assert_eq!(second["status"], "waitlisted");
+    app.cancel(first["cancel_url"].as_str().expect("url")).await;
+    // Let a few retries with jitter go by, then bring the server back.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    sink.restart().await;
+    sink.wait_for(4, WAIT).await;
+    let to_second: Vec<String> =
+        mails(&sink).into_iter().filter(|m| m.to == "etudiant2@example.org").map(|m| m.subject).collect();
+    assert_eq!(to_second.len(), 2);
+    assert!(to_second[0].starts_with("Liste d'attente"), "{to_second:?}");
+    assert!(to_second[1].starts_with("Une place s'est libérée"), "{to_second:?}");
+}

@@ -280,3 +280,27 @@ async fn organizers_cannot_touch_each_others_events() {
         app.client.get(app.url(&format!("/api/v1/events/{id}/registrations"))).bearer_auth(&admin).send().await;
     assert_eq!(response.expect("sent").status(), 200);
 }
+
+#[tokio::test]
+async fn no_seat_is_handed_on_once_the_event_is_cancelled() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "final@example.org").await;
+    let event = create_event(&app, &token, 1).await;
+    let slug = event["slug"].as_str().expect("slug").to_owned();
+    let (_, first) = app.sign_up(&slug, common::person(1)).await;
+    let (_, second) = app.sign_up(&slug, common::person(2)).await;
+    assert_eq!(second["status"], "waitlisted");
+    let response = app.client.post(app.url(&format!("/api/v1/events/{slug}/cancel"))).bearer_auth(&token).send().await;
+    assert_eq!(response.expect("sent").status(), 200);
+
+    let (status, _) = app.cancel(first["cancel_url"].as_str().expect("url")).await;
+    assert_eq!(status, 200);
+    let response =
+        app.client.get(app.url(&format!("/api/v1/events/{slug}/registrations"))).bearer_auth(&token).send().await;
+    let list: serde_json::Value = response.expect("sent").json().await.expect("json");
+    assert_eq!(list[1]["status"], "waitlisted", "nobody is promoted into a cancelled event");
+    let db = app.open_database().await;
+    let promotions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'promoted'").fetch_one(&db).await.expect("count");
+    assert_eq!(promotions, 0);
+}

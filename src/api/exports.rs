@@ -2,16 +2,15 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::ApiOrganizer;
 use super::manage::managed_event;
 use crate::app::AppState;
+use crate::domain::Organizer;
 use crate::error::{AppError, ErrorBody};
-use crate::export::{self, Delimiter};
+use crate::export::{self, Delimiter, Download, Format};
 use crate::i18n::Lang;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -23,15 +22,36 @@ pub struct ExportQuery {
 }
 
 impl ExportQuery {
-    fn lang(&self) -> Lang {
+    pub fn lang(&self) -> Lang {
         self.lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::Fr)
+    }
+
+    pub fn delimiter(&self) -> Delimiter {
+        match self.delimiter.as_deref() {
+            Some("semicolon" | ";") => Delimiter::Semicolon,
+            _ => Delimiter::Comma,
+        }
     }
 }
 
-fn download(content_type: &'static str, file_name: String, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+/// Checks access, reads the registrations and writes the file; shared with
+/// the back-office's download links.
+pub async fn export_for(
+    state: &AppState,
+    organizer: &Organizer,
+    key: &str,
+    format: Format,
+    lang: Lang,
+) -> Result<Download, AppError> {
+    let event = managed_event(state, organizer, key).await?;
+    let lines = state.store.event_registrations(event.id).await?;
+    let name = if organizer.name.is_empty() { organizer.email.clone() } else { organizer.name.clone() };
+    export::render(format, event, lines, name, lang).await.map_err(AppError::Internal)
+}
+
+fn options(query: Result<Query<ExportQuery>, QueryRejection>) -> ExportQuery {
+    // Unknown options fall back to the defaults.
+    query.map(|Query(q)| q).unwrap_or_default()
 }
 
 /// Every registration as CSV (UTF-8 with BOM); formulas are defused.
@@ -52,17 +72,9 @@ pub async fn csv(
     ApiOrganizer(organizer): ApiOrganizer,
     Path(key): Path<String>,
     query: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<Response, AppError> {
-    // Unknown options fall back to the defaults.
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let event = managed_event(&state, &organizer, &key).await?;
-    let lines = state.store.event_registrations(event.id).await?;
-    let delimiter = match query.delimiter.as_deref() {
-        Some("semicolon" | ";") => Delimiter::Semicolon,
-        _ => Delimiter::Comma,
-    };
-    let body = export::to_csv(&lines, query.lang(), delimiter).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download("text/csv; charset=utf-8", export::file_name(&event, "inscrits", "csv"), body))
+) -> Result<Download, AppError> {
+    let query = options(query);
+    export_for(&state, &organizer, &key, Format::Csv(query.delimiter()), query.lang()).await
 }
 
 /// Every registration as an Excel workbook, with real dates.
@@ -83,18 +95,8 @@ pub async fn xlsx(
     ApiOrganizer(organizer): ApiOrganizer,
     Path(key): Path<String>,
     query: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<Response, AppError> {
-    // Unknown options fall back to the defaults.
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let event = managed_event(&state, &organizer, &key).await?;
-    let lines = state.store.event_registrations(event.id).await?;
-    let lang = query.lang();
-    let file_name = export::file_name(&event, "inscrits", "xlsx");
-    let body = tokio::task::spawn_blocking(move || export::to_xlsx(&event, &lines, lang))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file_name, body))
+) -> Result<Download, AppError> {
+    export_for(&state, &organizer, &key, Format::Xlsx, options(query).lang()).await
 }
 
 /// The attendance sheet to sign (feuille d'émargement), A4 PDF.
@@ -115,17 +117,6 @@ pub async fn attendance_sheet(
     ApiOrganizer(organizer): ApiOrganizer,
     Path(key): Path<String>,
     query: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<Response, AppError> {
-    // Unknown options fall back to the defaults.
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let event = managed_event(&state, &organizer, &key).await?;
-    let lines = state.store.event_registrations(event.id).await?;
-    let lang = query.lang();
-    let organizer_name = if organizer.name.is_empty() { organizer.email.clone() } else { organizer.name.clone() };
-    let file_name = export::file_name(&event, "emargement", "pdf");
-    let body = tokio::task::spawn_blocking(move || export::attendance_sheet(&event, &lines, &organizer_name, lang))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download("application/pdf", file_name, body))
+) -> Result<Download, AppError> {
+    export_for(&state, &organizer, &key, Format::AttendanceSheet, options(query).lang()).await
 }

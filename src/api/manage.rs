@@ -16,7 +16,7 @@ use crate::domain::{
     RegistrationStatus, Role,
 };
 use crate::error::{AppError, ErrorBody};
-use crate::store::StoreError;
+use crate::store::{EventUpdate, StoreError};
 
 /// The event behind `key` (id or slug, drafts included) if `organizer` may
 /// manage it: 404 when there is none, 403 when it is someone else's.
@@ -105,15 +105,15 @@ pub async fn update(
         return Err(AppError::Refused(Refusal::EventCancelled));
     }
     let changes = EventInput::from(&current).overlay(patch).validate(Utc::now()).map_err(AppError::Validation)?;
-    match state.store.update_event(current.id, changes, Utc::now()).await {
-        Ok(Some(event)) => {
+    match state.store.update_event(current.id, changes, Utc::now()).await? {
+        EventUpdate::Updated(event) => {
             tracing::info!(event = %event.id, organizer = %organizer.id, "event updated");
             state.mail_wakeup.notify_one();
             Ok(Json(event.into()))
         }
-        Ok(None) => Err(AppError::EventNotFound),
-        Err(StoreError::Taken(_)) => Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)])),
-        Err(other) => Err(other.into()),
+        EventUpdate::NotFound => Err(AppError::EventNotFound),
+        EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),
+        EventUpdate::SlugTaken => Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)])),
     }
 }
 

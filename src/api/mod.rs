@@ -26,7 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/registrations", get(manage::registrations).post(registrations::create))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/openapi.json", get(openapi::document))
-        .fallback(|| async { AppError::PageNotFound })
 }
 
 /// `axum::Json`, with malformed bodies answered in the API's error format.

@@ -19,15 +19,18 @@ pub enum MessageKind {
     Cancelled,
     /// The organizer cancelled the event.
     EventCancelled,
+    /// An organizer removed their registration.
+    Removed,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 6] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
         MessageKind::Cancelled,
         MessageKind::EventCancelled,
+        MessageKind::Removed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -37,6 +40,7 @@ impl MessageKind {
             MessageKind::Promoted => "promoted",
             MessageKind::Cancelled => "cancelled",
             MessageKind::EventCancelled => "event_cancelled",
+            MessageKind::Removed => "removed",
         }
     }
 
@@ -78,4 +82,6 @@ pub enum Delivery {
     Failed {
         error: String,
     },
+    /// Claimed but not tried (shutting down): due again at once.
+    NotAttempted,
 }

@@ -6,6 +6,8 @@ mod csv;
 mod pdf;
 mod xlsx;
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use crate::domain::{AttendeeLine, Event, RegistrationStatus};
@@ -98,7 +100,58 @@ fn status_label(status: RegistrationStatus, lang: Lang) -> &'static str {
     }
 }
 
-/// A file name from the event's slug, e.g. `masterclass-naobios-inscrits.csv`.
-pub fn file_name(event: &Event, what: &str, extension: &str) -> String {
-    format!("{}-{what}.{extension}", event.slug)
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv(Delimiter),
+    Xlsx,
+    AttendanceSheet,
+}
+
+/// A file ready to download.
+pub struct Download {
+    pub content_type: &'static str,
+    pub file_name: String,
+    pub body: Vec<u8>,
+}
+
+impl IntoResponse for Download {
+    fn into_response(self) -> Response {
+        let disposition = format!("attachment; filename=\"{}\"", self.file_name);
+        ([(header::CONTENT_TYPE, self.content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], self.body)
+            .into_response()
+    }
+}
+
+/// Writes an export of `lines` (the event's registrations) off the async
+/// threads: spreadsheets and PDFs of thousands of rows take a while.
+pub async fn render(
+    format: Format,
+    event: Event,
+    lines: Vec<AttendeeLine>,
+    organizer: String,
+    lang: Lang,
+) -> anyhow::Result<Download> {
+    tokio::task::spawn_blocking(move || {
+        // File names use the slug: ASCII letters, digits and dashes only.
+        let name = |what: &str, extension: &str| format!("{}-{what}.{extension}", event.slug);
+        Ok(match format {
+            Format::Csv(delimiter) => Download {
+                content_type: "text/csv; charset=utf-8",
+                file_name: name("inscrits", "csv"),
+                body: to_csv(&lines, lang, delimiter)?,
+            },
+            Format::Xlsx => Download {
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                file_name: name("inscrits", "xlsx"),
+                body: to_xlsx(&event, &lines, lang)?,
+            },
+            Format::AttendanceSheet => Download {
+                content_type: "application/pdf",
+                file_name: name("emargement", "pdf"),
+                body: attendance_sheet(&event, &lines, &organizer, lang)?,
+            },
+        })
+    })
+    .await?
 }

@@ -94,15 +94,24 @@ impl Mailer {
             let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
             match self.store.claim_messages(now, lease_until, CLAIM).await {
                 Ok(messages) if !messages.is_empty() => {
-                    // Everything claimed is attempted, even during shutdown:
-                    // nothing is left half-done.
-                    let deliveries: Vec<_> = futures::stream::iter(messages)
-                        .map(|message| async move { (message.id, this.deliver(&message).await) })
+                    // Sends in progress finish; once stopping, the rest of
+                    // the claim is handed back untouched. Results are
+                    // recorded as they come, so a crash resends little.
+                    let stopping = &stopped;
+                    let mut results = futures::stream::iter(messages)
+                        .map(|message| async move {
+                            if *stopping.borrow() {
+                                (message.id, Delivery::NotAttempted)
+                            } else {
+                                (message.id, this.deliver(&message).await)
+                            }
+                        })
                         .buffer_unordered(IN_FLIGHT)
-                        .collect()
-                        .await;
-                    if let Err(error) = self.store.record_deliveries(&deliveries, Utc::now()).await {
-                        tracing::error!(%error, "could not record deliveries; they will be retried after the lease");
+                        .ready_chunks(IN_FLIGHT);
+                    while let Some(deliveries) = results.next().await {
+                        if let Err(error) = self.store.record_deliveries(&deliveries, Utc::now()).await {
+                            tracing::error!(%error, "could not record deliveries; they will be retried after the lease");
+                        }
                     }
                     continue;
                 }
@@ -143,6 +152,7 @@ impl Mailer {
             Delivery::Failed { error } => {
                 tracing::error!(message = %message.id, attempts = message.attempts, %error, "message failed")
             }
+            Delivery::NotAttempted => {}
         }
         delivery
     }

@@ -40,7 +40,7 @@ const SHARED_FILES: &[(&str, &str)] = &[
 
 /// One entry per `MessageKind`; `load` checks that none is missing.
 const MESSAGE_FILES: &[(&str, &str)] =
-    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled"];
+    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled", "removed"];
 
 /// What templates can use; see emails/README.md.
 #[derive(Debug, Clone, Serialize)]
@@ -88,9 +88,16 @@ impl Templates {
             env.add_template(name, source)?;
         }
         let templates = Self { env };
+        // With every optional value set, then with none: both branches of
+        // each `{% if %}` are checked.
         for lang in [Lang::Fr, Lang::En] {
+            let mut bare = sample(lang);
+            bare.event.address = None;
+            bare.event.what_to_bring = None;
+            bare.waitlist_position = None;
             for kind in MessageKind::ALL {
                 templates.render(kind, lang, &sample(lang))?;
+                templates.render(kind, lang, &bare)?;
             }
         }
         Ok(templates)

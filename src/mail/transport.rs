@@ -41,7 +41,7 @@ impl Transport {
         match self {
             Transport::Smtp(smtp) => match smtp.send(message).await {
                 Ok(_) => Ok(()),
-                Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+                Err(e) if refuses_this_message(&e) => Err(SendError::Permanent(e.to_string())),
                 Err(e) => Err(SendError::Transient(e.to_string())),
             },
             Transport::Files { transport, dir } => match transport.send(message).await {
@@ -53,4 +53,13 @@ impl Transport {
             },
         }
     }
+}
+
+/// Only a refusal of this recipient or this message is final. Other 5xx
+/// answers (bad credentials 535, TLS required 530, a refused connection 554)
+/// are about the setup: they are retried, so fixing SMTP_URL delivers the
+/// queue instead of failing all of it.
+fn refuses_this_message(error: &lettre::transport::smtp::Error) -> bool {
+    error.is_permanent()
+        && error.status().is_some_and(|code| matches!(code.to_string().as_str(), "550" | "551" | "552" | "553"))
 }

@@ -36,6 +36,17 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
+/// What an event edit led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventUpdate {
+    Updated(Event),
+    NotFound,
+    /// Another event has the slug asked for.
+    SlugTaken,
+    /// The event was cancelled: it can no longer change.
+    Cancelled,
+}
+
 /// Which published, upcoming events to list.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
@@ -60,9 +71,9 @@ pub trait Store: Send + Sync + 'static {
     /// Creates an event, owned by `owner` when given.
     async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event>;
 
-    /// Replaces an event's fields; `None` if there is no such event. Seats
-    /// added by a larger capacity go to the waiting list at once.
-    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
+    /// Replaces an event's fields. Seats added by a larger capacity go to the
+    /// waiting list at once.
+    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate>;
 
     /// Cancels an event and queues a message to everyone registered.
     async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
@@ -97,6 +108,55 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
 
     async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>>;
+
+    /// Events an organizer manages (all of them for an admin), latest first.
+    async fn events_managed_by(&self, organizer: &Organizer) -> StoreResult<Vec<Event>>;
+
+    /// An organizer removes a registration: the person is told, and a freed
+    /// seat goes to the first person waiting. `None` if the registration is
+    /// not one of this event's.
+    async fn remove_registration(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CancelOutcome>>;
+
+    /// Records an organizer action.
+    async fn audit(
+        &self,
+        organizer: Uuid,
+        event: Option<Uuid>,
+        action: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// The latest actions on an event: (when, who, action, detail).
+    async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>>;
+
+    /// Opens a sign-in session (and forgets expired ones).
+    async fn create_session(
+        &self,
+        token: &TokenHash,
+        organizer: Uuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// The organizer behind a session that has not expired at `now`.
+    async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>>;
+
+    async fn delete_session(&self, token: &TokenHash) -> StoreResult<()>;
+
+    async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Failed sign-ins since `since`: (for this email, from this client).
+    async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)>;
+
+    /// After a successful sign-in: forgets this email's failures, and
+    /// everyone's older than `before`.
+    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>) -> StoreResult<()>;
 
     /// Signs a person up in one transaction: checks the event's rules at
     /// commit time, takes a seat or a waiting-list place, and answers only

@@ -116,3 +116,41 @@ pub const EVENT_REGISTRATIONS: &str = "SELECT r.id, r.event_id, r.name, r.email,
      r.language, r.created_at, r.cancelled_at, r.checked_in_at, r.waitlist_seq, \
      (SELECT o.status FROM outbox o WHERE o.registration_id = r.id ORDER BY o.id DESC LIMIT 1) AS email_status \
      FROM registrations r WHERE r.event_id = $1 ORDER BY r.created_at, r.id";
+
+pub const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, organizer_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
+
+pub const ORGANIZER_BY_SESSION: &str = "SELECT o.id, o.email, o.name, o.role, o.password_hash \
+     FROM sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1 AND s.expires_at > $2";
+
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+
+pub const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+
+pub const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (email, client, failed_at) VALUES ($1, $2, $3)";
+
+/// Failures since `$3` for this email, and for this client.
+pub const COUNT_LOGIN_FAILURES: &str = "SELECT \
+     (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND failed_at > $3), \
+     (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND failed_at > $3)";
+
+pub const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE email = $1 OR failed_at <= $2";
+
+pub const ALL_EVENTS: &str = concat!("SELECT ", event_columns!(), " FROM events ORDER BY starts_at DESC, title");
+
+pub const EVENTS_OF_ORGANIZER: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    " FROM events WHERE id IN (SELECT event_id FROM event_organizers WHERE organizer_id = $1) \
+     ORDER BY starts_at DESC, title"
+);
+
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (id, organizer_id, event_id, action, detail, at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const EVENT_AUDIT: &str = "SELECT a.at, COALESCE(o.email, ''), a.action, a.detail FROM audit_log a \
+     LEFT JOIN organizers o ON o.id = a.organizer_id WHERE a.event_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 200";
+
+/// Gives back a claimed message that was not attempted (shutdown).
+pub const MESSAGE_RELEASE: &str =
+    "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND status = 'pending'";

@@ -4,7 +4,7 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
+use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
@@ -73,7 +73,9 @@ pub async fn show(
             p { a href="/" { (t.back_to_events) } }
         },
     );
-    Ok((csrf, page).into_response())
+    // A person's own data: not for shared caches or the back button of a
+    // shared computer.
+    Ok(([(header::CACHE_CONTROL, "no-store")], csrf, page).into_response())
 }
 
 pub async fn cancel(

@@ -18,7 +18,7 @@ use sqlx::{Executor, SqlitePool};
 use uuid::Uuid;
 
 use super::rows::{AttendeeRow, EventRow, OrganizerRow, RegistrationRow};
-use super::{EventFilter, Store, StoreError, StoreResult, sql};
+use super::{EventFilter, EventUpdate, Store, StoreError, StoreResult, sql};
 use crate::domain::{
     AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration, Organizer,
     PendingMessage, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
@@ -27,11 +27,18 @@ use crate::i18n::Lang;
 use crate::token::TokenHash;
 use writer::{BatchWriter, Op};
 
+/// A message waits while an older one to the same person is pending, so
+/// that people read "waiting list" before "a seat is yours" even after an
+/// outage (outbox ids grow with time).
+///
 /// Leases due messages: SQLite's UPDATE … RETURNING on the one write
 /// connection (PostgreSQL will use FOR UPDATE SKIP LOCKED instead).
 const CLAIM_MESSAGES: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
-     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-                  AND (locked_until IS NULL OR locked_until <= $1) ORDER BY next_attempt_at LIMIT $3) \
+     WHERE id IN (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $1 \
+                  AND (o.locked_until IS NULL OR o.locked_until <= $1) \
+                  AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.registration_id = o.registration_id \
+                                  AND older.status = 'pending' AND older.id < o.id) \
+                  ORDER BY o.next_attempt_at LIMIT $3) \
      RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts";
 
 #[derive(sqlx::FromRow)]
@@ -43,6 +50,39 @@ struct ClaimedRow {
     language: String,
     waitlist_position: Option<i64>,
     attempts: i64,
+}
+
+impl SqliteStore {
+    /// A claimed row with its registration and event (events cached per claim).
+    async fn load_message(&self, row: ClaimedRow, events: &mut HashMap<Uuid, Event>) -> StoreResult<PendingMessage> {
+        let registration_row: RegistrationRow =
+            sqlx::query_as(sql::REGISTRATION_BY_ID).bind(row.registration_id).fetch_one(&self.read).await?;
+        let registration = Registration::try_from(registration_row)?;
+        let salt: Vec<u8> = sqlx::query_scalar(sql::TOKEN_SALT).bind(registration.id).fetch_one(&self.read).await?;
+        let event = match events.get(&registration.event_id) {
+            Some(event) => event.clone(),
+            None => {
+                let event = self
+                    .event_by_id(registration.event_id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
+                events.insert(event.id, event.clone());
+                event
+            }
+        };
+        Ok(PendingMessage {
+            id: row.id,
+            kind: MessageKind::from_code(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown message kind {:?}", row.kind)))?,
+            recipient: row.recipient,
+            language: Lang::from_code(&row.language).unwrap_or_default(),
+            waitlist_position: row.waitlist_position,
+            attempts: row.attempts,
+            registration,
+            token_salt: salt.try_into().map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
+            event,
+        })
+    }
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -164,8 +204,8 @@ impl Store for SqliteStore {
         row.try_into()
     }
 
-    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
-        self.batches.submit(Op::UpdateEvent(id, Box::new(changes)), now).await?.into_event()
+    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate> {
+        self.batches.submit(Op::UpdateEvent(id, Box::new(changes)), now).await?.into_update()
     }
 
     async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
@@ -284,33 +324,15 @@ impl Store for SqliteStore {
         let mut events: HashMap<Uuid, Event> = HashMap::new();
         let mut messages = Vec::with_capacity(claimed.len());
         for row in claimed {
-            let registration_row: RegistrationRow =
-                sqlx::query_as(sql::REGISTRATION_BY_ID).bind(row.registration_id).fetch_one(&self.read).await?;
-            let registration = Registration::try_from(registration_row)?;
-            let salt: Vec<u8> = sqlx::query_scalar(sql::TOKEN_SALT).bind(registration.id).fetch_one(&self.read).await?;
-            let event = match events.get(&registration.event_id) {
-                Some(event) => event.clone(),
-                None => {
-                    let event = self
-                        .event_by_id(registration.event_id)
-                        .await?
-                        .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
-                    events.insert(event.id, event.clone());
-                    event
+            let id = row.id;
+            match self.load_message(row, &mut events).await {
+                Ok(message) => messages.push(message),
+                Err(error) => {
+                    // One unreadable row must not hold up the others.
+                    tracing::error!(message = %id, %error, "cannot load message; marked failed");
+                    sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error.to_string()).execute(&self.write).await?;
                 }
-            };
-            messages.push(PendingMessage {
-                id: row.id,
-                kind: MessageKind::from_code(&row.kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown message kind {:?}", row.kind)))?,
-                recipient: row.recipient,
-                language: Lang::from_code(&row.language).unwrap_or_default(),
-                waitlist_position: row.waitlist_position,
-                attempts: row.attempts,
-                registration,
-                token_salt: salt.try_into().map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
-                event,
-            });
+            }
         }
         Ok(messages)
     }
@@ -324,10 +346,112 @@ impl Store for SqliteStore {
                     sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error)
                 }
                 Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error),
+                Delivery::NotAttempted => sqlx::query(sql::MESSAGE_RELEASE).bind(id),
             };
             query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    async fn events_managed_by(&self, organizer: &Organizer) -> StoreResult<Vec<Event>> {
+        let rows: Vec<EventRow> = match organizer.role {
+            Role::Admin => sqlx::query_as(sql::ALL_EVENTS).fetch_all(&self.read).await?,
+            Role::Organizer => {
+                sqlx::query_as(sql::EVENTS_OF_ORGANIZER).bind(organizer.id).fetch_all(&self.read).await?
+            }
+        };
+        rows.into_iter().map(Event::try_from).collect()
+    }
+
+    async fn remove_registration(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CancelOutcome>> {
+        self.batches.submit(Op::Remove { event, registration }, now).await?.into_removal()
+    }
+
+    async fn audit(
+        &self,
+        organizer: Uuid,
+        event: Option<Uuid>,
+        action: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_AUDIT)
+            .bind(Uuid::now_v7())
+            .bind(organizer)
+            .bind(event)
+            .bind(action)
+            .bind(detail)
+            .bind(now)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>> {
+        Ok(sqlx::query_as(sql::EVENT_AUDIT).bind(event).fetch_all(&self.read).await?)
+    }
+
+    async fn create_session(
+        &self,
+        token: &TokenHash,
+        organizer: Uuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(sql::DELETE_EXPIRED_SESSIONS).bind(whole_seconds(now)).execute(&mut *tx).await?;
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(&token.0[..])
+            .bind(organizer)
+            .bind(whole_seconds(expires_at))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>> {
+        let row: Option<OrganizerRow> = sqlx::query_as(sql::ORGANIZER_BY_SESSION)
+            .bind(&token.0[..])
+            .bind(whole_seconds(now))
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(OrganizerRow::into_parts).transpose()?.map(|(organizer, _)| organizer))
+    }
+
+    async fn delete_session(&self, token: &TokenHash) -> StoreResult<()> {
+        sqlx::query(sql::DELETE_SESSION).bind(&token.0[..]).execute(&self.write).await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_LOGIN_FAILURE)
+            .bind(email)
+            .bind(client)
+            .bind(whole_seconds(now))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(sql::COUNT_LOGIN_FAILURES)
+            .bind(email)
+            .bind(client)
+            .bind(whole_seconds(since))
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::FORGET_LOGIN_FAILURES).bind(email).bind(whole_seconds(before)).execute(&self.write).await?;
         Ok(())
     }
 

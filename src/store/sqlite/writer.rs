@@ -16,7 +16,7 @@ use crate::domain::{
     RegistrationStatus, registration_refusal, seat_for, whole_seconds,
 };
 use crate::store::rows::{EventRow, RegistrationRow};
-use crate::store::{StoreError, StoreResult, sql};
+use crate::store::{EventUpdate, StoreError, StoreResult, sql};
 use crate::token::TokenHash;
 
 /// Large enough to amortise the fsync, small enough that the first request
@@ -29,18 +29,17 @@ pub enum Op {
     Cancel(TokenHash),
     UpdateEvent(uuid::Uuid, Box<NewEvent>),
     CancelEvent(uuid::Uuid),
+    Remove { event: uuid::Uuid, registration: uuid::Uuid },
 }
 
 pub enum Done {
     Register(RegisterOutcome),
     Cancel(CancelOutcome),
+    Update(EventUpdate),
     /// The event after the change; `None` when there is no such event.
-    Event(Result<Option<Event>, Taken>),
+    Event(Option<Event>),
+    Removal(Option<CancelOutcome>),
 }
-
-/// A unique value already used by another row.
-#[derive(Debug)]
-pub struct Taken(pub &'static str);
 
 impl Done {
     pub fn into_register(self) -> StoreResult<RegisterOutcome> {
@@ -57,10 +56,23 @@ impl Done {
         }
     }
 
+    pub fn into_removal(self) -> StoreResult<Option<CancelOutcome>> {
+        match self {
+            Done::Removal(outcome) => Ok(outcome),
+            _ => Err(wrong_answer()),
+        }
+    }
+
     pub fn into_event(self) -> StoreResult<Option<Event>> {
         match self {
-            Done::Event(Ok(event)) => Ok(event),
-            Done::Event(Err(Taken(what))) => Err(StoreError::Taken(what)),
+            Done::Event(event) => Ok(event),
+            _ => Err(wrong_answer()),
+        }
+    }
+
+    pub fn into_update(self) -> StoreResult<EventUpdate> {
+        match self {
+            Done::Update(outcome) => Ok(outcome),
             _ => Err(wrong_answer()),
         }
     }
@@ -110,6 +122,9 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
         let mut stop = false;
         for job in received.drain(..) {
             match job {
+                // The request behind it gave up (timed out, client gone):
+                // committing it now would surprise whoever retries.
+                Job::Apply { reply, .. } if reply.is_closed() => {}
                 Job::Apply { op, now, reply } => batch.push((op, now, reply)),
                 Job::Stop => stop = true,
             }
@@ -158,14 +173,17 @@ async fn commit(pool: &SqlitePool, batch: Vec<Pending>) {
 }
 
 async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> StoreResult<Vec<Done>> {
-    let mut tx = pool.begin().await?;
+    // IMMEDIATE takes the write lock up front, so another process writing
+    // meanwhile (the command line) makes this wait, not fail mid-batch.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
     for (op, now, _) in batch {
         let done = match op {
             Op::Register(registration) => Done::Register(register(&mut tx, registration, *now).await?),
             Op::Cancel(token) => Done::Cancel(cancel(&mut tx, token, *now).await?),
-            Op::UpdateEvent(id, changes) => Done::Event(update_event(&mut tx, *id, changes, *now).await?),
-            Op::CancelEvent(id) => Done::Event(Ok(cancel_event(&mut tx, *id, *now).await?)),
+            Op::UpdateEvent(id, changes) => Done::Update(update_event(&mut tx, *id, changes, *now).await?),
+            Op::CancelEvent(id) => Done::Event(cancel_event(&mut tx, *id, *now).await?),
+            Op::Remove { event, registration } => Done::Removal(remove(&mut tx, *event, *registration, *now).await?),
         };
         results.push(done);
     }
@@ -260,8 +278,36 @@ async fn register(
 async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
     let row: Option<RegistrationRow> =
         sqlx::query_as(sql::REGISTRATION_BY_TOKEN).bind(&token.0[..]).fetch_optional(&mut *conn).await?;
-    let Some(row) = row else { return Ok(CancelOutcome::NotFound) };
-    let registration = Registration::try_from(row)?;
+    match row {
+        None => Ok(CancelOutcome::NotFound),
+        Some(row) => withdraw(conn, Registration::try_from(row)?, MessageKind::Cancelled, now).await,
+    }
+}
+
+async fn remove(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<CancelOutcome>> {
+    let row: Option<RegistrationRow> =
+        sqlx::query_as(sql::REGISTRATION_BY_ID).bind(id).fetch_optional(&mut *conn).await?;
+    match row.map(Registration::try_from).transpose()? {
+        Some(registration) if registration.event_id == event_id => {
+            Ok(Some(withdraw(conn, registration, MessageKind::Removed, now).await?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Takes a registration out (the person cancelled, or an organizer removed
+/// it), tells the person with `message`, and hands the seat on.
+async fn withdraw(
+    conn: &mut SqliteConnection,
+    registration: Registration,
+    message: MessageKind,
+    now: DateTime<Utc>,
+) -> StoreResult<CancelOutcome> {
     if registration.status == RegistrationStatus::Cancelled {
         return Ok(CancelOutcome::AlreadyCancelled(registration));
     }
@@ -272,7 +318,7 @@ async fn cancel(conn: &mut SqliteConnection, token: &TokenHash, now: DateTime<Ut
     };
     move_counts(conn, registration.event_id, confirmed, waitlisted, 0, now).await?;
     let language = registration.language.code();
-    enqueue(conn, registration.id, MessageKind::Cancelled, &registration.email, language, None, now).await?;
+    enqueue(conn, registration.id, message, &registration.email, language, None, now).await?;
     let promoted = fill_free_seats(conn, registration.event_id, now).await?;
     Ok(CancelOutcome::Cancelled {
         registration: Registration {
@@ -294,6 +340,11 @@ async fn fill_free_seats(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<uuid::Uuid>> {
     let event = event(conn, event_id).await?.ok_or_else(|| StoreError::Corrupt("event vanished".into()))?;
+    // A cancelled or started event hands no seat on: nobody should be told
+    // to come to something that will not happen or is under way.
+    if event.status != EventStatus::Published || now >= event.starts_at {
+        return Ok(Vec::new());
+    }
     let free = (event.capacity - event.confirmed_count).clamp(0, event.waitlisted_count);
     let mut promoted = Vec::new();
     while (promoted.len() as i64) < free {
@@ -352,14 +403,17 @@ async fn update_event(
     id: uuid::Uuid,
     changes: &NewEvent,
     now: DateTime<Utc>,
-) -> StoreResult<Result<Option<Event>, Taken>> {
-    if event(conn, id).await?.is_none() {
-        return Ok(Ok(None));
+) -> StoreResult<EventUpdate> {
+    match event(conn, id).await? {
+        None => return Ok(EventUpdate::NotFound),
+        // Cancelled since the caller read it: a cancellation is final.
+        Some(current) if current.status == EventStatus::Cancelled => return Ok(EventUpdate::Cancelled),
+        Some(_) => {}
     }
     let slug_taken: Option<i64> =
         sqlx::query_scalar(sql::SLUG_USED_ELSEWHERE).bind(&changes.slug).bind(id).fetch_optional(&mut *conn).await?;
     if slug_taken.is_some() {
-        return Ok(Err(Taken("slug")));
+        return Ok(EventUpdate::SlugTaken);
     }
     sqlx::query(sql::UPDATE_EVENT)
         .bind(id)
@@ -383,7 +437,7 @@ async fn update_event(
         .execute(&mut *conn)
         .await?;
     fill_free_seats(conn, id, now).await?;
-    Ok(Ok(event(conn, id).await?))
+    Ok(event(conn, id).await?.map_or(EventUpdate::NotFound, EventUpdate::Updated))
 }
 
 /// Cancels an event and tells everyone still registered. Registrations keep
