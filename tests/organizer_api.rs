@@ -123,16 +123,16 @@ async fn the_organizer_api_refuses_callers_without_a_valid_token() {
 #[tokio::test]
 async fn the_command_line_refuses_weak_passwords_and_duplicates() {
     let app = spawn_app().await;
-    let weak = atelier(&app, &["organizer", "add", "weak@example.org"], Some("short"));
+    let weak = atelier(&app, &["organizer", "add", "weak@example.org"], Some("short")).await;
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
 
     organizer_token(&app, "twice@example.org").await;
-    let twice = atelier(&app, &["organizer", "add", "TWICE@example.org"], Some("un mot de passe solide"));
+    let twice = atelier(&app, &["organizer", "add", "TWICE@example.org"], Some("un mot de passe solide")).await;
     assert!(!twice.status.success());
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
 
-    let unknown = atelier(&app, &["token", "create", "--organizer", "nobody@example.org"], None);
+    let unknown = atelier(&app, &["token", "create", "--organizer", "nobody@example.org"], None).await;
     assert!(!unknown.status.success());
 }
 
@@ -272,9 +272,10 @@ async fn organizers_cannot_touch_each_others_events() {
     assert_eq!((unchanged["capacity"].as_i64(), unchanged["status"].as_str()), (Some(10), Some("published")));
 
     // An admin manages every event.
-    let added = atelier(&app, &["organizer", "add", "admin@example.org", "--admin"], Some("un mot de passe solide"));
+    let added =
+        atelier(&app, &["organizer", "add", "admin@example.org", "--admin"], Some("un mot de passe solide")).await;
     assert!(added.status.success());
-    let admin = atelier(&app, &["token", "create", "--organizer", "admin@example.org"], None);
+    let admin = atelier(&app, &["token", "create", "--organizer", "admin@example.org"], None).await;
     let admin = String::from_utf8(admin.stdout).expect("utf-8").trim().to_owned();
     let response =
         app.client.get(app.url(&format!("/api/v1/events/{id}/registrations"))).bearer_auth(&admin).send().await;

@@ -109,7 +109,7 @@ pub async fn update(
         EventUpdate::Updated(event) => {
             tracing::info!(event = %event.id, organizer = %organizer.id, "event updated");
             state.mail_wakeup.notify_one();
-            Ok(Json(event.into()))
+            Ok(Json((*event).into()))
         }
         EventUpdate::NotFound => Err(AppError::EventNotFound),
         EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),

@@ -39,7 +39,7 @@ pub enum StoreError {
 /// What an event edit led to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventUpdate {
-    Updated(Event),
+    Updated(Box<Event>),
     NotFound,
     /// Another event has the slug asked for.
     SlugTaken,

@@ -219,21 +219,22 @@ pub async fn outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
 }
 
 /// Runs the real `atelier` binary against the app's database.
-pub fn atelier(app: &TestApp, args: &[&str], password: Option<&str>) -> std::process::Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_atelier"));
+/// Async, so that the app (on the same runtime) keeps running meanwhile.
+pub async fn atelier(app: &TestApp, args: &[&str], password: Option<&str>) -> std::process::Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"));
     command.args(args).env("DATABASE_URL", format!("sqlite://{}", app.database_path.display())).env("RUST_LOG", "warn");
     match password {
         Some(password) => command.env("ATELIER_PASSWORD", password),
         None => command.env_remove("ATELIER_PASSWORD"),
     };
-    command.output().expect("atelier runs")
+    command.output().await.expect("atelier runs")
 }
 
 pub async fn organizer_token(app: &TestApp, email: &str) -> String {
     let added =
-        atelier(app, &["organizer", "add", email, "--name", "Équipe Atlanpole"], Some("un mot de passe solide"));
+        atelier(app, &["organizer", "add", email, "--name", "Équipe Atlanpole"], Some("un mot de passe solide")).await;
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let token = atelier(app, &["token", "create", "--organizer", email, "--label", "tests"], None);
+    let token = atelier(app, &["token", "create", "--organizer", email, "--label", "tests"], None).await;
     assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
     String::from_utf8(token.stdout).expect("utf-8").trim().to_owned()
 }

@@ -314,13 +314,18 @@ impl Store for SqliteStore {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<PendingMessage>> {
-        // One writer connection: claiming needs no SKIP LOCKED here.
+        // One writer connection: claiming needs no SKIP LOCKED here. An
+        // explicit transaction, because an autocommit UPDATE … RETURNING can
+        // keep its write lock until the statement is next reset, locking
+        // out other processes (the command line).
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let claimed: Vec<ClaimedRow> = sqlx::query_as(CLAIM_MESSAGES)
             .bind(whole_seconds(now))
             .bind(next_whole_second(lease_until))
             .bind(limit)
-            .fetch_all(&self.write)
+            .fetch_all(&mut *tx)
             .await?;
+        tx.commit().await?;
         let mut events: HashMap<Uuid, Event> = HashMap::new();
         let mut messages = Vec::with_capacity(claimed.len());
         for row in claimed {

@@ -437,7 +437,7 @@ async fn update_event(
         .execute(&mut *conn)
         .await?;
     fill_free_seats(conn, id, now).await?;
-    Ok(event(conn, id).await?.map_or(EventUpdate::NotFound, EventUpdate::Updated))
+    Ok(event(conn, id).await?.map_or(EventUpdate::NotFound, |e| EventUpdate::Updated(Box::new(e))))
 }
 
 /// Cancels an event and tells everyone still registered. Registrations keep
