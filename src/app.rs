@@ -30,6 +30,8 @@ pub struct AppState {
     pub keys: Arc<TokenKey>,
     /// Wakes the mail worker when a change queued a message.
     pub mail_wakeup: Arc<Notify>,
+    /// PUBLIC_URL is https: cookies get the Secure flag.
+    pub secure_cookies: bool,
     /// PUBLIC_URL without trailing slash, for absolute links.
     pub public_url: Arc<str>,
 }
@@ -63,7 +65,8 @@ impl Application {
         }
         .into();
         let mailer = Mailer::new(config, store.clone(), keys.clone(), public_url.clone())?;
-        let state = AppState { store, keys, mail_wakeup: Arc::new(Notify::new()), public_url };
+        let secure_cookies = public_url.starts_with("https://");
+        let state = AppState { store, keys, mail_wakeup: Arc::new(Notify::new()), secure_cookies, public_url };
         Ok(Self { listener, state, mailer })
     }
 
@@ -88,7 +91,9 @@ impl Application {
         // Messages left from a previous run go out now.
         self.state.mail_wakeup.notify_one();
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
-        let served = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        // The client address feeds the sign-in rate limit.
+        let service = router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         mail.shutdown().await;
         store.close().await;
         served?;
@@ -108,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .merge(crate::api::router())
         .merge(crate::web::router())
+        .merge(crate::admin::router())
         .fallback(|| async { AppError::PageNotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)

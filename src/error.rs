@@ -47,6 +47,12 @@ pub enum AppError {
     /// No credentials, or credentials we do not know.
     #[error("unauthorized")]
     Unauthorized,
+    /// A back-office page without a signed-in organizer.
+    #[error("sign-in required")]
+    SignInRequired,
+    /// Too many failed sign-ins.
+    #[error("too many attempts")]
+    TooManyAttempts,
     /// Known caller, but not allowed here (another organizer's event).
     #[error("forbidden")]
     Forbidden,
@@ -70,7 +76,8 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::FormExpired => StatusCode::FORBIDDEN,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -90,7 +97,8 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::FormExpired => "form_expired",
-            AppError::Unauthorized => "unauthorized",
+            AppError::Unauthorized | AppError::SignInRequired => "unauthorized",
+            AppError::TooManyAttempts => "too_many_attempts",
             AppError::Forbidden => "forbidden",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal_error",
@@ -113,6 +121,8 @@ impl AppError {
             AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
             AppError::FormExpired => t.form_expired.into(),
             AppError::Unauthorized => t.unauthorized.into(),
+            AppError::SignInRequired => t.admin().sign_in_required.into(),
+            AppError::TooManyAttempts => t.admin().too_many_attempts.into(),
             AppError::Forbidden => t.forbidden.into(),
             AppError::Unavailable => t.unavailable.into(),
             AppError::Internal(_) => t.internal_error.into(),

@@ -1,6 +1,7 @@
 //! Atelier: registrations for round tables and masterclasses.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod export;
 pub mod i18n;
 pub mod mail;
 pub mod negotiate;
+pub mod organizing;
 pub mod registrations;
 pub mod store;
 pub mod token;

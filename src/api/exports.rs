@@ -6,12 +6,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::ApiOrganizer;
-use super::manage::managed_event;
 use crate::app::AppState;
 use crate::domain::Organizer;
 use crate::error::{AppError, ErrorBody};
 use crate::export::{self, Delimiter, Download, Format};
 use crate::i18n::Lang;
+use crate::organizing::managed_event;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ExportQuery {

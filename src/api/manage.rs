@@ -12,26 +12,11 @@ use super::auth::ApiOrganizer;
 use super::events::EventJson;
 use crate::app::AppState;
 use crate::domain::{
-    AttendeeLine, Event, EventInput, EventStatus, FieldError, FieldErrorKind, Level, Organizer, Refusal,
-    RegistrationStatus, Role,
+    AttendeeLine, EventInput, EventStatus, FieldError, FieldErrorKind, Level, Refusal, RegistrationStatus,
 };
 use crate::error::{AppError, ErrorBody};
-use crate::store::{EventUpdate, StoreError};
-
-/// The event behind `key` (id or slug, drafts included) if `organizer` may
-/// manage it: 404 when there is none, 403 when it is someone else's.
-pub async fn managed_event(state: &AppState, organizer: &Organizer, key: &str) -> Result<Event, AppError> {
-    let event = match Uuid::parse_str(key) {
-        Ok(id) => state.store.event_by_id(id).await?,
-        Err(_) => state.store.event_by_slug(key).await?,
-    }
-    .ok_or(AppError::EventNotFound)?;
-    if organizer.role == Role::Admin || state.store.is_event_organizer(event.id, organizer.id).await? {
-        Ok(event)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+use crate::organizing::{create_event, managed_event};
+use crate::store::EventUpdate;
 
 /// Creates an event owned by the caller. Drafts are invisible to the public
 /// until published.
@@ -53,27 +38,13 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<EventJson>), AppError> {
     let now = Utc::now();
     let event = input.validate(now).map_err(AppError::Validation)?;
-    let chosen_slug = input.slug.is_some();
-    let base_slug = event.slug.clone();
-    // A slug made from the title gets a short suffix if another event has it.
-    for attempt in 0..5 {
-        let mut candidate = event.clone();
-        if attempt > 0 {
-            candidate.slug = format!("{base_slug}-{:04x}", rand::random::<u16>());
+    match create_event(&state, event, &organizer, input.slug.is_some()).await? {
+        Ok(created) => {
+            tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
+            Ok((StatusCode::CREATED, Json(created.into())))
         }
-        match state.store.create_event(candidate, Some(organizer.id), now).await {
-            Ok(created) => {
-                tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
-                return Ok((StatusCode::CREATED, Json(created.into())));
-            }
-            Err(StoreError::Taken(_)) if !chosen_slug => continue,
-            Err(StoreError::Taken(_)) => {
-                return Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)]));
-            }
-            Err(other) => return Err(other.into()),
-        }
+        Err(errors) => Err(AppError::Validation(errors)),
     }
-    Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)]))
 }
 
 /// Changes some fields of an event; absent fields keep their value. Raising

@@ -3,6 +3,7 @@
 mod auth;
 mod events;
 mod exports;
+pub use exports::export_for;
 mod manage;
 mod openapi;
 mod registrations;

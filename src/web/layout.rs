@@ -46,6 +46,9 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Markup {
         html! {
             h1 { (title) }
             p.notice.error role="alert" { (message) }
+            @if status == StatusCode::UNAUTHORIZED {
+                p { a.button href="/admin/login" { (t.admin().sign_in_button) } }
+            }
             p { a href="/" { (t.back_to_events) } }
         },
     )

@@ -1,0 +1,209 @@
+//! The event form of the back-office: fields as typed, conversion to the
+//! validated input the API also uses, and the form itself.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::domain::{Event, EventInput, EventKind, FieldError, Level};
+use crate::i18n::Lang;
+use crate::web::csrf::{self, CsrfToken};
+
+/// The form as posted. Times are `datetime-local` values, Paris time.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventFields {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub levels: Vec<String>,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub registration_opens_at: String,
+    #[serde(default)]
+    pub registration_closes_at: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub what_to_bring: String,
+    pub publish: Option<String>,
+    pub csrf: Option<String>,
+}
+
+const LOCAL: &str = "%Y-%m-%dT%H:%M";
+
+/// `2027-03-02T09:00` in Paris → RFC 3339; anything else is passed on as
+/// typed, for validation to report.
+fn from_local(value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(value, LOCAL)
+        .ok()
+        .and_then(|naive| Paris.from_local_datetime(&naive).earliest())
+        .map(|t| t.to_rfc3339());
+    Some(parsed.unwrap_or_else(|| value.to_owned()))
+}
+
+fn to_local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Paris).format(LOCAL).to_string()
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+impl EventFields {
+    pub fn from_event(event: &Event) -> Self {
+        Self {
+            kind: event.kind.code().into(),
+            title: event.title.clone(),
+            slug: event.slug.clone(),
+            description: event.description.clone(),
+            starts_at: to_local(event.starts_at),
+            ends_at: to_local(event.ends_at),
+            location: event.location.clone(),
+            address: event.address.clone().unwrap_or_default(),
+            host: event.host.clone(),
+            levels: event.levels.iter().map(|l| l.code().to_owned()).collect(),
+            capacity: event.capacity.to_string(),
+            registration_opens_at: to_local(event.registration_opens_at),
+            registration_closes_at: to_local(event.registration_closes_at),
+            language: event.language.clone(),
+            what_to_bring: event.what_to_bring.clone().unwrap_or_default(),
+            publish: None,
+            csrf: None,
+        }
+    }
+
+    /// The same fields as the API takes; `status` decided by the caller.
+    pub fn to_input(&self, status: &str) -> EventInput {
+        EventInput {
+            kind: non_empty(&self.kind),
+            title: non_empty(&self.title),
+            slug: non_empty(&self.slug),
+            description: Some(self.description.clone()),
+            starts_at: from_local(&self.starts_at),
+            ends_at: from_local(&self.ends_at),
+            location: non_empty(&self.location),
+            address: Some(self.address.clone()),
+            host: non_empty(&self.host),
+            levels: Some(self.levels.clone()),
+            // A number that does not parse is reported as missing.
+            capacity: self.capacity.trim().parse().ok(),
+            registration_opens_at: from_local(&self.registration_opens_at),
+            registration_closes_at: from_local(&self.registration_closes_at),
+            language: non_empty(&self.language),
+            status: Some(status.to_owned()),
+            what_to_bring: Some(self.what_to_bring.clone()),
+        }
+    }
+}
+
+/// The form, with errors next to their fields and typed values kept.
+pub fn render(
+    lang: Lang,
+    action: &str,
+    values: &EventFields,
+    errors: &[FieldError],
+    csrf: &CsrfToken,
+    creating: bool,
+) -> Markup {
+    let t = lang.texts();
+    let a = t.admin();
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| t.field_error(e.kind));
+    let field = |name: &'static str, label: &str, kind: &str, value: &str, hint: Option<&str>| {
+        let message = error(name);
+        html! {
+            div.field.invalid[message.is_some()] {
+                label for=(name) { (label) }
+                @if let Some(hint) = hint { p.hint { (hint) } }
+                @if let Some(message) = &message { p.field-error #{ (name) "-error" } { (message) } }
+                input #(name) name=(name) type=(kind) value=(value) aria-invalid=[message.as_ref().map(|_| "true")];
+            }
+        }
+    };
+    let area = |name: &'static str, label: &str, value: &str| {
+        let message = error(name);
+        html! {
+            div.field.invalid[message.is_some()] {
+                label for=(name) { (label) }
+                @if let Some(message) = &message { p.field-error { (message) } }
+                textarea #(name) name=(name) rows="5" { (value) }
+            }
+        }
+    };
+    let levels_error = error("levels");
+    let kind_error = error("kind");
+    html! {
+        @if !errors.is_empty() { p.notice.error role="alert" { (t.form_has_errors) } }
+        form.event-form method="post" action=(action) {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field.invalid[kind_error.is_some()] {
+                label for="kind" { (a.form_kind) }
+                @if let Some(message) = &kind_error { p.field-error { (message) } }
+                select #kind name="kind" {
+                    @for kind in EventKind::ALL {
+                        option value=(kind.code()) selected[values.kind == kind.code()] { (t.kind(kind)) }
+                    }
+                }
+            }
+            (field("title", a.form_title, "text", &values.title, None))
+            (field("slug", a.form_slug, "text", &values.slug, Some(a.form_slug_hint)))
+            (area("description", a.form_description, &values.description))
+            (field("starts_at", a.form_starts, "datetime-local", &values.starts_at, Some(a.form_time_hint)))
+            (field("ends_at", a.form_ends, "datetime-local", &values.ends_at, Some(a.form_time_hint)))
+            (field("location", a.form_location, "text", &values.location, None))
+            (field("address", a.form_address, "text", &values.address, None))
+            (field("host", a.form_host, "text", &values.host, None))
+            fieldset.field.invalid[levels_error.is_some()] {
+                legend { (a.form_levels) }
+                @if let Some(message) = &levels_error { p.field-error { (message) } }
+                @for level in Level::ALL {
+                    label.choice {
+                        input type="checkbox" name="levels" value=(level.code())
+                            checked[values.levels.iter().any(|l| l == level.code())];
+                        " " (t.level(level))
+                    }
+                }
+            }
+            (field("capacity", a.form_capacity, "number", &values.capacity, None))
+            (field("registration_opens_at", a.form_opens, "datetime-local", &values.registration_opens_at, Some(a.form_time_hint)))
+            (field("registration_closes_at", a.form_closes, "datetime-local", &values.registration_closes_at, Some(a.form_closes_hint)))
+            div.field {
+                label for="language" { (a.form_language) }
+                select #language name="language" {
+                    option value="fr" selected[values.language != "en"] { "Français" }
+                    option value="en" selected[values.language == "en"] { "English" }
+                }
+            }
+            (area("what_to_bring", a.form_bring, &values.what_to_bring))
+            @if creating {
+                div.field.checkbox {
+                    input #publish type="checkbox" name="publish" value="yes" checked[values.publish.is_some()];
+                    label for="publish" { (a.form_publish_now) }
+                }
+            }
+            button type="submit" { @if creating { (a.create) } @else { (a.save) } }
+        }
+    }
+}

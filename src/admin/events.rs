@@ -1,0 +1,502 @@
+//! The organizer's events: list, detail with registrations, create, edit,
+//! publish, duplicate, cancel, remove a registration, exports.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::{Duration, Utc};
+use chrono_tz::Europe::Paris;
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::event_form::{self, EventFields};
+use super::{Signed, page};
+use crate::api::export_for;
+use crate::app::AppState;
+use crate::domain::{Event, EventStatus, FieldError, FieldErrorKind, Organizer, RegistrationStatus};
+use crate::error::AppError;
+use crate::export::{Delimiter, Download, Format};
+use crate::i18n::{AdminTexts, Lang};
+use crate::organizing::{create_event, managed_event};
+use crate::store::EventUpdate;
+use crate::web::csrf::{self, CsrfToken};
+use crate::web::layout::{event_facts, paragraphs};
+
+// The event form repeats `levels`: axum-extra's Form reads repeated keys.
+use axum_extra::extract::{Form as HtmlForm, FormRejection as HtmlFormRejection};
+
+fn status_label(a: &AdminTexts, status: EventStatus) -> &'static str {
+    match status {
+        EventStatus::Draft => a.draft,
+        EventStatus::Published => a.published,
+        EventStatus::Cancelled => a.cancelled,
+    }
+}
+
+async fn record(state: &AppState, organizer: &Organizer, event: Uuid, action: &str, detail: &str) {
+    // The action is done; a failed audit write is logged, not shown.
+    if let Err(error) = state.store.audit(organizer.id, Some(event), action, detail, Utc::now()).await {
+        tracing::error!(%error, action, "could not write the audit log");
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+) -> Result<Response, AppError> {
+    let events = state.store.events_managed_by(&organizer).await?;
+    let t = lang.texts();
+    let a = t.admin();
+    let content = html! {
+        h1 { (a.my_events) }
+        p { a.button href="/admin/events/new" { (a.new_event) } }
+        @if events.is_empty() {
+            p.notice { (a.no_events) }
+        } @else {
+            ul.events {
+                @for event in &events {
+                    li {
+                        article.event {
+                            p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
+                            h2 { a href={ "/admin/events/" (event.id) } { (event.title) } }
+                            p { (t.period(event.starts_at, event.ends_at)) }
+                            p { ((a.counts)(event.confirmed_count, event.capacity, event.waitlisted_count)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let markup = page(lang, uri.path(), a.my_events, &organizer, &csrf, content);
+    Ok((csrf, markup).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Search {
+    q: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    search: Result<Query<Search>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&state, &organizer, &id).await?;
+    let query = search.map(|Query(s)| s.q.unwrap_or_default()).unwrap_or_default();
+    let needle = query.trim().to_lowercase();
+    let lines: Vec<_> = state
+        .store
+        .event_registrations(event.id)
+        .await?
+        .into_iter()
+        .filter(|line| {
+            let r = &line.registration;
+            needle.is_empty()
+                || r.name.to_lowercase().contains(&needle)
+                || r.email.contains(&needle)
+                || r.institution.as_deref().unwrap_or_default().to_lowercase().contains(&needle)
+        })
+        .collect();
+    let history = state.store.event_audit(event.id).await?;
+    let t = lang.texts();
+    let a = t.admin();
+    let base = format!("/admin/events/{}", event.id);
+    let action = |path: &str, label: &str, class: &str| {
+        html! {
+            form.inline method="post" action={ (base) "/" (path) } {
+                input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                @if path == "status" {
+                    input type="hidden" name="status"
+                        value=(if event.status == EventStatus::Published { "draft" } else { "published" });
+                }
+                button class=(class) type="submit" { (label) }
+            }
+        }
+    };
+    let content = html! {
+        p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
+        h1 { (event.title) }
+        (event_facts(t, &event))
+        p { strong { ((a.counts)(event.confirmed_count, event.capacity, event.waitlisted_count)) } }
+        (paragraphs(&event.description))
+        @if event.status != EventStatus::Cancelled {
+            div.actions {
+                a.button href={ (base) "/edit" } { (a.edit) }
+                (action("status", if event.status == EventStatus::Published { a.unpublish } else { a.publish }, ""))
+                (action("duplicate", a.duplicate, ""))
+                @if event.status == EventStatus::Published {
+                    a href={ "/events/" (event.slug) } { (a.public_page) }
+                }
+            }
+        } @else {
+            div.actions { (action("duplicate", a.duplicate, "")) }
+        }
+        h2 { (a.exports) }
+        ul.exports {
+            li { a href={ (base) "/attendees.csv" } { (a.export_csv) } }
+            li { a href={ (base) "/attendees.csv?delimiter=semicolon" } { (a.export_csv_fr) } }
+            li { a href={ (base) "/attendees.xlsx" } { (a.export_xlsx) } }
+            li { a href={ (base) "/attendance-sheet.pdf" } { (a.export_sheet) } }
+        }
+        h2 #registrations { (a.registrations) }
+        form.filters method="get" action=(base) {
+            div.field {
+                label for="q" { (a.search_label) }
+                input #q name="q" type="search" value=(query);
+            }
+            button type="submit" { (a.search) }
+        }
+        @if lines.is_empty() {
+            p.notice { (a.no_registrations) }
+        } @else {
+            div.table-scroll {
+                table {
+                    thead { tr {
+                        th scope="col" { (a.column_name) } th scope="col" { (a.column_email) }
+                        th scope="col" { (a.column_institution) } th scope="col" { (a.column_level) }
+                        th scope="col" { (a.column_status) } th scope="col" { (a.column_registered) }
+                        th scope="col" { (a.column_delivery) } th scope="col" { span.visually-hidden { (a.remove) } }
+                    } }
+                    tbody {
+                        @for line in &lines {
+                            @let r = &line.registration;
+                            tr {
+                                td { (r.name) } td { (r.email) }
+                                td { (r.institution.as_deref().unwrap_or_default()) }
+                                td { (t.level(r.level)) }
+                                td { @match r.status {
+                                    RegistrationStatus::Confirmed => (a.status_confirmed),
+                                    RegistrationStatus::Waitlisted => ((a.status_waitlisted)(r.waitlist_position.unwrap_or(0))),
+                                    RegistrationStatus::Cancelled => (a.status_cancelled),
+                                } }
+                                td { (r.created_at.with_timezone(&Paris).format("%d/%m/%Y %H:%M")) }
+                                td { (line.email_status.as_deref().unwrap_or("—")) }
+                                td {
+                                    @if r.status != RegistrationStatus::Cancelled {
+                                        form.inline method="post" action={ (base) "/registrations/" (r.id) "/remove" } {
+                                            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                                            button.danger.small type="submit" aria-label={ (a.remove) " " (r.name) } { (a.remove) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if event.status != EventStatus::Cancelled {
+            section.danger-zone {
+                p { (a.cancel_event_warning) }
+                (action("cancel", a.cancel_event, "danger"))
+            }
+        }
+        @if !history.is_empty() {
+            h2 { (a.history) }
+            ul.history {
+                @for (at, who, what, detail) in &history {
+                    li { (at.with_timezone(&Paris).format("%d/%m/%Y %H:%M")) " — " (who) " — " (what) @if !detail.is_empty() { " (" (detail) ")" } }
+                }
+            }
+        }
+    };
+    let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, content);
+    Ok((csrf, markup).into_response())
+}
+
+pub async fn new(lang: Lang, uri: Uri, csrf: CsrfToken, Signed(organizer): Signed) -> Response {
+    let a = lang.texts().admin();
+    let values = EventFields {
+        levels: crate::domain::Level::ALL.iter().map(|l| l.code().into()).collect(),
+        ..Default::default()
+    };
+    let form = event_form::render(lang, "/admin/events/new", &values, &[], &csrf, true);
+    let markup = page(lang, uri.path(), a.new_event, &organizer, &csrf, html! { h1 { (a.new_event) } (form) });
+    (csrf, markup).into_response()
+}
+
+/// Who is looking at which page.
+struct Viewer<'a> {
+    lang: Lang,
+    uri: &'a Uri,
+    organizer: &'a Organizer,
+}
+
+/// The event form again, with what was typed and what is wrong with it.
+fn invalid_form(
+    viewer: Viewer<'_>,
+    csrf: CsrfToken,
+    title: &str,
+    values: &EventFields,
+    errors: &[FieldError],
+    creating: bool,
+) -> Response {
+    let Viewer { lang, uri, organizer } = viewer;
+    let form = event_form::render(lang, uri.path(), values, errors, &csrf, creating);
+    let markup = page(lang, uri.path(), title, organizer, &csrf, html! { h1 { (title) } (form) });
+    (StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    jar: CookieJar,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+    form: Result<HtmlForm<EventFields>, HtmlFormRejection>,
+) -> Result<Response, AppError> {
+    let HtmlForm(values) = form.map_err(|e| AppError::BadRequest(e.to_string()))?;
+    csrf::verify(&jar, values.csrf.as_deref())?;
+    let title = lang.texts().admin().new_event;
+    let status = if values.publish.is_some() { "published" } else { "draft" };
+    let input = values.to_input(status);
+    let event = match input.validate(Utc::now()) {
+        Ok(event) => event,
+        Err(errors) => {
+            return Ok(invalid_form(
+                Viewer { lang, uri: &uri, organizer: &organizer },
+                csrf,
+                title,
+                &values,
+                &errors,
+                true,
+            ));
+        }
+    };
+    match create_event(&state, event, &organizer, input.slug.is_some()).await? {
+        Ok(created) => {
+            record(&state, &organizer, created.id, "event created", &created.title).await;
+            Ok(Redirect::to(&format!("/admin/events/{}", created.id)).into_response())
+        }
+        Err(errors) => {
+            Ok(invalid_form(Viewer { lang, uri: &uri, organizer: &organizer }, csrf, title, &values, &errors, true))
+        }
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&state, &organizer, &id).await?;
+    let values = EventFields::from_event(&event);
+    let form = event_form::render(lang, uri.path(), &values, &[], &csrf, false);
+    let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, html! { h1 { (event.title) } (form) });
+    Ok((csrf, markup).into_response())
+}
+
+// One extractor per input, as axum handlers go.
+#[allow(clippy::too_many_arguments)]
+pub async fn update(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    jar: CookieJar,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    form: Result<HtmlForm<EventFields>, HtmlFormRejection>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&state, &organizer, &id).await?;
+    let HtmlForm(values) = form.map_err(|e| AppError::BadRequest(e.to_string()))?;
+    csrf::verify(&jar, values.csrf.as_deref())?;
+    let changes = match values.to_input(event.status.code()).validate(Utc::now()) {
+        Ok(changes) => changes,
+        Err(errors) => {
+            return Ok(invalid_form(
+                Viewer { lang, uri: &uri, organizer: &organizer },
+                csrf,
+                &event.title,
+                &values,
+                &errors,
+                false,
+            ));
+        }
+    };
+    apply(&state, &organizer, &event, changes, "event edited").await.map(|result| match result {
+        Ok(()) => Redirect::to(&format!("/admin/events/{}", event.id)).into_response(),
+        Err(errors) => {
+            invalid_form(Viewer { lang, uri: &uri, organizer: &organizer }, csrf, &event.title, &values, &errors, false)
+        }
+    })
+}
+
+/// Saves changes (capacity changes hand seats on) and records them.
+async fn apply(
+    state: &AppState,
+    organizer: &Organizer,
+    event: &Event,
+    changes: crate::domain::NewEvent,
+    action: &str,
+) -> Result<Result<(), Vec<FieldError>>, AppError> {
+    match state.store.update_event(event.id, changes, Utc::now()).await? {
+        EventUpdate::Updated(updated) => {
+            state.mail_wakeup.notify_one();
+            let detail = format!("capacity {}, {}", updated.capacity, updated.status.code());
+            record(state, organizer, event.id, action, &detail).await;
+            Ok(Ok(()))
+        }
+        EventUpdate::SlugTaken => Ok(Err(vec![FieldError::new("slug", FieldErrorKind::Taken)])),
+        EventUpdate::NotFound => Err(AppError::EventNotFound),
+        EventUpdate::Cancelled => Err(AppError::Refused(crate::domain::Refusal::EventCancelled)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    status: Option<String>,
+    csrf: Option<String>,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    form: Result<Form<StatusForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    let status = match form.status.as_deref() {
+        Some(status @ ("draft" | "published")) => status,
+        _ => return Err(AppError::BadRequest("status must be draft or published".into())),
+    };
+    let patch = crate::domain::EventInput { status: Some(status.into()), ..Default::default() };
+    let changes =
+        crate::domain::EventInput::from(&event).overlay(patch).validate(Utc::now()).map_err(AppError::Validation)?;
+    match apply(&state, &organizer, &event, changes, if status == "published" { "published" } else { "unpublished" })
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/events/{}", event.id)).into_response()),
+        Err(errors) => Err(AppError::Validation(errors)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+/// A copy four weeks later, as a draft: masterclasses run again monthly.
+pub async fn duplicate(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    let later = Duration::weeks(4);
+    let now = Utc::now();
+    let copy = crate::domain::NewEvent {
+        slug: slug::slugify(&event.title).chars().take(80).collect(),
+        kind: event.kind,
+        title: event.title.clone(),
+        description: event.description.clone(),
+        starts_at: event.starts_at + later,
+        ends_at: event.ends_at + later,
+        location: event.location.clone(),
+        address: event.address.clone(),
+        host: event.host.clone(),
+        levels: event.levels.clone(),
+        capacity: event.capacity,
+        language: event.language.clone(),
+        status: EventStatus::Draft,
+        registration_opens_at: now.max(event.registration_opens_at + later),
+        registration_closes_at: event.registration_closes_at + later,
+        what_to_bring: event.what_to_bring.clone(),
+    };
+    match create_event(&state, copy, &organizer, false).await? {
+        Ok(created) => {
+            record(&state, &organizer, created.id, "event created as a copy", &event.slug).await;
+            Ok(Redirect::to(&format!("/admin/events/{}/edit", created.id)).into_response())
+        }
+        Err(errors) => Err(AppError::Validation(errors)),
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    state.store.cancel_event(event.id, Utc::now()).await?.ok_or(AppError::EventNotFound)?;
+    state.mail_wakeup.notify_one();
+    record(&state, &organizer, event.id, "event cancelled", "").await;
+    Ok(Redirect::to(&format!("/admin/events/{}", event.id)).into_response())
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path((id, registration)): Path<(String, Uuid)>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    state.store.remove_registration(event.id, registration, Utc::now()).await?.ok_or(AppError::RegistrationNotFound)?;
+    state.mail_wakeup.notify_one();
+    record(&state, &organizer, event.id, "registration removed", &registration.to_string()).await;
+    Ok(Redirect::to(&format!("/admin/events/{}#registrations", event.id)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportOptions {
+    delimiter: Option<String>,
+}
+
+pub async fn export_csv(
+    State(state): State<AppState>,
+    lang: Lang,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    options: Result<Query<ExportOptions>, QueryRejection>,
+) -> Result<Download, AppError> {
+    let semicolon = options.is_ok_and(|Query(o)| o.delimiter.as_deref() == Some("semicolon"));
+    let delimiter = if semicolon { Delimiter::Semicolon } else { Delimiter::Comma };
+    export_for(&state, &organizer, &id, Format::Csv(delimiter), lang).await
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    lang: Lang,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+) -> Result<Download, AppError> {
+    export_for(&state, &organizer, &id, Format::Xlsx, lang).await
+}
+
+pub async fn export_sheet(
+    State(state): State<AppState>,
+    lang: Lang,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+) -> Result<Download, AppError> {
+    export_for(&state, &organizer, &id, Format::AttendanceSheet, lang).await
+}

@@ -1,0 +1,311 @@
+//! The back-office through its real forms: sign-in with CSRF, rate limit,
+//! event management, registrations, exports, and who may see what.
+
+mod common;
+
+use common::{atelier, csrf_field, person, spawn_app};
+use serde_json::json;
+
+const PASSWORD: &str = "un mot de passe solide";
+
+async fn add_organizer(app: &common::TestApp, email: &str) {
+    let added = atelier(app, &["organizer", "add", email, "--name", "Atlanpole Biotherapies"], Some(PASSWORD)).await;
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+}
+
+/// A client of its own (own cookies), signed in through the form.
+async fn signed_in(app: &common::TestApp, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client.get(app.url("/admin/login")).send().await.expect("sent").text().await.expect("page");
+    let csrf = csrf_field(&page);
+    let response = client
+        .post(app.url("/admin/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 303, "signed in");
+    assert_eq!(response.headers()["location"], "/admin");
+    let cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    client
+}
+
+async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    let response = client.get(url).send().await.expect("sent");
+    (response.status().as_u16(), response.text().await.expect("page"))
+}
+
+/// Posts a back-office form with the page's CSRF token.
+async fn post(
+    client: &reqwest::Client,
+    app: &common::TestApp,
+    from: &str,
+    to: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, html) = page(client, app.url(from)).await;
+    let csrf = csrf_field(&html);
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    client.post(app.url(to)).form(&form).send().await.expect("sent")
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_and_then_rate_limited() {
+    let app = spawn_app().await;
+    add_organizer(&app, "orga@example.org").await;
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    for attempt in 0..6 {
+        let html = client.get(app.url("/admin/login")).send().await.expect("sent").text().await.expect("page");
+        let csrf = csrf_field(&html);
+        let response = client
+            .post(app.url("/admin/login"))
+            .form(&[("csrf", csrf.as_str()), ("email", "orga@example.org"), ("password", "not the password")])
+            .send()
+            .await
+            .expect("sent");
+        if attempt < 5 {
+            assert_eq!(response.status(), 401);
+            assert!(response.text().await.expect("page").contains("mot de passe incorrect"));
+        } else {
+            assert_eq!(response.status(), 429);
+            assert!(response.text().await.expect("page").contains("Trop de tentatives"));
+        }
+    }
+    // Without the CSRF token, nothing is even checked.
+    let response = client
+        .post(app.url("/admin/login"))
+        .form(&[("email", "orga@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 403);
+}
+
+#[tokio::test]
+async fn an_organizer_runs_an_event_from_the_back_office() {
+    let app = spawn_app().await;
+    add_organizer(&app, "orga@example.org").await;
+    let client = signed_in(&app, "orga@example.org").await;
+
+    let response = post(
+        &client,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass EFS : thérapie cellulaire"),
+            ("description", "Une journée à l'UTCG."),
+            ("starts_at", "2099-06-15T09:00"),
+            ("ends_at", "2099-06-15T17:00"),
+            ("location", "EFS"),
+            ("address", "Nantes"),
+            ("host", "Établissement français du sang"),
+            ("levels", "bts_but"),
+            ("levels", "master"),
+            ("capacity", "1"),
+            ("language", "fr"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, event) = app.get_json("/api/v1/events/masterclass-efs-therapie-cellulaire").await;
+    assert_eq!(event["starts_at"], "2099-06-15T07:00:00Z", "Paris time in the form");
+    assert_eq!(event["levels"], json!(["bts_but", "master"]));
+    assert_eq!(event["status"], "published");
+
+    let slug = "masterclass-efs-therapie-cellulaire";
+    app.sign_up(slug, person(1)).await;
+    let mut second = person(2);
+    second["name"] = json!("Inès Lefèvre");
+    second["institution"] = json!("Oniris VetAgroBio");
+    app.sign_up(slug, second).await;
+
+    let (status, html) = page(&client, app.url(&detail)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Étudiant·e 1") && html.contains("Inès Lefèvre"));
+    assert!(html.contains("1 / 1 places confirmées, 1 en liste d'attente"));
+    let (_, found) = page(&client, app.url(&format!("{detail}?q=oniris"))).await;
+    assert!(found.contains("Inès Lefèvre") && !found.contains("Étudiant·e 1"), "search by institution");
+
+    // Removing the confirmed person hands the seat to the one waiting.
+    let (_, html) = page(&client, app.url(&detail)).await;
+    let remove = html
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/remove"))
+        .expect("remove form")
+        .to_owned();
+    let response = post(&client, &app, &detail, &remove, &[]).await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = page(&client, app.url(&detail)).await;
+    assert!(html.contains("1 / 1 places confirmées, 0 en liste d'attente"));
+    assert!(html.contains("registration removed"), "the audit log shows it");
+
+    // Edit: more seats, new title.
+    let response = post(
+        &client,
+        &app,
+        &format!("{detail}/edit"),
+        &format!("{detail}/edit"),
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass EFS (nouvelle date)"),
+            ("slug", slug),
+            ("starts_at", "2099-06-22T09:00"),
+            ("ends_at", "2099-06-22T17:00"),
+            ("location", "EFS"),
+            ("host", "EFS"),
+            ("levels", "master"),
+            ("capacity", "12"),
+            ("registration_opens_at", "2020-01-01T00:00"),
+            ("language", "fr"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let (_, event) = app.get_json(&format!("/api/v1/events/{slug}")).await;
+    assert_eq!(
+        (event["title"].as_str(), event["capacity"].as_i64()),
+        (Some("Masterclass EFS (nouvelle date)"), Some(12))
+    );
+
+    // Invalid edits come back with messages next to the fields.
+    let response = post(
+        &client,
+        &app,
+        &format!("{detail}/edit"),
+        &format!("{detail}/edit"),
+        &[
+            ("kind", "masterclass"),
+            ("title", ""),
+            ("starts_at", "2099-06-22T09:00"),
+            ("ends_at", "2099-06-21T09:00"),
+            ("capacity", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("page");
+    assert!(html.contains("La fin doit être après le début.") && html.contains("Au moins 1."));
+
+    // Unpublish hides it; publish shows it again.
+    let response = post(&client, &app, &detail, &format!("{detail}/status"), &[("status", "draft")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(app.get_json(&format!("/api/v1/events/{slug}")).await.0, 404);
+    post(&client, &app, &detail, &format!("{detail}/status"), &[("status", "published")]).await;
+    assert_eq!(app.get_json(&format!("/api/v1/events/{slug}")).await.0, 200);
+
+    // Exports from the back-office.
+    for (path, kind) in [
+        ("attendees.csv", "text/csv"),
+        ("attendees.xlsx", "spreadsheetml"),
+        ("attendance-sheet.pdf", "application/pdf"),
+    ] {
+        let response = client.get(app.url(&format!("{detail}/{path}"))).send().await.expect("sent");
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.headers()["content-type"].to_str().expect("type").contains(kind), "{path}");
+    }
+
+    // Duplicate: a draft four weeks later, opened for editing.
+    let response = post(&client, &app, &detail, &format!("{detail}/duplicate"), &[]).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["location"].to_str().expect("location").ends_with("/edit"));
+    let (_, list) = page(&client, app.url("/admin")).await;
+    assert_eq!(list.matches("Masterclass EFS (nouvelle date)").count(), 2);
+    assert!(list.contains("Brouillon"));
+
+    // Cancel the event.
+    let response = post(&client, &app, &detail, &format!("{detail}/cancel"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let (_, event) = app.get_json(&format!("/api/v1/events/{slug}")).await;
+    assert_eq!(event["status"], "cancelled");
+
+    // Signing out ends the session.
+    let response = post(&client, &app, "/admin", "/admin/logout", &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(page(&client, app.url("/admin")).await.0, 401);
+}
+
+#[tokio::test]
+async fn every_back_office_page_refuses_strangers() {
+    let app = spawn_app().await;
+    add_organizer(&app, "owner@example.org").await;
+    add_organizer(&app, "other@example.org").await;
+    let owner = signed_in(&app, "owner@example.org").await;
+    let response = post(
+        &owner,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "round_table"),
+            ("title", "Table ronde privée"),
+            ("starts_at", "2099-07-04T14:00"),
+            ("ends_at", "2099-07-04T16:00"),
+            ("location", "Oniris"),
+            ("host", "Atlanpole"),
+            ("levels", "master"),
+            ("capacity", "50"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    app.sign_up("table-ronde-privee", person(1)).await;
+    let registration = {
+        let (_, html) = page(&owner, app.url(&detail)).await;
+        html.split("/registrations/").nth(1).and_then(|s| s.split('/').next()).expect("registration id").to_owned()
+    };
+
+    let gets = [
+        "/admin".to_owned(),
+        "/admin/events/new".to_owned(),
+        detail.clone(),
+        format!("{detail}/edit"),
+        format!("{detail}/attendees.csv"),
+        format!("{detail}/attendees.xlsx"),
+        format!("{detail}/attendance-sheet.pdf"),
+    ];
+    let posts = [
+        "/admin/events/new".to_owned(),
+        format!("{detail}/edit"),
+        format!("{detail}/status"),
+        format!("{detail}/duplicate"),
+        format!("{detail}/cancel"),
+        format!("{detail}/registrations/{registration}/remove"),
+    ];
+    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    for path in &gets {
+        let (status, html) = page(&anonymous, app.url(path)).await;
+        assert_eq!(status, 401, "GET {path}");
+        assert!(html.contains("/admin/login"), "offers to sign in");
+    }
+    for path in &posts {
+        let status = anonymous.post(app.url(path)).form(&[("csrf", "x")]).send().await.expect("sent").status();
+        assert!(status == 401 || status == 403, "POST {path}: {status}");
+    }
+
+    let other = signed_in(&app, "other@example.org").await;
+    let (_, list) = page(&other, app.url("/admin")).await;
+    assert!(!list.contains("Table ronde privée"), "another organizer's events are not listed");
+    for path in gets.iter().skip(2) {
+        let (status, html) = page(&other, app.url(path)).await;
+        assert_eq!(status, 403, "GET {path}");
+        assert!(!html.contains("etudiant1"), "no attendee data");
+    }
+    for path in posts.iter().skip(1) {
+        let response = post(&other, &app, "/admin", path, &[("status", "draft")]).await;
+        assert_eq!(response.status(), 403, "POST {path}");
+    }
+    let (_, event) = app.get_json("/api/v1/events/table-ronde-privee").await;
+    assert_eq!((event["status"].as_str(), event["capacity"].as_i64()), (Some("published"), Some(50)));
+}
