@@ -489,6 +489,15 @@ pub struct AdminTexts {
     pub save: &'static str,
     pub create: &'static str,
     pub public_page: &'static str,
+    pub check_in: &'static str,
+    pub check_in_code_label: &'static str,
+    pub check_in_button: &'static str,
+    pub checked_in: fn(&str) -> String,
+    pub undo_check_in: &'static str,
+    pub code_unknown: &'static str,
+    pub present_count: fn(i64, i64) -> String,
+    pub resend: &'static str,
+    pub confirm_out_of_turn: &'static str,
 }
 
 impl Texts {
@@ -564,6 +573,15 @@ static ADMIN_FR: AdminTexts = AdminTexts {
     save: "Enregistrer",
     create: "Créer l'événement",
     public_page: "Page publique",
+    check_in: "Accueil et pointage",
+    check_in_code_label: "Code d'accueil (dans l'e-mail de confirmation)",
+    check_in_button: "Présent",
+    checked_in: |time| format!("Présent depuis {time}"),
+    undo_check_in: "Annuler le pointage",
+    code_unknown: "Aucun participant confirmé n'a ce code pour cet événement.",
+    present_count: |present, total| format!("{present} présents sur {total} confirmés"),
+    resend: "Renvoyer l'e-mail",
+    confirm_out_of_turn: "Confirmer (ajoute une place)",
 };
 
 static ADMIN_EN: AdminTexts = AdminTexts {
@@ -631,6 +649,15 @@ static ADMIN_EN: AdminTexts = AdminTexts {
     save: "Save",
     create: "Create the event",
     public_page: "Public page",
+    check_in: "Check-in",
+    check_in_code_label: "Check-in code (in the confirmation email)",
+    check_in_button: "Present",
+    checked_in: |time| format!("Present since {time}"),
+    undo_check_in: "Undo check-in",
+    code_unknown: "No confirmed attendee of this event has this code.",
+    present_count: |present, total| format!("{present} present out of {total} confirmed"),
+    resend: "Resend the email",
+    confirm_out_of_turn: "Confirm (adds a seat)",
 };
 
 #[cfg(test)]

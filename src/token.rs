@@ -87,12 +87,28 @@ impl TokenKey {
     }
 
     pub fn cancel_token(&self, registration_id: Uuid, salt: &Salt) -> Token {
+        Token(URL_SAFE_NO_PAD.encode(self.mac(b"atelier-cancel-v1", &[salt, registration_id.as_bytes()])))
+    }
+
+    /// The short code shown in confirmation emails and typed at the door,
+    /// e.g. `K7QM-R2XD`: 40 bits, enough to tell a few hundred attendees
+    /// apart, short enough to read aloud. Derived, so never stored.
+    pub fn check_in_code(&self, registration_id: Uuid) -> String {
+        const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mac = self.mac(b"atelier-check-in-v1", &[registration_id.as_bytes()]);
+        let bits = mac[..5].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let code: String = (0..8).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect();
+        format!("{}-{}", &code[..4], &code[4..])
+    }
+
+    fn mac(&self, purpose: &[u8], parts: &[&[u8]]) -> [u8; 32] {
         // HMAC accepts keys of any length; this cannot fail.
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(b"atelier-cancel-v1");
-        mac.update(salt);
-        mac.update(registration_id.as_bytes());
-        Token(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+        mac.update(purpose);
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -156,6 +172,17 @@ mod tests {
         assert_ne!(token, key.cancel_token(id, &new_salt()));
         assert_ne!(token, TokenKey::random().cancel_token(id, &salt));
         assert_eq!(Token::parse(token.as_str()), Some(token.clone()));
+    }
+
+    #[test]
+    fn check_in_codes_are_short_stable_and_distinct() {
+        let key = TokenKey::random();
+        let id = Uuid::new_v4();
+        let code = key.check_in_code(id);
+        assert_eq!(code.len(), 9);
+        assert_eq!(code.as_bytes()[4], b'-');
+        assert_eq!(code, key.check_in_code(id));
+        assert_ne!(code, key.check_in_code(Uuid::new_v4()));
     }
 
     #[test]

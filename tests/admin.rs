@@ -274,6 +274,7 @@ async fn every_back_office_page_refuses_strangers() {
         format!("{detail}/attendees.csv"),
         format!("{detail}/attendees.xlsx"),
         format!("{detail}/attendance-sheet.pdf"),
+        format!("{detail}/check-in"),
     ];
     let posts = [
         "/admin/events/new".to_owned(),
@@ -281,6 +282,9 @@ async fn every_back_office_page_refuses_strangers() {
         format!("{detail}/status"),
         format!("{detail}/duplicate"),
         format!("{detail}/cancel"),
+        format!("{detail}/registrations/{registration}/resend"),
+        format!("{detail}/registrations/{registration}/confirm"),
+        format!("{detail}/check-in"),
         format!("{detail}/registrations/{registration}/remove"),
     ];
     let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -308,4 +312,77 @@ async fn every_back_office_page_refuses_strangers() {
     }
     let (_, event) = app.get_json("/api/v1/events/table-ronde-privee").await;
     assert_eq!((event["status"].as_str(), event["capacity"].as_i64()), (Some("published"), Some(50)));
+}
+
+#[tokio::test]
+async fn check_in_by_name_or_by_the_code_from_the_email() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    add_organizer(&app, "accueil@example.org").await;
+    let client = signed_in(&app, "accueil@example.org").await;
+    let response = post(
+        &client,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass Naobios"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "Naobios"),
+            ("host", "Naobios"),
+            ("levels", "master"),
+            ("capacity", "1"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    app.sign_up("masterclass-naobios", person(1)).await;
+    app.sign_up("masterclass-naobios", person(2)).await;
+    let received = sink.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let confirmation =
+        common::parse_mail(&received.iter().find(|r| r.to == ["etudiant1@example.org"]).expect("mail").data);
+    let code = confirmation
+        .text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Code d'accueil : "))
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a check-in code in the email")
+        .to_owned();
+    assert!(confirmation.html.contains(&code));
+
+    let check_in = format!("{detail}/check-in");
+    let (status, html) = page(&client, app.url(&check_in)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("0 présents sur 1 confirmés"));
+    assert!(html.contains("Étudiant·e 1") && !html.contains("Étudiant·e 2"), "confirmed people only");
+
+    let response = post(&client, &app, &check_in, &check_in, &[("code", "ZZZZ-ZZZZ")]).await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.expect("page").contains("Aucun participant confirmé n'a ce code"));
+
+    // Typed on a phone: lower case, no dash.
+    let typed = code.replace('-', "").to_lowercase();
+    let response = post(&client, &app, &check_in, &check_in, &[("code", typed.as_str())]).await;
+    assert_eq!(response.status(), 303);
+    let (_, html) = page(&client, app.url(&check_in)).await;
+    assert!(html.contains("1 présents sur 1 confirmés") && html.contains("Présent depuis"));
+    let response = client.get(app.url("/api/v1/events/masterclass-naobios/registrations")).send().await.expect("sent");
+    assert_eq!(response.status(), 401, "the API wants a token, not a session");
+
+    // Resend the confirmation, then confirm the waiting person out of turn.
+    let (_, html) = page(&client, app.url(&detail)).await;
+    let actions: Vec<String> = html.split("action=\"").filter_map(|s| s.split('"').next()).map(str::to_owned).collect();
+    let resend = actions.iter().find(|a| a.ends_with("/resend")).expect("resend").clone();
+    let confirm = actions.iter().find(|a| a.ends_with("/confirm")).expect("confirm").clone();
+    assert_eq!(post(&client, &app, &detail, &resend, &[]).await.status(), 303);
+    assert_eq!(post(&client, &app, &detail, &confirm, &[]).await.status(), 303);
+    let received = sink.wait_for(4, std::time::Duration::from_secs(10)).await;
+    let subjects: Vec<String> = received[2..].iter().map(|r| common::parse_mail(&r.data).subject).collect();
+    assert!(subjects.iter().any(|s| s.starts_with("Inscription confirmée")), "{subjects:?}");
+    assert!(subjects.iter().any(|s| s.starts_with("Une place s'est libérée")), "{subjects:?}");
+    let (_, event) = app.get_json("/api/v1/events/masterclass-naobios").await;
+    assert_eq!((event["capacity"].as_i64(), event["waitlist_length"].as_i64()), (Some(2), Some(0)));
 }

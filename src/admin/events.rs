@@ -124,6 +124,14 @@ pub async fn show(
             }
         }
     };
+    let row_action = |base: &str, registration: Uuid, path: &str, label: &str, name: &str, class: &str| {
+        html! {
+            form.inline method="post" action={ (base) "/registrations/" (registration) "/" (path) } {
+                input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                button.small class=(class) type="submit" aria-label={ (label) " : " (name) } { (label) }
+            }
+        }
+    };
     let content = html! {
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
         h1 { (event.title) }
@@ -142,6 +150,7 @@ pub async fn show(
         } @else {
             div.actions { (action("duplicate", a.duplicate, "")) }
         }
+        p { a.button href={ (base) "/check-in" } { (a.check_in) } }
         h2 { (a.exports) }
         ul.exports {
             li { a href={ (base) "/attendees.csv" } { (a.export_csv) } }
@@ -182,12 +191,13 @@ pub async fn show(
                                 } }
                                 td { (r.created_at.with_timezone(&Paris).format("%d/%m/%Y %H:%M")) }
                                 td { (line.email_status.as_deref().unwrap_or("—")) }
-                                td {
+                                td.row-actions {
                                     @if r.status != RegistrationStatus::Cancelled {
-                                        form.inline method="post" action={ (base) "/registrations/" (r.id) "/remove" } {
-                                            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
-                                            button.danger.small type="submit" aria-label={ (a.remove) " " (r.name) } { (a.remove) }
+                                        (row_action(&base, r.id, "resend", a.resend, &r.name, ""))
+                                        @if r.status == RegistrationStatus::Waitlisted {
+                                            (row_action(&base, r.id, "confirm", a.confirm_out_of_turn, &r.name, ""))
                                         }
+                                        (row_action(&base, r.id, "remove", a.remove, &r.name, "danger"))
                                     }
                                 }
                             }
@@ -499,4 +509,40 @@ pub async fn export_sheet(
     Path(id): Path<String>,
 ) -> Result<Download, AppError> {
     export_for(&state, &organizer, &id, Format::AttendanceSheet, lang).await
+}
+
+/// Queues the confirmation (or waiting-list message) again.
+pub async fn resend(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path((id, registration)): Path<(String, Uuid)>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    let kind = state.store.resend(event.id, registration, Utc::now()).await?.ok_or(AppError::RegistrationNotFound)?;
+    state.mail_wakeup.notify_one();
+    record(&state, &organizer, event.id, "email resent", kind.code()).await;
+    Ok(Redirect::to(&format!("/admin/events/{}#registrations", event.id)).into_response())
+}
+
+/// Confirms a waiting person out of turn, adding a seat for them.
+pub async fn confirm(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Signed(organizer): Signed,
+    Path((id, registration)): Path<(String, Uuid)>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    if !state.store.confirm_out_of_turn(event.id, registration, Utc::now()).await? {
+        return Err(AppError::RegistrationNotFound);
+    }
+    state.mail_wakeup.notify_one();
+    record(&state, &organizer, event.id, "confirmed from the waiting list", &registration.to_string()).await;
+    Ok(Redirect::to(&format!("/admin/events/{}#registrations", event.id)).into_response())
 }

@@ -2,6 +2,7 @@
 //! exports. Every page needs a signed-in organizer (401 otherwise) who
 //! manages the event (403 otherwise).
 
+mod check_in;
 mod event_form;
 mod events;
 mod login;
@@ -36,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/duplicate", post(events::duplicate))
         .route("/admin/events/{id}/cancel", post(events::cancel))
         .route("/admin/events/{id}/registrations/{registration}/remove", post(events::remove))
+        .route("/admin/events/{id}/registrations/{registration}/resend", post(events::resend))
+        .route("/admin/events/{id}/registrations/{registration}/confirm", post(events::confirm))
+        .route("/admin/events/{id}/check-in", get(check_in::show).post(check_in::mark))
         .route("/admin/events/{id}/attendees.csv", get(events::export_csv))
         .route("/admin/events/{id}/attendees.xlsx", get(events::export_xlsx))
         .route("/admin/events/{id}/attendance-sheet.pdf", get(events::export_sheet))

@@ -189,6 +189,7 @@ impl Mailer {
             },
             cancel_url: format!("{}/r/{}", self.public_url, token.as_str()),
             waitlist_position: message.waitlist_position,
+            check_in_code: self.keys.check_in_code(registration.id),
         };
         let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
         let to = Mailbox::new(

@@ -50,6 +50,8 @@ pub struct MailContext {
     pub event: EventContext,
     pub cancel_url: String,
     pub waitlist_position: Option<i64>,
+    /// Code to give at the door (confirmed seats).
+    pub check_in_code: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +134,7 @@ fn sample(lang: Lang) -> MailContext {
         },
         cancel_url: "http://127.0.0.1:8080/r/token".into(),
         waitlist_position: Some(3),
+        check_in_code: "K7QM-R2XD".into(),
     }
 }
 

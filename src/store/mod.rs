@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{
-    AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, NewEvent, NewRegistration, Organizer,
-    PendingMessage, RegisterOutcome, Registration, Role,
+    AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent, NewRegistration,
+    Organizer, PendingMessage, RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -121,6 +121,19 @@ pub trait Store: Send + Sync + 'static {
         registration: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<CancelOutcome>>;
+
+    /// Marks a confirmed attendee present (`at`), or not (`None`). False if
+    /// the registration is not a confirmed one of this event.
+    async fn set_checked_in(&self, event: Uuid, registration: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<bool>;
+
+    /// Queues again the message that matches the registration's state
+    /// (confirmation or waiting list); `None` if there is nothing to resend.
+    async fn resend(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<Option<MessageKind>>;
+
+    /// An organizer confirms a waiting person out of turn: the event gains a
+    /// seat for them, so capacity still bounds the confirmed count. False if
+    /// the registration is not waiting for this event.
+    async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Records an organizer action.
     async fn audit(

@@ -154,3 +154,9 @@ pub const EVENT_AUDIT: &str = "SELECT a.at, COALESCE(o.email, ''), a.action, a.d
 /// Gives back a claimed message that was not attempted (shutdown).
 pub const MESSAGE_RELEASE: &str =
     "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND status = 'pending'";
+
+/// Marks (or, with NULL, unmarks) a confirmed attendee present.
+pub const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $3, updated_at = COALESCE($3, updated_at) \
+     WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
+
+pub const ADD_SEAT: &str = "UPDATE events SET capacity = capacity + 1, updated_at = $2 WHERE id = $1";

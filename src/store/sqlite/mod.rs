@@ -378,6 +378,20 @@ impl Store for SqliteStore {
         self.batches.submit(Op::Remove { event, registration }, now).await?.into_removal()
     }
 
+    async fn set_checked_in(&self, event: Uuid, registration: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<bool> {
+        let result =
+            sqlx::query(sql::SET_CHECKED_IN).bind(event).bind(registration).bind(at).execute(&self.write).await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn resend(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<Option<MessageKind>> {
+        self.batches.submit(Op::Resend { event, registration }, now).await?.into_resent()
+    }
+
+    async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.batches.submit(Op::ConfirmOutOfTurn { event, registration }, now).await?.into_flag()
+    }
+
     async fn audit(
         &self,
         organizer: Uuid,

@@ -30,6 +30,8 @@ pub enum Op {
     UpdateEvent(uuid::Uuid, Box<NewEvent>),
     CancelEvent(uuid::Uuid),
     Remove { event: uuid::Uuid, registration: uuid::Uuid },
+    Resend { event: uuid::Uuid, registration: uuid::Uuid },
+    ConfirmOutOfTurn { event: uuid::Uuid, registration: uuid::Uuid },
 }
 
 pub enum Done {
@@ -39,6 +41,8 @@ pub enum Done {
     /// The event after the change; `None` when there is no such event.
     Event(Option<Event>),
     Removal(Option<CancelOutcome>),
+    Resent(Option<MessageKind>),
+    Flag(bool),
 }
 
 impl Done {
@@ -59,6 +63,20 @@ impl Done {
     pub fn into_removal(self) -> StoreResult<Option<CancelOutcome>> {
         match self {
             Done::Removal(outcome) => Ok(outcome),
+            _ => Err(wrong_answer()),
+        }
+    }
+
+    pub fn into_resent(self) -> StoreResult<Option<MessageKind>> {
+        match self {
+            Done::Resent(kind) => Ok(kind),
+            _ => Err(wrong_answer()),
+        }
+    }
+
+    pub fn into_flag(self) -> StoreResult<bool> {
+        match self {
+            Done::Flag(flag) => Ok(flag),
             _ => Err(wrong_answer()),
         }
     }
@@ -184,6 +202,10 @@ async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> Store
             Op::UpdateEvent(id, changes) => Done::Update(update_event(&mut tx, *id, changes, *now).await?),
             Op::CancelEvent(id) => Done::Event(cancel_event(&mut tx, *id, *now).await?),
             Op::Remove { event, registration } => Done::Removal(remove(&mut tx, *event, *registration, *now).await?),
+            Op::Resend { event, registration } => Done::Resent(resend(&mut tx, *event, *registration, *now).await?),
+            Op::ConfirmOutOfTurn { event, registration } => {
+                Done::Flag(confirm_out_of_turn(&mut tx, *event, *registration, *now).await?)
+            }
         };
         results.push(done);
     }
@@ -459,4 +481,50 @@ async fn cancel_event(conn: &mut SqliteConnection, id: uuid::Uuid, now: DateTime
         enqueue(conn, registration, MessageKind::EventCancelled, &email, &language, None, now).await?;
     }
     event(conn, id).await
+}
+
+/// A registration of this event, if it is one.
+async fn registration_of(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    id: uuid::Uuid,
+) -> StoreResult<Option<Registration>> {
+    let row: Option<RegistrationRow> =
+        sqlx::query_as(sql::REGISTRATION_BY_ID).bind(id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(Registration::try_from).transpose()?.filter(|r| r.event_id == event_id))
+}
+
+async fn resend(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<MessageKind>> {
+    let Some(registration) = registration_of(conn, event_id, id).await? else { return Ok(None) };
+    let kind = match registration.status {
+        RegistrationStatus::Confirmed => MessageKind::Confirmed,
+        RegistrationStatus::Waitlisted => MessageKind::Waitlisted,
+        RegistrationStatus::Cancelled => return Ok(None),
+    };
+    let language = registration.language.code();
+    enqueue(conn, id, kind, &registration.email, language, registration.waitlist_position, now).await?;
+    Ok(Some(kind))
+}
+
+async fn confirm_out_of_turn(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let Some(registration) = registration_of(conn, event_id, id).await? else { return Ok(false) };
+    if registration.status != RegistrationStatus::Waitlisted {
+        return Ok(false);
+    }
+    sqlx::query(sql::ADD_SEAT).bind(event_id).bind(now).execute(&mut *conn).await?;
+    set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
+    move_counts(conn, event_id, 1, -1, 0, now).await?;
+    let language = registration.language.code();
+    enqueue(conn, id, MessageKind::Promoted, &registration.email, language, None, now).await?;
+    Ok(true)
 }
