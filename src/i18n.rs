@@ -498,6 +498,11 @@ pub struct AdminTexts {
     pub present_count: fn(i64, i64) -> String,
     pub resend: &'static str,
     pub confirm_out_of_turn: &'static str,
+    pub message_attendees: &'static str,
+    pub message_subject: &'static str,
+    pub message_body: &'static str,
+    pub message_send: &'static str,
+    pub message_sent: fn(i64) -> String,
 }
 
 impl Texts {
@@ -582,6 +587,11 @@ static ADMIN_FR: AdminTexts = AdminTexts {
     present_count: |present, total| format!("{present} présents sur {total} confirmés"),
     resend: "Renvoyer l'e-mail",
     confirm_out_of_turn: "Confirmer (ajoute une place)",
+    message_attendees: "Écrire aux participants confirmés",
+    message_subject: "Objet",
+    message_body: "Message",
+    message_send: "Envoyer",
+    message_sent: |n| format!("Message envoyé à {n} participants confirmés."),
 };
 
 static ADMIN_EN: AdminTexts = AdminTexts {
@@ -658,6 +668,11 @@ static ADMIN_EN: AdminTexts = AdminTexts {
     present_count: |present, total| format!("{present} present out of {total} confirmed"),
     resend: "Resend the email",
     confirm_out_of_turn: "Confirm (adds a seat)",
+    message_attendees: "Write to confirmed attendees",
+    message_subject: "Subject",
+    message_body: "Message",
+    message_send: "Send",
+    message_sent: |n| format!("Message sent to {n} confirmed attendees."),
 };
 
 #[cfg(test)]

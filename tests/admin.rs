@@ -285,6 +285,7 @@ async fn every_back_office_page_refuses_strangers() {
         format!("{detail}/registrations/{registration}/resend"),
         format!("{detail}/registrations/{registration}/confirm"),
         format!("{detail}/check-in"),
+        format!("{detail}/message"),
         format!("{detail}/registrations/{registration}/remove"),
     ];
     let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -385,4 +386,55 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     assert!(subjects.iter().any(|s| s.starts_with("Une place s'est libérée")), "{subjects:?}");
     let (_, event) = app.get_json("/api/v1/events/masterclass-naobios").await;
     assert_eq!((event["capacity"].as_i64(), event["waitlist_length"].as_i64()), (Some(2), Some(0)));
+}
+
+#[tokio::test]
+async fn organizers_write_to_confirmed_attendees() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    add_organizer(&app, "messages@example.org").await;
+    let client = signed_in(&app, "messages@example.org").await;
+    let response = post(
+        &client,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass GenSensor"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "GenSensor"),
+            ("host", "GenSensor"),
+            ("levels", "master"),
+            ("capacity", "2"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    for n in 1..=3 {
+        app.sign_up("masterclass-gensensor", person(n)).await;
+    }
+    sink.wait_for(3, std::time::Duration::from_secs(10)).await;
+
+    let message = format!("{detail}/message");
+    let response = post(&client, &app, &detail, &message, &[("subject", " "), ("body", "x")]).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.expect("page").contains("Ce champ est obligatoire."));
+
+    let body = "Le badge d'accès <b>vous attend</b> à l'accueil.\nMerci d'arriver à 8 h 45.";
+    let response = post(&client, &app, &detail, &message, &[("subject", "Accès au site"), ("body", body)]).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.expect("page").contains("Message envoyé à 2 participants confirmés."));
+
+    let received = sink.wait_for(5, std::time::Duration::from_secs(10)).await;
+    assert_eq!(received.len(), 5);
+    let mut recipients: Vec<String> = received[3..].iter().map(|r| r.to.join(",")).collect();
+    recipients.sort();
+    assert_eq!(recipients, ["etudiant1@example.org", "etudiant2@example.org"], "confirmed only");
+    let mail = common::parse_mail(&received[4].data);
+    assert_eq!(mail.subject, "Accès au site — Masterclass GenSensor");
+    assert!(mail.text.contains("Merci d'arriver à 8 h 45."));
+    assert!(mail.html.contains("&lt;b&gt;vous attend&lt;") && !mail.html.contains("<b>vous attend"), "escaped");
 }

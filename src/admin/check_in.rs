@@ -39,7 +39,6 @@ pub async fn show(
     render(&state, lang, &uri, csrf, &organizer, &id, &query, None).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
     lang: Lang,
@@ -125,7 +124,6 @@ pub struct Mark {
     csrf: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn mark(
     State(state): State<AppState>,
     lang: Lang,

@@ -17,7 +17,7 @@ use super::event_form::{self, EventFields};
 use super::{Signed, page};
 use crate::api::export_for;
 use crate::app::AppState;
-use crate::domain::{Event, EventStatus, FieldError, FieldErrorKind, Organizer, RegistrationStatus};
+use crate::domain::{Announcement, Event, EventStatus, FieldError, FieldErrorKind, Organizer, RegistrationStatus};
 use crate::error::AppError;
 use crate::export::{Delimiter, Download, Format};
 use crate::i18n::{AdminTexts, Lang};
@@ -206,6 +206,12 @@ pub async fn show(
                 }
             }
         }
+        @if event.status != EventStatus::Cancelled && event.confirmed_count > 0 {
+            details.message {
+                summary { (a.message_attendees) }
+                (message_form(lang, &base, &csrf, "", "", &[]))
+            }
+        }
         @if event.status != EventStatus::Cancelled {
             section.danger-zone {
                 p { (a.cancel_event_warning) }
@@ -311,8 +317,6 @@ pub async fn edit(
     Ok((csrf, markup).into_response())
 }
 
-// One extractor per input, as axum handlers go.
-#[allow(clippy::too_many_arguments)]
 pub async fn update(
     State(state): State<AppState>,
     lang: Lang,
@@ -545,4 +549,81 @@ pub async fn confirm(
     state.mail_wakeup.notify_one();
     record(&state, &organizer, event.id, "confirmed from the waiting list", &registration.to_string()).await;
     Ok(Redirect::to(&format!("/admin/events/{}#registrations", event.id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    csrf: Option<String>,
+}
+
+/// An organizer writes to every confirmed attendee, through the outbox.
+pub async fn message(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    jar: CookieJar,
+    csrf: CsrfToken,
+    Signed(organizer): Signed,
+    Path(id): Path<String>,
+    form: Result<Form<MessageForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    csrf::verify(&jar, form.csrf.as_deref())?;
+    let event = managed_event(&state, &organizer, &id).await?;
+    let t = lang.texts();
+    let a = t.admin();
+    let announcement = match Announcement::parse(&form.subject, &form.body) {
+        Ok(announcement) => announcement,
+        Err(errors) => {
+            let content = html! {
+                p { a href={ "/admin/events/" (event.id) } { "← " (event.title) } }
+                h1 { (a.message_attendees) }
+                (message_form(lang, &format!("/admin/events/{}", event.id), &csrf, &form.subject, &form.body, &errors))
+            };
+            let markup = page(lang, uri.path(), a.message_attendees, &organizer, &csrf, content);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response());
+        }
+    };
+    let sent = state.store.announce(event.id, &announcement, Utc::now()).await?;
+    state.mail_wakeup.notify_one();
+    record(&state, &organizer, event.id, "message sent", &format!("{sent}: {}", announcement.subject)).await;
+    let content = html! {
+        p.notice.success role="status" { ((a.message_sent)(sent as i64)) }
+        p { a href={ "/admin/events/" (event.id) } { "← " (event.title) } }
+    };
+    let markup = page(lang, uri.path(), a.message_attendees, &organizer, &csrf, content);
+    Ok((csrf, markup).into_response())
+}
+
+fn message_form(
+    lang: Lang,
+    base: &str,
+    csrf: &CsrfToken,
+    subject: &str,
+    body: &str,
+    errors: &[FieldError],
+) -> maud::Markup {
+    let t = lang.texts();
+    let a = t.admin();
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| t.field_error(e.kind));
+    html! {
+        form method="post" action={ (base) "/message" } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field.invalid[error("subject").is_some()] {
+                label for="subject" { (a.message_subject) }
+                @if let Some(message) = error("subject") { p.field-error { (message) } }
+                input #subject name="subject" type="text" value=(subject) required;
+            }
+            div.field.invalid[error("body").is_some()] {
+                label for="body" { (a.message_body) }
+                @if let Some(message) = error("body") { p.field-error { (message) } }
+                textarea #body name="body" rows="6" required { (body) }
+            }
+            button type="submit" { (a.message_send) }
+        }
+    }
 }

@@ -192,7 +192,7 @@ fn required_text(field: &'static str, value: Option<&str>, max: usize) -> Result
 
 /// Empty is absent. Multi-line text keeps its newlines; other control
 /// characters are refused.
-fn optional_text(
+pub(super) fn optional_text(
     field: &'static str,
     value: Option<&str>,
     max: usize,

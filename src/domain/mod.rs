@@ -11,7 +11,7 @@ mod registration;
 pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
 pub use event_input::{EventInput, MAX_CAPACITY};
 pub use organizer::{Organizer, Role};
-pub use outbox::{Delivery, MessageKind, PendingMessage};
+pub use outbox::{Announcement, Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use registration::{
     AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm,

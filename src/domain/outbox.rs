@@ -2,7 +2,8 @@
 
 use uuid::Uuid;
 
-use super::{Event, Registration};
+use super::event_input::optional_text;
+use super::{Event, FieldError, FieldErrorKind, Registration};
 use crate::i18n::Lang;
 use crate::token::Salt;
 
@@ -21,16 +22,19 @@ pub enum MessageKind {
     EventCancelled,
     /// An organizer removed their registration.
     Removed,
+    /// An organizer's message to confirmed attendees.
+    Announcement,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 7] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
         MessageKind::Cancelled,
         MessageKind::EventCancelled,
         MessageKind::Removed,
+        MessageKind::Announcement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -41,6 +45,7 @@ impl MessageKind {
             MessageKind::Cancelled => "cancelled",
             MessageKind::EventCancelled => "event_cancelled",
             MessageKind::Removed => "removed",
+            MessageKind::Announcement => "announcement",
         }
     }
 
@@ -67,6 +72,28 @@ pub struct PendingMessage {
     pub registration: Registration,
     pub token_salt: Salt,
     pub event: Event,
+    /// Subject and text, for an organizer's message.
+    pub announcement: Option<Announcement>,
+}
+
+/// What an organizer writes to attendees.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Announcement {
+    pub subject: String,
+    pub body: String,
+}
+
+impl Announcement {
+    pub fn parse(subject: &str, body: &str) -> Result<Self, Vec<FieldError>> {
+        let subject = optional_text("subject", Some(subject), 150, false)
+            .and_then(|s| s.ok_or(FieldError::new("subject", FieldErrorKind::Required)));
+        let body = optional_text("body", Some(body), 5_000, true)
+            .and_then(|b| b.ok_or(FieldError::new("body", FieldErrorKind::Required)));
+        match (subject, body) {
+            (Ok(subject), Ok(body)) => Ok(Self { subject, body }),
+            (subject, body) => Err([subject.err(), body.err()].into_iter().flatten().collect()),
+        }
+    }
 }
 
 /// What became of one send.

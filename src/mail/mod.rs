@@ -23,7 +23,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::domain::{Delivery, PendingMessage};
+use crate::domain::{Announcement, Delivery, PendingMessage};
 use crate::store::Store;
 use crate::token::TokenKey;
 use templates::{EventContext, MailContext, Templates};
@@ -190,6 +190,10 @@ impl Mailer {
             cancel_url: format!("{}/r/{}", self.public_url, token.as_str()),
             waitlist_position: message.waitlist_position,
             check_in_code: self.keys.check_in_code(registration.id),
+            announcement: message
+                .announcement
+                .clone()
+                .unwrap_or_else(|| Announcement { subject: String::new(), body: String::new() }),
         };
         let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
         let to = Mailbox::new(

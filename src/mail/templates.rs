@@ -6,7 +6,7 @@
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use crate::domain::MessageKind;
+use crate::domain::{Announcement, MessageKind};
 use crate::i18n::Lang;
 
 /// Each message kind has a subject, a text and an HTML template per language.
@@ -40,7 +40,7 @@ const SHARED_FILES: &[(&str, &str)] = &[
 
 /// One entry per `MessageKind`; `load` checks that none is missing.
 const MESSAGE_FILES: &[(&str, &str)] =
-    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled", "removed"];
+    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled", "removed", "announcement"];
 
 /// What templates can use; see emails/README.md.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +52,8 @@ pub struct MailContext {
     pub waitlist_position: Option<i64>,
     /// Code to give at the door (confirmed seats).
     pub check_in_code: String,
+    /// An organizer's message (announcement only); empty otherwise.
+    pub announcement: Announcement,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +137,7 @@ fn sample(lang: Lang) -> MailContext {
         cancel_url: "http://127.0.0.1:8080/r/token".into(),
         waitlist_position: Some(3),
         check_in_code: "K7QM-R2XD".into(),
+        announcement: Announcement { subject: "Accès".into(), body: "Rendez-vous à l'accueil.".into() },
     }
 }
 

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{
-    AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent, NewRegistration,
-    Organizer, PendingMessage, RegisterOutcome, Registration, Role,
+    Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent,
+    NewRegistration, Organizer, PendingMessage, RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -134,6 +134,10 @@ pub trait Store: Send + Sync + 'static {
     /// seat for them, so capacity still bounds the confirmed count. False if
     /// the registration is not waiting for this event.
     async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Queues an organizer's message to every confirmed attendee; returns
+    /// how many.
+    async fn announce(&self, event: Uuid, announcement: &Announcement, now: DateTime<Utc>) -> StoreResult<usize>;
 
     /// Records an organizer action.
     async fn audit(

@@ -160,3 +160,9 @@ pub const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $3, u
      WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
 
 pub const ADD_SEAT: &str = "UPDATE events SET capacity = capacity + 1, updated_at = $2 WHERE id = $1";
+
+pub const CONFIRMED_REGISTRATIONS: &str =
+    "SELECT id, email, language FROM registrations WHERE event_id = $1 AND status = 'confirmed' ORDER BY created_at";
+
+pub const INSERT_ANNOUNCEMENT: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
+     next_attempt_at, created_at, subject, body) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)";

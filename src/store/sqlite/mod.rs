@@ -20,8 +20,8 @@ use uuid::Uuid;
 use super::rows::{AttendeeRow, EventRow, OrganizerRow, RegistrationRow};
 use super::{EventFilter, EventUpdate, Store, StoreError, StoreResult, sql};
 use crate::domain::{
-    AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration, Organizer,
-    PendingMessage, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
+    Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration,
+    Organizer, PendingMessage, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
 };
 use crate::i18n::Lang;
 use crate::token::TokenHash;
@@ -39,7 +39,7 @@ const CLAIM_MESSAGES: &str = "UPDATE outbox SET locked_until = $2, attempts = at
                   AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.registration_id = o.registration_id \
                                   AND older.status = 'pending' AND older.id < o.id) \
                   ORDER BY o.next_attempt_at LIMIT $3) \
-     RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts";
+     RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body";
 
 #[derive(sqlx::FromRow)]
 struct ClaimedRow {
@@ -50,6 +50,8 @@ struct ClaimedRow {
     language: String,
     waitlist_position: Option<i64>,
     attempts: i64,
+    subject: Option<String>,
+    body: Option<String>,
 }
 
 impl SqliteStore {
@@ -81,6 +83,10 @@ impl SqliteStore {
             registration,
             token_salt: salt.try_into().map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
             event,
+            announcement: match (row.subject, row.body) {
+                (Some(subject), Some(body)) => Some(Announcement { subject, body }),
+                _ => None,
+            },
         })
     }
 }
@@ -390,6 +396,27 @@ impl Store for SqliteStore {
 
     async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
         self.batches.submit(Op::ConfirmOutOfTurn { event, registration }, now).await?.into_flag()
+    }
+
+    async fn announce(&self, event: Uuid, announcement: &Announcement, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let people: Vec<(Uuid, String, String)> =
+            sqlx::query_as(sql::CONFIRMED_REGISTRATIONS).bind(event).fetch_all(&mut *tx).await?;
+        for (registration, email, language) in &people {
+            sqlx::query(sql::INSERT_ANNOUNCEMENT)
+                .bind(Uuid::now_v7())
+                .bind(registration)
+                .bind(MessageKind::Announcement.code())
+                .bind(email)
+                .bind(language)
+                .bind(whole_seconds(now))
+                .bind(&announcement.subject)
+                .bind(&announcement.body)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(people.len())
     }
 
     async fn audit(
