@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::SmtpSink;
-use common::{Mail, masterclass, outbox, parse_mail, person, spawn_with};
+use common::{Mail, masterclass, outbox, parse_mail, person, settled_outbox, spawn_with};
 use icalendar::{Component, DatePerhapsTime};
 use serde_json::json;
 
@@ -112,7 +112,7 @@ async fn waiting_list_and_promotion_messages() {
     assert!(cancelled.subject.starts_with("Inscription annulée"));
 
     let db = app.open_database().await;
-    let rows = outbox(&db).await;
+    let rows = settled_outbox(&db).await;
     let kinds: Vec<_> = rows.iter().map(|(kind, _, status)| (kind.as_str(), status.as_str())).collect();
     assert_eq!(kinds, [("confirmed", "sent"), ("waitlisted", "sent"), ("cancelled", "sent"), ("promoted", "sent")]);
 }
@@ -221,7 +221,7 @@ async fn queued_messages_survive_a_restart() {
     let received = sink.wait_for(5, WAIT).await;
     assert_eq!(received.len(), 5);
     let db = app.open_database().await;
-    assert!(outbox(&db).await.iter().all(|(_, _, status)| status == "sent"));
+    assert!(settled_outbox(&db).await.iter().all(|(_, _, status)| status == "sent"));
 }
 
 #[tokio::test]
@@ -259,7 +259,7 @@ async fn shutdown_waits_for_a_send_in_progress() {
 
     assert_eq!(sink.received().len(), 1, "the send in progress was finished before exit");
     let db = app.open_database().await;
-    assert_eq!(outbox(&db).await[0].2, "sent", "and recorded as sent: it will not go out twice");
+    assert_eq!(outbox(&db).await[0].2, "sent", "and recorded as sent before exit: it will not go out twice");
 }
 
 #[tokio::test]

@@ -238,3 +238,16 @@ pub async fn organizer_token(app: &TestApp, email: &str) -> String {
     assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
     String::from_utf8(token.stdout).expect("utf-8").trim().to_owned()
 }
+
+/// The outbox once no message is pending any more (or after ten seconds):
+/// a message is marked sent just after the server accepted it.
+pub async fn settled_outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let rows = outbox(db).await;
+        if rows.iter().all(|(_, _, status)| status != "pending") || tokio::time::Instant::now() > deadline {
+            return rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
