@@ -503,6 +503,10 @@ pub struct AdminTexts {
     pub message_body: &'static str,
     pub message_send: &'static str,
     pub message_sent: fn(i64) -> String,
+    pub settings: &'static str,
+    pub notify_on_cancel: &'static str,
+    pub notify_when_full: &'static str,
+    pub settings_saved: &'static str,
 }
 
 impl Texts {
@@ -592,6 +596,10 @@ static ADMIN_FR: AdminTexts = AdminTexts {
     message_body: "Message",
     message_send: "Envoyer",
     message_sent: |n| format!("Message envoyé à {n} participants confirmés."),
+    settings: "Mes notifications",
+    notify_on_cancel: "M'écrire quand quelqu'un se désinscrit de mes événements",
+    notify_when_full: "M'écrire quand un de mes événements est complet",
+    settings_saved: "Préférences enregistrées.",
 };
 
 static ADMIN_EN: AdminTexts = AdminTexts {
@@ -673,6 +681,10 @@ static ADMIN_EN: AdminTexts = AdminTexts {
     message_body: "Message",
     message_send: "Send",
     message_sent: |n| format!("Message sent to {n} confirmed attendees."),
+    settings: "My notifications",
+    notify_on_cancel: "Email me when someone cancels a registration to my events",
+    notify_when_full: "Email me when one of my events is full",
+    settings_saved: "Preferences saved.",
 };
 
 #[cfg(test)]

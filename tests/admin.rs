@@ -438,3 +438,56 @@ async fn organizers_write_to_confirmed_attendees() {
     assert!(mail.text.contains("Merci d'arriver à 8 h 45."));
     assert!(mail.html.contains("&lt;b&gt;vous attend&lt;") && !mail.html.contains("<b>vous attend"), "escaped");
 }
+
+#[tokio::test]
+async fn organizers_who_ask_are_told_of_cancellations_and_full_events() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    add_organizer(&app, "veille@example.org").await;
+    add_organizer(&app, "discret@example.org").await;
+    let client = signed_in(&app, "veille@example.org").await;
+    let response =
+        post(&client, &app, "/admin/settings", "/admin/settings", &[("on_cancel", "yes"), ("when_full", "yes")]).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    assert!(html.contains("Préférences enregistrées.") && html.matches("checked").count() == 2);
+    let response = post(
+        &client,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass EFS"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "EFS"),
+            ("host", "EFS"),
+            ("levels", "master"),
+            ("capacity", "2"),
+            ("publish", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+
+    let (_, first) = app.sign_up("masterclass-efs", person(1)).await;
+    app.sign_up("masterclass-efs", person(2)).await;
+    app.cancel(first["cancel_url"].as_str().expect("url")).await;
+    // Two confirmations, "full", the cancellation acknowledgement, and the notice.
+    let received = sink.wait_for(5, std::time::Duration::from_secs(10)).await;
+    let mut to_organizer: Vec<String> = received
+        .iter()
+        .filter(|r| r.to == ["veille@example.org"])
+        .map(|r| common::parse_mail(&r.data).subject)
+        .collect();
+    to_organizer.sort();
+    assert_eq!(to_organizer, ["Complet : Masterclass EFS", "Désinscription : Masterclass EFS"]);
+    let notice = received.iter().find(|r| r.to == ["veille@example.org"]).expect("notice");
+    let notice = common::parse_mail(&notice.data);
+    assert!(notice.text.contains("/admin/events/"), "links to the back-office");
+    assert!(!received.iter().any(|r| r.to == ["discret@example.org"]), "nobody else is told");
+    for mail in received.iter().filter(|r| r.to == ["veille@example.org"]) {
+        assert!(!String::from_utf8_lossy(&mail.data).contains("/r/"), "never a registrant's private link");
+    }
+}

@@ -6,6 +6,7 @@ mod check_in;
 mod event_form;
 mod events;
 mod login;
+mod settings;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/login", get(login::show).post(login::sign_in))
         .route("/admin/logout", post(login::sign_out))
         .route("/admin", get(events::list))
+        .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/admin/events/new", get(events::new).post(events::create))
         .route("/admin/events/{id}", get(events::show))
         .route("/admin/events/{id}/edit", get(events::edit).post(events::update))
@@ -73,6 +75,7 @@ fn page(lang: Lang, path: &str, title: &str, organizer: &Organizer, csrf: &CsrfT
         html! {
             nav.admin-bar aria-label=(t.back_office) {
                 a href="/admin" { (t.my_events) }
+                a href="/admin/settings" { (t.settings) }
                 span.who { (organizer.email) }
                 form method="post" action="/admin/logout" {
                     input type="hidden" name=(csrf::FIELD) value=(csrf.value());

@@ -33,4 +33,8 @@ pub struct Organizer {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// Emailed when someone cancels a registration to their events.
+    pub notify_on_cancel: bool,
+    /// Emailed when one of their events fills up.
+    pub notify_when_full: bool,
 }

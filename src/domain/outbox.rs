@@ -24,10 +24,14 @@ pub enum MessageKind {
     Removed,
     /// An organizer's message to confirmed attendees.
     Announcement,
+    /// To organizers who asked: someone cancelled.
+    OrganizerCancellation,
+    /// To organizers who asked: the last seat was taken.
+    OrganizerFull,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
@@ -35,6 +39,8 @@ impl MessageKind {
         MessageKind::EventCancelled,
         MessageKind::Removed,
         MessageKind::Announcement,
+        MessageKind::OrganizerCancellation,
+        MessageKind::OrganizerFull,
     ];
 
     pub fn code(self) -> &'static str {
@@ -46,6 +52,8 @@ impl MessageKind {
             MessageKind::EventCancelled => "event_cancelled",
             MessageKind::Removed => "removed",
             MessageKind::Announcement => "announcement",
+            MessageKind::OrganizerCancellation => "organizer_cancellation",
+            MessageKind::OrganizerFull => "organizer_full",
         }
     }
 

@@ -190,16 +190,18 @@ impl Mailer {
             cancel_url: format!("{}/r/{}", self.public_url, token.as_str()),
             waitlist_position: message.waitlist_position,
             check_in_code: self.keys.check_in_code(registration.id),
+            admin_url: format!("{}/admin/events/{}", self.public_url, event.id),
             announcement: message
                 .announcement
                 .clone()
                 .unwrap_or_else(|| Announcement { subject: String::new(), body: String::new() }),
         };
         let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
-        let to = Mailbox::new(
-            Some(registration.name.clone()),
-            message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?,
-        );
+        // The person's name goes with their own address only (organizer
+        // notifications are about someone, sent to someone else).
+        let display = (message.recipient == registration.email).then(|| registration.name.clone());
+        let to =
+            Mailbox::new(display, message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?);
         let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
         let body = if message.kind.gives_a_seat() {
             let ics = ics::invitation(event, registration, &event_url, Utc::now());

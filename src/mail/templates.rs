@@ -39,8 +39,17 @@ const SHARED_FILES: &[(&str, &str)] = &[
 ];
 
 /// One entry per `MessageKind`; `load` checks that none is missing.
-const MESSAGE_FILES: &[(&str, &str)] =
-    message_files!["confirmed", "waitlisted", "promoted", "cancelled", "event_cancelled", "removed", "announcement"];
+const MESSAGE_FILES: &[(&str, &str)] = message_files![
+    "confirmed",
+    "waitlisted",
+    "promoted",
+    "cancelled",
+    "event_cancelled",
+    "removed",
+    "announcement",
+    "organizer_cancellation",
+    "organizer_full"
+];
 
 /// What templates can use; see emails/README.md.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +61,8 @@ pub struct MailContext {
     pub waitlist_position: Option<i64>,
     /// Code to give at the door (confirmed seats).
     pub check_in_code: String,
+    /// The event in the back-office (organizer messages).
+    pub admin_url: String,
     /// An organizer's message (announcement only); empty otherwise.
     pub announcement: Announcement,
 }
@@ -137,6 +148,7 @@ fn sample(lang: Lang) -> MailContext {
         cancel_url: "http://127.0.0.1:8080/r/token".into(),
         waitlist_position: Some(3),
         check_in_code: "K7QM-R2XD".into(),
+        admin_url: "http://127.0.0.1:8080/admin/events/1".into(),
         announcement: Announcement { subject: "Accès".into(), body: "Rendez-vous à l'accueil.".into() },
     }
 }

@@ -139,6 +139,8 @@ pub trait Store: Send + Sync + 'static {
     /// how many.
     async fn announce(&self, event: Uuid, announcement: &Announcement, now: DateTime<Utc>) -> StoreResult<usize>;
 
+    async fn set_notifications(&self, organizer: Uuid, on_cancel: bool, when_full: bool) -> StoreResult<()>;
+
     /// Records an organizer action.
     async fn audit(
         &self,

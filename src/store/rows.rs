@@ -144,13 +144,23 @@ pub struct OrganizerRow {
     name: String,
     role: String,
     password_hash: String,
+    notify_on_cancel: bool,
+    notify_when_full: bool,
 }
 
 impl OrganizerRow {
     /// The organizer, and their password hash.
     pub fn into_parts(self) -> Result<(Organizer, String), StoreError> {
         let role = Role::from_code(&self.role).ok_or_else(|| corrupt("role", &self.role))?;
-        Ok((Organizer { id: self.id, email: self.email, name: self.name, role }, self.password_hash))
+        let organizer = Organizer {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            role,
+            notify_on_cancel: self.notify_on_cancel,
+            notify_when_full: self.notify_when_full,
+        };
+        Ok((organizer, self.password_hash))
     }
 }
 

@@ -87,13 +87,23 @@ pub const INSERT_EVENT_OWNER: &str = "INSERT INTO event_organizers (event_id, or
 pub const INSERT_ORGANIZER: &str =
     "INSERT INTO organizers (id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const ORGANIZER_BY_EMAIL: &str = "SELECT id, email, name, role, password_hash FROM organizers WHERE email = $1";
+/// The columns `rows::OrganizerRow` reads, for an organizer `o`.
+macro_rules! organizer_columns {
+    () => {
+        "o.id, o.email, o.name, o.role, o.password_hash, o.notify_on_cancel, o.notify_when_full"
+    };
+}
+
+pub const ORGANIZER_BY_EMAIL: &str = concat!("SELECT ", organizer_columns!(), " FROM organizers o WHERE o.email = $1");
 
 pub const INSERT_API_TOKEN: &str =
     "INSERT INTO api_tokens (token_hash, organizer_id, label, created_at) VALUES ($1, $2, $3, $4)";
 
-pub const ORGANIZER_BY_API_TOKEN: &str = "SELECT o.id, o.email, o.name, o.role, o.password_hash \
-     FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1";
+pub const ORGANIZER_BY_API_TOKEN: &str = concat!(
+    "SELECT ",
+    organizer_columns!(),
+    " FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1"
+);
 
 pub const SLUG_USED_ELSEWHERE: &str = "SELECT 1 FROM events WHERE slug = $1 AND id <> $2";
 
@@ -120,8 +130,11 @@ pub const EVENT_REGISTRATIONS: &str = "SELECT r.id, r.event_id, r.name, r.email,
 pub const INSERT_SESSION: &str =
     "INSERT INTO sessions (token_hash, organizer_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
 
-pub const ORGANIZER_BY_SESSION: &str = "SELECT o.id, o.email, o.name, o.role, o.password_hash \
-     FROM sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1 AND s.expires_at > $2";
+pub const ORGANIZER_BY_SESSION: &str = concat!(
+    "SELECT ",
+    organizer_columns!(),
+    " FROM sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+);
 
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 
@@ -166,3 +179,11 @@ pub const CONFIRMED_REGISTRATIONS: &str =
 
 pub const INSERT_ANNOUNCEMENT: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
      next_attempt_at, created_at, subject, body) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)";
+
+pub const SET_NOTIFICATIONS: &str = "UPDATE organizers SET notify_on_cancel = $2, notify_when_full = $3 WHERE id = $1";
+
+/// Organizers of an event who want to hear about cancellations ($2 = 'cancel')
+/// or about the event filling up ($2 = 'full').
+pub const ORGANIZERS_TO_NOTIFY: &str = "SELECT o.email FROM event_organizers eo \
+     JOIN organizers o ON o.id = eo.organizer_id WHERE eo.event_id = $1 \
+     AND ((CAST($2 AS TEXT) = 'cancel' AND o.notify_on_cancel) OR (CAST($2 AS TEXT) = 'full' AND o.notify_when_full))";

@@ -260,7 +260,14 @@ impl Store for SqliteStore {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Taken("email")),
             other => {
                 other?;
-                Ok(Organizer { id, email: email.as_str().to_owned(), name: name.to_owned(), role })
+                Ok(Organizer {
+                    id,
+                    email: email.as_str().to_owned(),
+                    name: name.to_owned(),
+                    role,
+                    notify_on_cancel: false,
+                    notify_when_full: false,
+                })
             }
         }
     }
@@ -417,6 +424,16 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(people.len())
+    }
+
+    async fn set_notifications(&self, organizer: Uuid, on_cancel: bool, when_full: bool) -> StoreResult<()> {
+        sqlx::query(sql::SET_NOTIFICATIONS)
+            .bind(organizer)
+            .bind(on_cancel)
+            .bind(when_full)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     async fn audit(

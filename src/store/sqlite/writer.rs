@@ -282,6 +282,9 @@ async fn register(
     let position = waitlist_seq.map(|_| event.waitlisted_count + 1);
     let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
     enqueue(conn, new.id, kind, new.email.as_str(), new.language.code(), position, now).await?;
+    if status == RegistrationStatus::Confirmed && event.confirmed_count + 1 == event.capacity {
+        notify_organizers(conn, event.id, new.id, MessageKind::OrganizerFull, now).await?;
+    }
     Ok(RegisterOutcome::Registered(Registration {
         id: new.id,
         event_id: event.id,
@@ -341,6 +344,10 @@ async fn withdraw(
     move_counts(conn, registration.event_id, confirmed, waitlisted, 0, now).await?;
     let language = registration.language.code();
     enqueue(conn, registration.id, message, &registration.email, language, None, now).await?;
+    if message == MessageKind::Cancelled {
+        notify_organizers(conn, registration.event_id, registration.id, MessageKind::OrganizerCancellation, now)
+            .await?;
+    }
     let promoted = fill_free_seats(conn, registration.event_id, now).await?;
     Ok(CancelOutcome::Cancelled {
         registration: Registration {
@@ -527,4 +534,22 @@ async fn confirm_out_of_turn(
     let language = registration.language.code();
     enqueue(conn, id, MessageKind::Promoted, &registration.email, language, None, now).await?;
     Ok(true)
+}
+
+/// Tells the event's organizers who asked for it (in French: the network's
+/// staff), about `registration`.
+async fn notify_organizers(
+    conn: &mut SqliteConnection,
+    event_id: uuid::Uuid,
+    registration: uuid::Uuid,
+    kind: MessageKind,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let wanted = if kind == MessageKind::OrganizerFull { "full" } else { "cancel" };
+    let emails: Vec<String> =
+        sqlx::query_scalar(sql::ORGANIZERS_TO_NOTIFY).bind(event_id).bind(wanted).fetch_all(&mut *conn).await?;
+    for email in emails {
+        enqueue(conn, registration, kind, &email, "fr", None, now).await?;
+    }
+    Ok(())
 }
