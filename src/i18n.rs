@@ -507,6 +507,16 @@ pub struct AdminTexts {
     pub notify_on_cancel: &'static str,
     pub notify_when_full: &'static str,
     pub settings_saved: &'static str,
+    pub organizers: &'static str,
+    pub add_organizer: &'static str,
+    pub name_label: &'static str,
+    pub admin_role: &'static str,
+    pub organizer_added: &'static str,
+    pub organizer_exists: &'static str,
+    pub password_too_short: &'static str,
+    pub co_organizers: &'static str,
+    pub add_co_organizer: &'static str,
+    pub unknown_organizer: &'static str,
 }
 
 impl Texts {
@@ -600,6 +610,16 @@ static ADMIN_FR: AdminTexts = AdminTexts {
     notify_on_cancel: "M'écrire quand quelqu'un se désinscrit de mes événements",
     notify_when_full: "M'écrire quand un de mes événements est complet",
     settings_saved: "Préférences enregistrées.",
+    organizers: "Organisateurs",
+    add_organizer: "Ajouter un organisateur",
+    name_label: "Nom ou structure",
+    admin_role: "Administrateur (tous les événements, gestion des organisateurs)",
+    organizer_added: "Organisateur ajouté.",
+    organizer_exists: "Un compte existe déjà pour cette adresse.",
+    password_too_short: "Au moins 12 caractères.",
+    co_organizers: "Organisateurs de l'événement",
+    add_co_organizer: "Ajouter (adresse e-mail d'un organisateur existant)",
+    unknown_organizer: "Aucun organisateur n'a cette adresse.",
 };
 
 static ADMIN_EN: AdminTexts = AdminTexts {
@@ -685,6 +705,16 @@ static ADMIN_EN: AdminTexts = AdminTexts {
     notify_on_cancel: "Email me when someone cancels a registration to my events",
     notify_when_full: "Email me when one of my events is full",
     settings_saved: "Preferences saved.",
+    organizers: "Organizers",
+    add_organizer: "Add an organizer",
+    name_label: "Name or organisation",
+    admin_role: "Administrator (every event, manages organizers)",
+    organizer_added: "Organizer added.",
+    organizer_exists: "An account already exists for this address.",
+    password_too_short: "At least 12 characters.",
+    co_organizers: "Organizers of this event",
+    add_co_organizer: "Add (email of an existing organizer)",
+    unknown_organizer: "No organizer has this address.",
 };
 
 #[cfg(test)]

@@ -491,3 +491,74 @@ async fn organizers_who_ask_are_told_of_cancellations_and_full_events() {
         assert!(!String::from_utf8_lossy(&mail.data).contains("/r/"), "never a registrant's private link");
     }
 }
+
+#[tokio::test]
+async fn admins_add_organizers_and_owners_share_their_events() {
+    let app = spawn_app().await;
+    let added = atelier(&app, &["organizer", "add", "admin@example.org", "--admin"], Some(PASSWORD)).await;
+    assert!(added.status.success());
+    let admin = signed_in(&app, "admin@example.org").await;
+    let response = post(
+        &admin,
+        &app,
+        "/admin/organizers",
+        "/admin/organizers",
+        &[("email", "Hote@GenSensor.example"), ("name", "GenSensor"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.expect("page").contains("hote@gensensor.example — GenSensor (organizer)"));
+    let again = post(
+        &admin,
+        &app,
+        "/admin/organizers",
+        "/admin/organizers",
+        &[("email", "hote@gensensor.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    let weak = post(
+        &admin,
+        &app,
+        "/admin/organizers",
+        "/admin/organizers",
+        &[("email", "x@example.org"), ("password", "court")],
+    )
+    .await;
+    assert_eq!(weak.status(), 422);
+
+    add_organizer(&app, "partenaire@example.org").await;
+    let host = signed_in(&app, "hote@gensensor.example").await;
+    assert_eq!(page(&host, app.url("/admin/organizers")).await.0, 403, "organizers do not manage accounts");
+    let response = post(
+        &host,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass partagée"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "GenSensor"),
+            ("host", "GenSensor"),
+            ("levels", "master"),
+            ("capacity", "10"),
+        ],
+    )
+    .await;
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let partner = signed_in(&app, "partenaire@example.org").await;
+    assert_eq!(page(&partner, app.url(&detail)).await.0, 403);
+
+    let unknown = post(&host, &app, &detail, &format!("{detail}/organizers"), &[("email", "nobody@example.org")]).await;
+    assert_eq!(unknown.status(), 422);
+    let response =
+        post(&host, &app, &detail, &format!("{detail}/organizers"), &[("email", "partenaire@example.org")]).await;
+    assert_eq!(response.status(), 303);
+    let (status, html) = page(&partner, app.url(&detail)).await;
+    assert_eq!(status, 200, "a co-organizer manages the event");
+    assert!(html.contains("co-organizer added"));
+    let (_, list) = page(&partner, app.url("/admin")).await;
+    assert!(list.contains("Masterclass partagée"));
+}

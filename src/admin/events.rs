@@ -109,6 +109,7 @@ pub async fn show(
         })
         .collect();
     let history = state.store.event_audit(event.id).await?;
+    let team = state.store.event_organizers(event.id).await?;
     let t = lang.texts();
     let a = t.admin();
     let base = format!("/admin/events/{}", event.id);
@@ -217,6 +218,16 @@ pub async fn show(
                 p { (a.cancel_event_warning) }
                 (action("cancel", a.cancel_event, "danger"))
             }
+        }
+        h2 { (a.co_organizers) }
+        ul { @for o in &team { li { (o.email) @if !o.name.is_empty() { " — " (o.name) } } } }
+        form.filters method="post" action={ (base) "/organizers" } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field {
+                label for="co-organizer" { (a.add_co_organizer) }
+                input #co-organizer name="email" type="email" required;
+            }
+            button type="submit" { (a.add_organizer) }
         }
         @if !history.is_empty() {
             h2 { (a.history) }

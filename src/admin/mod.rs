@@ -6,6 +6,7 @@ mod check_in;
 mod event_form;
 mod events;
 mod login;
+mod organizers;
 mod settings;
 
 use axum::Router;
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/logout", post(login::sign_out))
         .route("/admin", get(events::list))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/organizers", get(organizers::list).post(organizers::create))
+        .route("/admin/events/{id}/organizers", post(organizers::add_to_event))
         .route("/admin/events/new", get(events::new).post(events::create))
         .route("/admin/events/{id}", get(events::show))
         .route("/admin/events/{id}/edit", get(events::edit).post(events::update))
@@ -76,6 +79,9 @@ fn page(lang: Lang, path: &str, title: &str, organizer: &Organizer, csrf: &CsrfT
             nav.admin-bar aria-label=(t.back_office) {
                 a href="/admin" { (t.my_events) }
                 a href="/admin/settings" { (t.settings) }
+                @if organizer.role == crate::domain::Role::Admin {
+                    a href="/admin/organizers" { (t.organizers) }
+                }
                 span.who { (organizer.email) }
                 form method="post" action="/admin/logout" {
                     input type="hidden" name=(csrf::FIELD) value=(csrf.value());

@@ -139,6 +139,13 @@ pub trait Store: Send + Sync + 'static {
     /// how many.
     async fn announce(&self, event: Uuid, announcement: &Announcement, now: DateTime<Utc>) -> StoreResult<usize>;
 
+    async fn organizers(&self) -> StoreResult<Vec<Organizer>>;
+
+    async fn event_organizers(&self, event: Uuid) -> StoreResult<Vec<Organizer>>;
+
+    /// Lets another organizer manage an event (no-op if they already do).
+    async fn add_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<()>;
+
     async fn set_notifications(&self, organizer: Uuid, on_cancel: bool, when_full: bool) -> StoreResult<()>;
 
     /// Records an organizer action.

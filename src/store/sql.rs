@@ -187,3 +187,14 @@ pub const SET_NOTIFICATIONS: &str = "UPDATE organizers SET notify_on_cancel = $2
 pub const ORGANIZERS_TO_NOTIFY: &str = "SELECT o.email FROM event_organizers eo \
      JOIN organizers o ON o.id = eo.organizer_id WHERE eo.event_id = $1 \
      AND ((CAST($2 AS TEXT) = 'cancel' AND o.notify_on_cancel) OR (CAST($2 AS TEXT) = 'full' AND o.notify_when_full))";
+
+pub const ALL_ORGANIZERS: &str = concat!("SELECT ", organizer_columns!(), " FROM organizers o ORDER BY o.email");
+
+pub const ORGANIZERS_OF_EVENT: &str = concat!(
+    "SELECT ",
+    organizer_columns!(),
+    " FROM organizers o JOIN event_organizers eo ON eo.organizer_id = o.id WHERE eo.event_id = $1 ORDER BY o.email"
+);
+
+pub const ADD_EVENT_ORGANIZER: &str =
+    "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";

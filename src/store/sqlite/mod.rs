@@ -426,6 +426,22 @@ impl Store for SqliteStore {
         Ok(people.len())
     }
 
+    async fn organizers(&self) -> StoreResult<Vec<Organizer>> {
+        let rows: Vec<OrganizerRow> = sqlx::query_as(sql::ALL_ORGANIZERS).fetch_all(&self.read).await?;
+        rows.into_iter().map(|row| row.into_parts().map(|(organizer, _)| organizer)).collect()
+    }
+
+    async fn event_organizers(&self, event: Uuid) -> StoreResult<Vec<Organizer>> {
+        let rows: Vec<OrganizerRow> =
+            sqlx::query_as(sql::ORGANIZERS_OF_EVENT).bind(event).fetch_all(&self.read).await?;
+        rows.into_iter().map(|row| row.into_parts().map(|(organizer, _)| organizer)).collect()
+    }
+
+    async fn add_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<()> {
+        sqlx::query(sql::ADD_EVENT_ORGANIZER).bind(event).bind(organizer).execute(&self.write).await?;
+        Ok(())
+    }
+
     async fn set_notifications(&self, organizer: Uuid, on_cancel: bool, when_full: bool) -> StoreResult<()> {
         sqlx::query(sql::SET_NOTIFICATIONS)
             .bind(organizer)
