@@ -61,6 +61,7 @@ async fn sign_up(
         language: Lang::Fr,
         token_salt,
         cancel_token_hash: keys.cancel_token(id, &token_salt).hash(),
+        answers: Vec::new(),
     };
     store.register(registration, now).await?;
     Ok(())
@@ -111,6 +112,7 @@ fn events(now: DateTime<Utc>) -> Vec<(NewEvent, Vec<Attendee>)> {
             registration_opens_at: now,
             registration_closes_at: starts_at - chrono::Duration::hours(24),
             what_to_bring: None,
+            questions: None,
         }
     };
     vec![

@@ -137,7 +137,7 @@ impl AppError {
                 errors
                     .iter()
                     .map(|e| {
-                        (e.field.to_owned(), FieldMessage { code: field_code(e.kind), message: t.field_error(e.kind) })
+                        (e.field.to_string(), FieldMessage { code: field_code(e.kind), message: t.field_error(e.kind) })
                     })
                     .collect(),
             ),

@@ -88,6 +88,7 @@ pub struct Texts {
     pub submit_join_waitlist: &'static str,
     pub form_has_errors: &'static str,
     pub already_registered: &'static str,
+    pub optional: &'static str,
     pub back_to_events: &'static str,
 
     pub registration_title: &'static str,
@@ -284,6 +285,7 @@ static FR: Texts = Texts {
     submit_sign_up: "S'inscrire",
     submit_join_waitlist: "Rejoindre la liste d'attente",
     form_has_errors: "Le formulaire contient des erreurs : corrigez les champs indiqués.",
+    optional: "facultatif",
     already_registered: "Vous êtes déjà inscrit à cet événement avec cette adresse e-mail. Retrouvez le lien de gestion dans l'e-mail de confirmation.",
     back_to_events: "Tous les événements",
 
@@ -374,6 +376,7 @@ static EN: Texts = Texts {
     submit_sign_up: "Sign up",
     submit_join_waitlist: "Join the waiting list",
     form_has_errors: "The form has errors: please correct the fields shown.",
+    optional: "optional",
     already_registered: "You are already registered for this event with this email address. The link to manage it is in your confirmation email.",
     back_to_events: "All events",
 
@@ -517,6 +520,27 @@ pub struct AdminTexts {
     pub co_organizers: &'static str,
     pub add_co_organizer: &'static str,
     pub unknown_organizer: &'static str,
+    pub form_questions: &'static str,
+    pub form_questions_hint: &'static str,
+    pub form_question_label: &'static str,
+    pub form_question_kind: &'static str,
+    pub form_question_choices: &'static str,
+    pub form_question_required: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub kind_text: &'static str,
+    pub kind_choice: &'static str,
+    pub kind_yes_no: &'static str,
+}
+
+impl AdminTexts {
+    pub fn question_kind(&self, kind: crate::domain::QuestionKind) -> &'static str {
+        match kind {
+            crate::domain::QuestionKind::Text => self.kind_text,
+            crate::domain::QuestionKind::Choice => self.kind_choice,
+            crate::domain::QuestionKind::YesNo => self.kind_yes_no,
+        }
+    }
 }
 
 impl Texts {
@@ -620,6 +644,17 @@ static ADMIN_FR: AdminTexts = AdminTexts {
     co_organizers: "Organisateurs de l'événement",
     add_co_organizer: "Ajouter (adresse e-mail d'un organisateur existant)",
     unknown_organizer: "Aucun organisateur n'a cette adresse.",
+    form_questions: "Questions posées à l'inscription (facultatif)",
+    form_questions_hint: "Un libellé vide ne pose pas de question. Pour un choix, une option par ligne. Modifier les questions efface les réponses déjà données.",
+    form_question_label: "Question",
+    form_question_kind: "Type de réponse",
+    form_question_choices: "Options (choix)",
+    form_question_required: "Réponse obligatoire",
+    yes: "Oui",
+    no: "Non",
+    kind_text: "Texte court",
+    kind_choice: "Choix dans une liste",
+    kind_yes_no: "Oui / non",
 };
 
 static ADMIN_EN: AdminTexts = AdminTexts {
@@ -715,6 +750,17 @@ static ADMIN_EN: AdminTexts = AdminTexts {
     co_organizers: "Organizers of this event",
     add_co_organizer: "Add (email of an existing organizer)",
     unknown_organizer: "No organizer has this address.",
+    form_questions: "Questions asked at sign-up (optional)",
+    form_questions_hint: "An empty label asks nothing. For a choice, one option per line. Changing the questions erases answers already given.",
+    form_question_label: "Question",
+    form_question_kind: "Kind of answer",
+    form_question_choices: "Options (choice)",
+    form_question_required: "Answer required",
+    yes: "Yes",
+    no: "No",
+    kind_text: "Short text",
+    kind_choice: "Choice from a list",
+    kind_yes_no: "Yes / no",
 };
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 use chrono::Utc;
 
 use crate::app::AppState;
-use crate::domain::{CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, SignUpForm};
+use crate::domain::{
+    CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, SignUpForm, validate_answers,
+};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -16,7 +18,17 @@ pub struct SignedUp {
 }
 
 pub async fn sign_up(state: &AppState, event: &Event, form: &SignUpForm, lang: Lang) -> Result<SignedUp, AppError> {
-    let (name, email, institution, level) = form.validate().map_err(AppError::Validation)?;
+    let questions = state.store.event_questions(event.id).await?;
+    let no_answers = std::collections::HashMap::new();
+    // Every problem at once: the person's fields, then the answers.
+    let (name, email, institution, level, answers) =
+        match (form.validate(), validate_answers(&questions, form.answers.as_ref().unwrap_or(&no_answers))) {
+            (Ok((n, e, i, l)), Ok(answers)) => (n, e, i, l, answers),
+            (fields, answers) => {
+                let errors = fields.err().into_iter().flatten().chain(answers.err().into_iter().flatten()).collect();
+                return Err(AppError::Validation(errors));
+            }
+        };
     let id = uuid::Uuid::now_v7();
     let token_salt = new_salt();
     let token = state.keys.cancel_token(id, &token_salt);
@@ -30,6 +42,7 @@ pub async fn sign_up(state: &AppState, event: &Event, form: &SignUpForm, lang: L
         language: lang,
         token_salt,
         cancel_token_hash: token.hash(),
+        answers,
     };
     match state.store.register(new, Utc::now()).await? {
         RegisterOutcome::Registered(registration) => {

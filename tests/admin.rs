@@ -562,3 +562,47 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     let (_, list) = page(&partner, app.url("/admin")).await;
     assert!(list.contains("Masterclass partagée"));
 }
+
+#[tokio::test]
+async fn questions_are_written_in_the_event_form() {
+    let app = spawn_app().await;
+    add_organizer(&app, "formulaire@example.org").await;
+    let client = signed_in(&app, "formulaire@example.org").await;
+    let response = post(
+        &client,
+        &app,
+        "/admin/events/new",
+        "/admin/events/new",
+        &[
+            ("kind", "masterclass"),
+            ("title", "Masterclass questions"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "EFS"),
+            ("host", "EFS"),
+            ("levels", "master"),
+            ("capacity", "10"),
+            ("publish", "yes"),
+            ("q_label", "Déjeuner"),
+            ("q_kind", "choice"),
+            ("q_choices", "Standard\r\nVégétarien"),
+            ("q_required", "yes"),
+            ("q_label", ""),
+            ("q_kind", "text"),
+            ("q_choices", ""),
+            ("q_required", "no"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, event) = app.get_json("/api/v1/events/masterclass-questions").await;
+    let questions = event["questions"].as_array().expect("questions");
+    assert_eq!(questions.len(), 1, "an empty slot asks nothing");
+    assert_eq!(questions[0]["label"], "Déjeuner");
+    assert_eq!(questions[0]["choices"], json!(["Standard", "Végétarien"]));
+    assert_eq!(questions[0]["required"], true);
+
+    let (_, form) = page(&client, app.url(&format!("{detail}/edit"))).await;
+    assert!(form.contains(r#"name="q_label" type="text" value="Déjeuner""#), "prefilled for editing");
+}

@@ -6,7 +6,9 @@ use chrono_tz::Europe::Paris;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::domain::{Event, EventInput, EventKind, FieldError, Level};
+use crate::domain::{
+    Event, EventInput, EventKind, FieldError, Level, MAX_QUESTIONS, Question, QuestionInput, QuestionKind,
+};
 use crate::i18n::Lang;
 use crate::web::csrf::{self, CsrfToken};
 
@@ -45,6 +47,16 @@ pub struct EventFields {
     pub what_to_bring: String,
     pub publish: Option<String>,
     pub csrf: Option<String>,
+    /// Question slots, one entry per slot in each list (a slot with an
+    /// empty label asks nothing).
+    #[serde(default)]
+    pub q_label: Vec<String>,
+    #[serde(default)]
+    pub q_kind: Vec<String>,
+    #[serde(default)]
+    pub q_choices: Vec<String>,
+    #[serde(default)]
+    pub q_required: Vec<String>,
 }
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M";
@@ -73,8 +85,12 @@ fn non_empty(value: &str) -> Option<String> {
 }
 
 impl EventFields {
-    pub fn from_event(event: &Event) -> Self {
+    pub fn from_event(event: &Event, questions: &[Question]) -> Self {
         Self {
+            q_label: questions.iter().map(|q| q.label.clone()).collect(),
+            q_kind: questions.iter().map(|q| q.kind.code().to_owned()).collect(),
+            q_choices: questions.iter().map(|q| q.choices.join("\n")).collect(),
+            q_required: questions.iter().map(|q| if q.required { "yes" } else { "no" }.to_owned()).collect(),
             kind: event.kind.code().into(),
             title: event.title.clone(),
             slug: event.slug.clone(),
@@ -93,6 +109,20 @@ impl EventFields {
             publish: None,
             csrf: None,
         }
+    }
+
+    /// The filled question slots, as the API takes them.
+    fn questions(&self) -> Vec<QuestionInput> {
+        let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
+        (0..self.q_label.len())
+            .filter(|&i| !self.q_label[i].trim().is_empty())
+            .map(|i| QuestionInput {
+                label: Some(at(&self.q_label, i)),
+                kind: non_empty(&at(&self.q_kind, i)),
+                choices: Some(at(&self.q_choices, i).lines().map(str::to_owned).collect()),
+                required: Some(at(&self.q_required, i) == "yes"),
+            })
+            .collect()
     }
 
     /// The same fields as the API takes; `status` decided by the caller.
@@ -115,6 +145,7 @@ impl EventFields {
             language: non_empty(&self.language),
             status: Some(status.to_owned()),
             what_to_bring: Some(self.what_to_bring.clone()),
+            questions: Some(self.questions()),
         }
     }
 }
@@ -197,6 +228,32 @@ pub fn render(
                 }
             }
             (area("what_to_bring", a.form_bring, &values.what_to_bring))
+            fieldset.field.invalid[error("questions").is_some()] {
+                legend { (a.form_questions) }
+                p.hint { (a.form_questions_hint) }
+                @if let Some(message) = error("questions") { p.field-error { (message) } }
+                // The questions there are, and two empty slots for new ones.
+                @for i in 0..(values.q_label.len() + 2).min(MAX_QUESTIONS) {
+                    @let get = |list: &[String]| list.get(i).cloned().unwrap_or_default();
+                    div.question {
+                        label for={ "q_label_" (i) } { (a.form_question_label) " " (i + 1) }
+                        input id={ "q_label_" (i) } name="q_label" type="text" value=(get(&values.q_label));
+                        label for={ "q_kind_" (i) } { (a.form_question_kind) }
+                        select id={ "q_kind_" (i) } name="q_kind" {
+                            @for kind in [QuestionKind::Text, QuestionKind::Choice, QuestionKind::YesNo] {
+                                option value=(kind.code()) selected[get(&values.q_kind) == kind.code()] { (a.question_kind(kind)) }
+                            }
+                        }
+                        label for={ "q_choices_" (i) } { (a.form_question_choices) }
+                        textarea id={ "q_choices_" (i) } name="q_choices" rows="2" { (get(&values.q_choices)) }
+                        label for={ "q_required_" (i) } { (a.form_question_required) }
+                        select id={ "q_required_" (i) } name="q_required" {
+                            option value="no" selected[get(&values.q_required) != "yes"] { (a.no) }
+                            option value="yes" selected[get(&values.q_required) == "yes"] { (a.yes) }
+                        }
+                    }
+                }
+            }
             @if creating {
                 div.field.checkbox {
                     input #publish type="checkbox" name="publish" value="yes" checked[values.publish.is_some()];

@@ -17,7 +17,9 @@ use super::event_form::{self, EventFields};
 use super::{Signed, page};
 use crate::api::export_for;
 use crate::app::AppState;
-use crate::domain::{Announcement, Event, EventStatus, FieldError, FieldErrorKind, Organizer, RegistrationStatus};
+use crate::domain::{
+    Announcement, Event, EventStatus, FieldError, FieldErrorKind, NewQuestion, Organizer, RegistrationStatus,
+};
 use crate::error::AppError;
 use crate::export::{Delimiter, Download, Format};
 use crate::i18n::{AdminTexts, Lang};
@@ -322,7 +324,8 @@ pub async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let event = managed_event(&state, &organizer, &id).await?;
-    let values = EventFields::from_event(&event);
+    let questions = state.store.event_questions(event.id).await?;
+    let values = EventFields::from_event(&event, &questions);
     let form = event_form::render(lang, uri.path(), &values, &[], &csrf, false);
     let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, html! { h1 { (event.title) } (form) });
     Ok((csrf, markup).into_response())
@@ -341,7 +344,7 @@ pub async fn update(
     let event = managed_event(&state, &organizer, &id).await?;
     let HtmlForm(values) = form.map_err(|e| AppError::BadRequest(e.to_string()))?;
     csrf::verify(&jar, values.csrf.as_deref())?;
-    let changes = match values.to_input(event.status.code()).validate(Utc::now()) {
+    let mut changes = match values.to_input(event.status.code()).validate(Utc::now()) {
         Ok(changes) => changes,
         Err(errors) => {
             return Ok(invalid_form(
@@ -354,6 +357,12 @@ pub async fn update(
             ));
         }
     };
+    // Questions are replaced (and their answers erased) only when changed.
+    let current: Vec<NewQuestion> =
+        state.store.event_questions(event.id).await?.into_iter().map(NewQuestion::from).collect();
+    if changes.questions.as_ref() == Some(&current) {
+        changes.questions = None;
+    }
     apply(&state, &organizer, &event, changes, "event edited").await.map(|result| match result {
         Ok(()) => Redirect::to(&format!("/admin/events/{}", event.id)).into_response(),
         Err(errors) => {
@@ -432,7 +441,9 @@ pub async fn duplicate(
     let event = managed_event(&state, &organizer, &id).await?;
     let later = Duration::weeks(4);
     let now = Utc::now();
+    let questions = state.store.event_questions(event.id).await?;
     let copy = crate::domain::NewEvent {
+        questions: Some(questions.into_iter().map(NewQuestion::from).collect()),
         slug: slug::slugify(&event.title).chars().take(80).collect(),
         kind: event.kind,
         title: event.title.clone(),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::Json;
 use crate::app::AppState;
-use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level};
+use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, Question};
 use crate::error::{AppError, ErrorBody};
 use crate::registrations::public_event;
 use crate::store::EventFilter;
@@ -38,6 +38,16 @@ pub struct EventJson {
     pub status: EventStatus,
     /// Language the event is held in (`fr` or `en`).
     pub language: String,
+    /// Questions asked at sign-up (answer them by id in `answers`); given
+    /// when one event is asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questions: Option<Vec<Question>>,
+}
+
+impl EventJson {
+    pub fn with_questions(event: Event, questions: Vec<Question>) -> Self {
+        Self { questions: Some(questions), ..event.into() }
+    }
 }
 
 impl From<Event> for EventJson {
@@ -61,6 +71,7 @@ impl From<Event> for EventJson {
             registration_closes_at: e.registration_closes_at,
             status: e.status,
             language: e.language,
+            questions: None,
         }
     }
 }
@@ -118,5 +129,7 @@ pub async fn list(
     )
 )]
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventJson>, AppError> {
-    Ok(Json(public_event(&*state.store, &id).await?.into()))
+    let event = public_event(&*state.store, &id).await?;
+    let questions = state.store.event_questions(event.id).await?;
+    Ok(Json(EventJson::with_questions(event, questions)))
 }

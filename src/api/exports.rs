@@ -45,8 +45,9 @@ pub async fn export_for(
 ) -> Result<Download, AppError> {
     let event = managed_event(state, organizer, key).await?;
     let lines = state.store.event_registrations(event.id).await?;
+    let questions = state.store.event_questions(event.id).await?;
     let name = if organizer.name.is_empty() { organizer.email.clone() } else { organizer.name.clone() };
-    export::render(format, event, lines, name, lang).await.map_err(AppError::Internal)
+    export::render(format, event, questions, lines, name, lang).await.map_err(AppError::Internal)
 }
 
 fn options(query: Result<Query<ExportQuery>, QueryRejection>) -> ExportQuery {

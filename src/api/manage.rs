@@ -41,7 +41,8 @@ pub async fn create(
     match create_event(&state, event, &organizer, input.slug.is_some()).await? {
         Ok(created) => {
             tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
-            Ok((StatusCode::CREATED, Json(created.into())))
+            let questions = state.store.event_questions(created.id).await?;
+            Ok((StatusCode::CREATED, Json(EventJson::with_questions(created, questions))))
         }
         Err(errors) => Err(AppError::Validation(errors)),
     }
@@ -80,7 +81,8 @@ pub async fn update(
         EventUpdate::Updated(event) => {
             tracing::info!(event = %event.id, organizer = %organizer.id, "event updated");
             state.mail_wakeup.notify_one();
-            Ok(Json((*event).into()))
+            let questions = state.store.event_questions(event.id).await?;
+            Ok(Json(EventJson::with_questions(*event, questions)))
         }
         EventUpdate::NotFound => Err(AppError::EventNotFound),
         EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),
@@ -130,6 +132,8 @@ pub struct AttendeeJson {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// State of the latest email to this person: `pending`, `sent` or `failed`.
     pub email_status: Option<String>,
+    /// Answers by question id.
+    pub answers: std::collections::BTreeMap<String, String>,
 }
 
 impl From<AttendeeLine> for AttendeeJson {
@@ -148,6 +152,7 @@ impl From<AttendeeLine> for AttendeeJson {
             cancelled_at: r.cancelled_at,
             checked_in_at: line.checked_in_at,
             email_status: line.email_status,
+            answers: line.answers.into_iter().map(|(question, answer)| (question.to_string(), answer)).collect(),
         }
     }
 }

@@ -154,6 +154,8 @@ pub struct NewEvent {
     pub registration_opens_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
     pub what_to_bring: Option<String>,
+    /// `None` keeps an event's questions when editing it.
+    pub questions: Option<Vec<super::NewQuestion>>,
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent};
+use super::{
+    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent, QuestionInput, validate_questions,
+};
 
 /// Fields of an event, as JSON. Everything is optional here so that each
 /// missing or wrong field is reported by name.
@@ -34,6 +36,9 @@ pub struct EventInput {
     /// `draft` (default) or `published`.
     pub status: Option<String>,
     pub what_to_bring: Option<String>,
+    /// Questions asked at sign-up; replaces the event's questions when
+    /// present (their answers are then dropped).
+    pub questions: Option<Vec<QuestionInput>>,
 }
 
 impl From<&Event> for EventInput {
@@ -57,6 +62,8 @@ impl From<&Event> for EventInput {
             language: Some(event.language.clone()),
             status: Some(event.status.code().into()),
             what_to_bring: event.what_to_bring.clone(),
+            // Questions are kept unless a change names them.
+            questions: None,
         }
     }
 }
@@ -81,6 +88,7 @@ impl EventInput {
             language: patch.language.or(self.language),
             status: patch.status.or(self.status),
             what_to_bring: patch.what_to_bring.or(self.what_to_bring),
+            questions: patch.questions.or(self.questions),
         }
     }
 }
@@ -107,6 +115,10 @@ impl EventInput {
             keep(&mut errors, optional_text("what_to_bring", self.what_to_bring.as_deref(), MAX_TEXT, true));
         let levels = keep(&mut errors, levels(self.levels.as_deref()));
         let capacity = keep(&mut errors, capacity(self.capacity));
+        let questions = match &self.questions {
+            None => None,
+            Some(inputs) => keep(&mut errors, validate_questions(inputs)),
+        };
         let language = keep(
             &mut errors,
             match self.language.as_deref() {
@@ -175,6 +187,7 @@ impl EventInput {
                 registration_opens_at: opens.unwrap_or(now),
                 registration_closes_at: closes.unwrap_or(starts_at),
                 what_to_bring: what_to_bring.flatten(),
+                questions,
             }),
             _ => Err(errors),
         }
@@ -303,7 +316,7 @@ mod tests {
             ..input()
         };
         let errors = bad.validate(Utc::now()).expect_err("invalid");
-        let kinds: Vec<_> = errors.iter().map(|e| (e.field, e.kind)).collect();
+        let kinds: Vec<_> = errors.iter().map(|e| (e.field.as_ref(), e.kind)).collect();
         assert!(kinds.contains(&("kind", FieldErrorKind::UnknownChoice)));
         assert!(kinds.contains(&("capacity", FieldErrorKind::TooSmall { min: 1 })));
         assert!(kinds.contains(&("ends_at", FieldErrorKind::EndBeforeStart)));
@@ -311,7 +324,7 @@ mod tests {
         assert!(kinds.contains(&("levels", FieldErrorKind::UnknownLevel)));
         assert!(kinds.contains(&("slug", FieldErrorKind::InvalidSlug)));
         let missing = EventInput::default().validate(Utc::now()).expect_err("invalid");
-        let fields: Vec<_> = missing.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = missing.iter().map(|e| e.field.as_ref()).collect();
         for field in ["kind", "title", "starts_at", "ends_at", "location", "host", "capacity"] {
             assert!(fields.contains(&field), "{field} required");
         }

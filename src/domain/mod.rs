@@ -6,6 +6,7 @@ mod event_input;
 mod organizer;
 mod outbox;
 mod person;
+mod question;
 mod registration;
 
 pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
@@ -13,6 +14,9 @@ pub use event_input::{EventInput, MAX_CAPACITY};
 pub use organizer::{Organizer, Role};
 pub use outbox::{Announcement, Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
+pub use question::{
+    MAX_QUESTIONS, NewQuestion, Question, QuestionInput, QuestionKind, validate_answers, validate_questions,
+};
 pub use registration::{
     AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm,
     seat_for,

@@ -1,5 +1,7 @@
 //! Who signs up: validated name, email, institution and level of study.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -7,7 +9,8 @@ use utoipa::ToSchema;
 /// person comes from the catalogue (`i18n`), keyed by `kind`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// A form field's name; for answers, `answers.<question id>`.
+    pub field: Cow<'static, str>,
     pub kind: FieldErrorKind,
 }
 
@@ -38,8 +41,8 @@ pub enum FieldErrorKind {
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, kind: FieldErrorKind) -> Self {
-        Self { field, kind }
+    pub fn new(field: impl Into<Cow<'static, str>>, kind: FieldErrorKind) -> Self {
+        Self { field: field.into(), kind }
     }
 }
 

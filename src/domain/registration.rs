@@ -58,6 +58,10 @@ pub struct SignUpForm {
     /// request's Accept-Language, then to the event's language.
     #[serde(default)]
     pub language: Option<String>,
+    /// Answers to the event's questions, by question id (`yes`/`no` for
+    /// yes-no questions, one of the choices for choice questions).
+    #[serde(default)]
+    pub answers: Option<std::collections::HashMap<String, String>>,
 }
 
 /// A validated sign-up, ready for the store.
@@ -72,6 +76,8 @@ pub struct NewRegistration {
     pub language: Lang,
     pub token_salt: Salt,
     pub cancel_token_hash: TokenHash,
+    /// Answers to the event's questions, validated: (question, answer).
+    pub answers: Vec<(Uuid, String)>,
 }
 
 impl SignUpForm {
@@ -155,9 +161,10 @@ mod tests {
             level: Some("postdoc".into()),
             consent: None,
             language: None,
+            answers: None,
         };
         let errors = form.validate().unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "email", "level", "consent"]);
     }
 }
@@ -169,4 +176,6 @@ pub struct AttendeeLine {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Status of the latest message to this person: pending, sent or failed.
     pub email_status: Option<String>,
+    /// Answers by question id.
+    pub answers: std::collections::HashMap<Uuid, String>,
 }

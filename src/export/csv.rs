@@ -4,7 +4,7 @@
 use chrono_tz::Europe::Paris;
 
 use super::{Cell, headers, row};
-use crate::domain::AttendeeLine;
+use crate::domain::{AttendeeLine, Question};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -14,7 +14,12 @@ pub enum Delimiter {
     Semicolon,
 }
 
-pub fn to_csv(lines: &[AttendeeLine], lang: Lang, delimiter: Delimiter) -> Result<Vec<u8>, csv::Error> {
+pub fn to_csv(
+    lines: &[AttendeeLine],
+    questions: &[Question],
+    lang: Lang,
+    delimiter: Delimiter,
+) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
@@ -23,9 +28,9 @@ pub fn to_csv(lines: &[AttendeeLine], lang: Lang, delimiter: Delimiter) -> Resul
                 Delimiter::Semicolon => b';',
             })
             .from_writer(&mut out);
-        writer.write_record(headers(lang))?;
+        writer.write_record(headers(lang, questions).iter().map(|h| defuse(h)))?;
         for line in lines {
-            writer.write_record(row(line, lang).iter().map(cell_text))?;
+            writer.write_record(row(line, lang, questions).iter().map(cell_text))?;
         }
         writer.flush()?;
     }

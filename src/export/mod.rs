@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AttendeeLine, Event, RegistrationStatus};
+use crate::domain::{AttendeeLine, Event, Question, RegistrationStatus};
 use crate::i18n::Lang;
 
 pub use self::csv::{Delimiter, to_csv};
@@ -39,9 +39,10 @@ fn optional_time(value: Option<DateTime<Utc>>) -> Cell {
     value.map_or(Cell::Empty, Cell::Time)
 }
 
-/// Column titles, in the order of `row`.
-pub fn headers(lang: Lang) -> Vec<&'static str> {
-    match lang {
+/// Column titles, in the order of `row`: the fixed ones, then one per
+/// question of the event.
+pub fn headers(lang: Lang, questions: &[Question]) -> Vec<String> {
+    let fixed: Vec<&str> = match lang {
         Lang::Fr => vec![
             "Nom",
             "E-mail",
@@ -68,13 +69,15 @@ pub fn headers(lang: Lang) -> Vec<&'static str> {
             "Language",
             "Latest email",
         ],
-    }
+    };
+    fixed.into_iter().map(str::to_owned).chain(questions.iter().map(|q| q.label.clone())).collect()
 }
 
-pub fn row(line: &AttendeeLine, lang: Lang) -> Vec<Cell> {
+pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell> {
     let t = lang.texts();
     let r = &line.registration;
-    vec![
+    let answers = questions.iter().map(|q| optional_text(line.answers.get(&q.id).map(String::as_str)));
+    let mut cells = vec![
         text(&r.name),
         text(&r.email),
         optional_text(r.institution.as_deref()),
@@ -86,7 +89,9 @@ pub fn row(line: &AttendeeLine, lang: Lang) -> Vec<Cell> {
         optional_time(line.checked_in_at),
         text(r.language.code()),
         optional_text(line.email_status.as_deref()),
-    ]
+    ];
+    cells.extend(answers);
+    cells
 }
 
 fn status_label(status: RegistrationStatus, lang: Lang) -> &'static str {
@@ -128,6 +133,7 @@ impl IntoResponse for Download {
 pub async fn render(
     format: Format,
     event: Event,
+    questions: Vec<Question>,
     lines: Vec<AttendeeLine>,
     organizer: String,
     lang: Lang,
@@ -139,12 +145,12 @@ pub async fn render(
             Format::Csv(delimiter) => Download {
                 content_type: "text/csv; charset=utf-8",
                 file_name: name("inscrits", "csv"),
-                body: to_csv(&lines, lang, delimiter)?,
+                body: to_csv(&lines, &questions, lang, delimiter)?,
             },
             Format::Xlsx => Download {
                 content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 file_name: name("inscrits", "xlsx"),
-                body: to_xlsx(&event, &lines, lang)?,
+                body: to_xlsx(&event, &questions, &lines, lang)?,
             },
             Format::AttendanceSheet => Download {
                 content_type: "application/pdf",

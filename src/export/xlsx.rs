@@ -4,10 +4,15 @@ use chrono_tz::Europe::Paris;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::{Cell, headers, row};
-use crate::domain::{AttendeeLine, Event};
+use crate::domain::{AttendeeLine, Event, Question};
 use crate::i18n::Lang;
 
-pub fn to_xlsx(event: &Event, lines: &[AttendeeLine], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn to_xlsx(
+    event: &Event,
+    questions: &[Question],
+    lines: &[AttendeeLine],
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     // Sheet names are at most 31 characters and exclude a few symbols.
@@ -18,14 +23,14 @@ pub fn to_xlsx(event: &Event, lines: &[AttendeeLine], lang: Lang) -> Result<Vec<
     }
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let titles = headers(lang);
+    let titles = headers(lang, questions);
     let mut widths: Vec<usize> = titles.iter().map(|t| t.chars().count()).collect();
     for (col, title) in titles.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+        sheet.write_string_with_format(0, col as u16, title, &bold)?;
     }
     for (i, line) in lines.iter().enumerate() {
         let r = i as u32 + 1;
-        for (col, cell) in row(line, lang).into_iter().enumerate() {
+        for (col, cell) in row(line, lang, questions).into_iter().enumerate() {
             let c = col as u16;
             let width = match cell {
                 Cell::Text(text) => {

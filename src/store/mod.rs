@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::domain::{
     Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent,
-    NewRegistration, Organizer, PendingMessage, RegisterOutcome, Registration, Role,
+    NewQuestion, NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -68,6 +68,9 @@ pub trait Store: Send + Sync + 'static {
     async fn event_by_slug(&self, slug: &str) -> StoreResult<Option<Event>>;
 
     async fn count_events(&self) -> StoreResult<i64>;
+
+    /// The questions an event asks at sign-up, in order.
+    async fn event_questions(&self, event: Uuid) -> StoreResult<Vec<Question>>;
     /// Creates an event, owned by `owner` when given.
     async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event>;
 
@@ -222,4 +225,27 @@ pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store
             database_url.split(':').next().unwrap_or_default()
         )))
     }
+}
+
+/// Writes an event's questions (replacing any), in the caller's transaction.
+/// Shared by both event creation and edits.
+pub(crate) async fn replace_questions(
+    conn: &mut sqlx::SqliteConnection,
+    event: Uuid,
+    questions: &[NewQuestion],
+) -> StoreResult<()> {
+    sqlx::query(sql::DELETE_QUESTIONS).bind(event).execute(&mut *conn).await?;
+    for (position, question) in questions.iter().enumerate() {
+        sqlx::query(sql::INSERT_QUESTION)
+            .bind(Uuid::now_v7())
+            .bind(event)
+            .bind(position as i64)
+            .bind(question.kind.code())
+            .bind(&question.label)
+            .bind(question.choices.join("\n"))
+            .bind(question.required)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ use super::StoreError;
 use crate::domain::{
     AttendeeLine, Event, EventKind, EventStatus, Level, Organizer, Registration, RegistrationStatus, Role,
 };
+use crate::domain::{Question, QuestionKind};
 use crate::i18n::Lang;
 
 #[derive(sqlx::FromRow)]
@@ -133,6 +134,7 @@ impl AttendeeRow {
             registration: registration.try_into()?,
             checked_in_at: self.checked_in_at,
             email_status: self.email_status,
+            answers: Default::default(),
         })
     }
 }
@@ -166,4 +168,27 @@ impl OrganizerRow {
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+#[derive(sqlx::FromRow)]
+pub struct QuestionRow {
+    id: Uuid,
+    kind: String,
+    label: String,
+    choices: String,
+    required: bool,
+}
+
+impl TryFrom<QuestionRow> for Question {
+    type Error = StoreError;
+
+    fn try_from(row: QuestionRow) -> Result<Self, StoreError> {
+        Ok(Question {
+            id: row.id,
+            kind: QuestionKind::from_code(&row.kind).ok_or_else(|| corrupt("question kind", &row.kind))?,
+            label: row.label,
+            choices: row.choices.lines().map(str::to_owned).filter(|c| !c.is_empty()).collect(),
+            required: row.required,
+        })
+    }
 }

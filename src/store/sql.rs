@@ -198,3 +198,18 @@ pub const ORGANIZERS_OF_EVENT: &str = concat!(
 
 pub const ADD_EVENT_ORGANIZER: &str =
     "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+pub const INSERT_QUESTION: &str = "INSERT INTO event_questions (id, event_id, position, kind, label, choices, required) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub const DELETE_QUESTIONS: &str = "DELETE FROM event_questions WHERE event_id = $1";
+
+pub const EVENT_QUESTIONS: &str =
+    "SELECT id, kind, label, choices, required FROM event_questions WHERE event_id = $1 ORDER BY position";
+
+pub const INSERT_ANSWER: &str =
+    "INSERT INTO registration_answers (registration_id, question_id, answer) VALUES ($1, $2, $3)";
+
+/// Every answer given for an event's registrations.
+pub const EVENT_ANSWERS: &str = "SELECT a.registration_id, a.question_id, a.answer FROM registration_answers a \
+     JOIN registrations r ON r.id = a.registration_id WHERE r.event_id = $1";

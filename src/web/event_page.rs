@@ -8,12 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
 use maud::{Markup, html};
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::csrf::{self, CsrfToken};
 use super::layout::{base, event_facts, paragraphs, seats};
 use crate::app::AppState;
-use crate::domain::{Event, Level, Refusal, SignUpForm};
+use crate::domain::{Event, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::registrations::{public_event, sign_up as sign_up_operation};
@@ -31,6 +33,9 @@ pub struct Fields {
     level: String,
     consent: Option<String>,
     csrf: Option<String>,
+    /// Answers, posted as `answers.<question id>`.
+    #[serde(flatten)]
+    other: HashMap<String, String>,
 }
 
 impl Fields {
@@ -42,6 +47,12 @@ impl Fields {
             level: Some(self.level.clone()),
             consent: Some(self.consent.is_some()),
             language: None,
+            answers: Some(
+                self.other
+                    .iter()
+                    .filter_map(|(key, value)| key.strip_prefix("answers.").map(|id| (id.to_owned(), value.clone())))
+                    .collect(),
+            ),
         }
     }
 }
@@ -50,7 +61,7 @@ impl Fields {
 #[derive(Default)]
 struct Problems {
     /// Field name → message shown next to that field.
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<(String, String)>,
     /// A message about the whole sign-up.
     notice: Option<String>,
 }
@@ -69,7 +80,10 @@ pub async fn show(
     csrf: CsrfToken,
 ) -> Result<impl IntoResponse, AppError> {
     let event = public_event(&*state.store, &slug).await?;
-    let page = render(lang, uri.path(), &event, &Fields::default(), &Problems::default(), &csrf);
+    let questions = state.store.event_questions(event.id).await?;
+    let form =
+        SignUpPage { values: &Fields::default(), problems: &Problems::default(), questions: &questions, csrf: &csrf };
+    let page = render(lang, uri.path(), &event, &form);
     Ok((csrf, page))
 }
 
@@ -92,11 +106,11 @@ pub async fn sign_up(
             return Ok(Redirect::to(&to).into_response());
         }
         Err(AppError::Validation(errors)) => {
-            let fields = errors.iter().map(|e| (e.field, t.field_error(e.kind))).collect();
+            let fields = errors.iter().map(|e| (e.field.to_string(), t.field_error(e.kind))).collect();
             (StatusCode::UNPROCESSABLE_ENTITY, Problems { fields, notice: None })
         }
         Err(AppError::Refused(Refusal::LevelNotAdmitted)) => {
-            let fields = vec![("level", t.refusal(Refusal::LevelNotAdmitted).to_owned())];
+            let fields = vec![("level".to_owned(), t.refusal(Refusal::LevelNotAdmitted).to_owned())];
             (StatusCode::CONFLICT, Problems { fields, notice: None })
         }
         Err(error @ (AppError::AlreadyRegistered | AppError::Refused(_))) => {
@@ -106,11 +120,22 @@ pub async fn sign_up(
     };
     // Read the event again so that seats and state are current.
     let event = public_event(&*state.store, &slug).await?;
-    let page = render(lang, uri.path(), &event, &fields, &problems, &csrf);
+    let questions = state.store.event_questions(event.id).await?;
+    let form = SignUpPage { values: &fields, problems: &problems, questions: &questions, csrf: &csrf };
+    let page = render(lang, uri.path(), &event, &form);
     Ok((status, csrf, page).into_response())
 }
 
-fn render(lang: Lang, path: &str, event: &Event, values: &Fields, problems: &Problems, csrf: &CsrfToken) -> Markup {
+/// What the sign-up form shows: typed values, problems, the event's questions.
+struct SignUpPage<'a> {
+    values: &'a Fields,
+    problems: &'a Problems,
+    questions: &'a [Question],
+    csrf: &'a CsrfToken,
+}
+
+fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>) -> Markup {
+    let problems = form.problems;
     let t = lang.texts();
     let full = event.seats_left() == 0;
     base(
@@ -149,7 +174,7 @@ fn render(lang: Lang, path: &str, event: &Event, values: &Fields, problems: &Pro
                                 }
                             }
                         }
-                        (sign_up_form(lang, path, values, problems, csrf, full))
+                        (sign_up_form(lang, path, form, full))
                     }
                 }
             }
@@ -157,7 +182,8 @@ fn render(lang: Lang, path: &str, event: &Event, values: &Fields, problems: &Pro
     )
 }
 
-fn sign_up_form(lang: Lang, path: &str, values: &Fields, problems: &Problems, csrf: &CsrfToken, full: bool) -> Markup {
+fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, full: bool) -> Markup {
+    let SignUpPage { values, problems, questions, csrf } = *form;
     let t = lang.texts();
     let text_field = |name: &'static str, label: &str, kind: &str, value: &str, hint: Option<&str>, required: bool| {
         let error = problems.field(name);
@@ -192,6 +218,9 @@ fn sign_up_form(lang: Lang, path: &str, values: &Fields, problems: &Problems, cs
                     }
                 }
             }
+            @for question in questions {
+                (question_field(lang, question, values, problems))
+            }
             div.field.checkbox.invalid[consent_error.is_some()] {
                 @if let Some(error) = consent_error { p.field-error #consent-error { (error) } }
                 input #consent type="checkbox" name="consent" value="yes" required checked[values.consent.is_some()]
@@ -200,6 +229,42 @@ fn sign_up_form(lang: Lang, path: &str, values: &Fields, problems: &Problems, cs
                 label for="consent" { (t.consent_label) }
             }
             button type="submit" { @if full { (t.submit_join_waitlist) } @else { (t.submit_sign_up) } }
+        }
+    }
+}
+
+/// One of the event's questions, named `answers.<id>` like the API's field.
+fn question_field(lang: Lang, question: &Question, values: &Fields, problems: &Problems) -> Markup {
+    let a = lang.texts().admin();
+    let name = format!("answers.{}", question.id);
+    let value = values.other.get(&name).cloned().unwrap_or_default();
+    let error = problems.field(&name);
+    let label = if question.required {
+        question.label.clone()
+    } else {
+        format!("{} ({})", question.label, lang.texts().optional)
+    };
+    html! {
+        @match question.kind {
+            QuestionKind::Text => div.field.invalid[error.is_some()] {
+                label for=(name) { (label) }
+                @if let Some(error) = error { p.field-error { (error) } }
+                input id=(name) name=(name) type="text" value=(value) required[question.required];
+            },
+            QuestionKind::Choice | QuestionKind::YesNo => fieldset.field.invalid[error.is_some()] {
+                legend { (label) }
+                @if let Some(error) = error { p.field-error { (error) } }
+                @let options: Vec<(String, String)> = match question.kind {
+                    QuestionKind::YesNo => vec![("yes".into(), a.yes.into()), ("no".into(), a.no.into())],
+                    _ => question.choices.iter().map(|c| (c.clone(), c.clone())).collect(),
+                };
+                @for (i, (code, text)) in options.iter().enumerate() {
+                    label.choice for={ (name) "-" (i) } {
+                        input id={ (name) "-" (i) } type="radio" name=(name) value=(code) checked[&value == code] required[question.required];
+                        " " (text)
+                    }
+                }
+            },
         }
     }
 }

@@ -82,6 +82,7 @@ pub fn masterclass(slug: &str, capacity: i64) -> NewEvent {
         registration_opens_at: now - Duration::days(1),
         registration_closes_at: now + Duration::days(9),
         what_to_bring: None,
+        questions: None,
     }
 }
 

@@ -17,11 +17,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Executor, SqlitePool};
 use uuid::Uuid;
 
-use super::rows::{AttendeeRow, EventRow, OrganizerRow, RegistrationRow};
+use super::rows::{AttendeeRow, EventRow, OrganizerRow, QuestionRow, RegistrationRow};
 use super::{EventFilter, EventUpdate, Store, StoreError, StoreResult, sql};
 use crate::domain::{
     Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent, NewRegistration,
-    Organizer, PendingMessage, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
+    Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role, next_whole_second, whole_seconds,
 };
 use crate::i18n::Lang;
 use crate::token::TokenHash;
@@ -170,6 +170,11 @@ impl Store for SqliteStore {
         row.map(Event::try_from).transpose()
     }
 
+    async fn event_questions(&self, event: Uuid) -> StoreResult<Vec<Question>> {
+        let rows: Vec<QuestionRow> = sqlx::query_as(sql::EVENT_QUESTIONS).bind(event).fetch_all(&self.read).await?;
+        rows.into_iter().map(Question::try_from).collect()
+    }
+
     async fn count_events(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(sql::COUNT_EVENTS).fetch_one(&self.read).await?)
     }
@@ -205,6 +210,9 @@ impl Store for SqliteStore {
         if let Some(owner) = owner {
             sqlx::query(sql::INSERT_EVENT_OWNER).bind(id).bind(owner).execute(&mut *tx).await?;
         }
+        if let Some(questions) = &event.questions {
+            super::replace_questions(&mut tx, id, questions).await?;
+        }
         let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         row.try_into()
@@ -224,10 +232,18 @@ impl Store for SqliteStore {
         // one pass rather than by a subquery per row.
         let mut tickets: Vec<i64> = rows.iter().filter_map(|r| r.waitlist_seq).collect();
         tickets.sort_unstable();
+        let answers: Vec<(Uuid, Uuid, String)> =
+            sqlx::query_as(sql::EVENT_ANSWERS).bind(event).fetch_all(&self.read).await?;
+        let mut by_registration: HashMap<Uuid, HashMap<Uuid, String>> = HashMap::new();
+        for (registration, question, answer) in answers {
+            by_registration.entry(registration).or_default().insert(question, answer);
+        }
         rows.into_iter()
             .map(|row| {
                 let position = row.waitlist_seq.and_then(|seq| tickets.binary_search(&seq).ok()).map(|i| i as i64 + 1);
-                row.into_line(position)
+                let mut line = row.into_line(position)?;
+                line.answers = by_registration.remove(&line.registration.id).unwrap_or_default();
+                Ok(line)
             })
             .collect()
     }

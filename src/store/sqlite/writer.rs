@@ -279,6 +279,9 @@ async fn register(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    for (question, answer) in &new.answers {
+        sqlx::query(sql::INSERT_ANSWER).bind(new.id).bind(question).bind(answer).execute(&mut *conn).await?;
+    }
     let position = waitlist_seq.map(|_| event.waitlisted_count + 1);
     let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
     enqueue(conn, new.id, kind, new.email.as_str(), new.language.code(), position, now).await?;
@@ -465,6 +468,9 @@ async fn update_event(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    if let Some(questions) = &changes.questions {
+        crate::store::replace_questions(conn, id, questions).await?;
+    }
     fill_free_seats(conn, id, now).await?;
     Ok(event(conn, id).await?.map_or(EventUpdate::NotFound, |e| EventUpdate::Updated(Box::new(e))))
 }

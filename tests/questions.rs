@@ -1,0 +1,146 @@
+//! Per-event questions: asked at sign-up, validated, stored and exported.
+
+mod common;
+
+use common::{csrf_field, organizer_token, person, spawn_app};
+use serde_json::{Value, json};
+
+async fn event_with_questions(app: &common::TestApp, token: &str) -> Value {
+    let body = json!({
+        "kind": "masterclass", "title": "Masterclass Naobios", "starts_at": "2099-03-02T09:00:00+01:00",
+        "ends_at": "2099-03-02T17:00:00+01:00", "location": "Naobios", "host": "Naobios", "capacity": 10,
+        "status": "published",
+        "questions": [
+            {"label": "Allergies ou régime alimentaire", "kind": "text"},
+            {"label": "Déjeuner", "kind": "choice", "choices": ["Standard", "Végétarien"], "required": true},
+            {"label": "Accord pour les photos", "kind": "yes_no", "required": true}
+        ]
+    });
+    let response = app.client.post(app.url("/api/v1/events")).bearer_auth(token).json(&body).send().await;
+    let response = response.expect("sent");
+    assert_eq!(response.status(), 201);
+    response.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn answers_are_checked_stored_and_exported() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "questions@example.org").await;
+    let created = event_with_questions(&app, &token).await;
+    let (_, event) = app.get_json("/api/v1/events/masterclass-naobios").await;
+    assert_eq!(event["questions"], created["questions"]);
+    let questions = event["questions"].as_array().expect("questions").clone();
+    assert_eq!(questions.len(), 3);
+    assert_eq!(questions[1]["choices"], json!(["Standard", "Végétarien"]));
+    let id = |i: usize| questions[i]["id"].as_str().expect("id").to_owned();
+
+    // Required answers missing, an unknown choice: every problem by field.
+    let mut body = person(1);
+    body["answers"] = json!({ id(1): "Poisson" });
+    let (status, error) = app.sign_up("masterclass-naobios", body).await;
+    assert_eq!(status, 422);
+    let fields = &error["error"]["fields"];
+    assert_eq!(fields[format!("answers.{}", id(1))]["code"], "unknown_choice");
+    assert_eq!(fields[format!("answers.{}", id(2))]["code"], "required");
+    assert!(fields.get(format!("answers.{}", id(0))).is_none(), "optional question");
+
+    let mut body = person(1);
+    body["answers"] = json!({ id(0): "Sans gluten", id(1): "Végétarien", id(2): "yes" });
+    assert_eq!(app.sign_up("masterclass-naobios", body).await.0, 201);
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    let list: Value = response.json().await.expect("json");
+    assert_eq!(list[0]["answers"][id(1)], "Végétarien");
+    assert_eq!(list[0]["answers"][id(2)], "yes");
+
+    let csv = app
+        .client
+        .get(app.url("/api/v1/events/masterclass-naobios/attendees.csv"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body");
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(&headers[headers.len() - 3], "Allergies ou régime alimentaire");
+    assert_eq!(&headers[headers.len() - 1], "Accord pour les photos");
+    let row = reader.records().next().expect("a row").expect("readable");
+    assert_eq!(&row[row.len() - 3], "Sans gluten");
+    assert_eq!(&row[row.len() - 2], "Végétarien");
+}
+
+#[tokio::test]
+async fn the_public_form_asks_the_questions() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "form@example.org").await;
+    let created = event_with_questions(&app, &token).await;
+    let choice = format!("answers.{}", created["questions"][1]["id"].as_str().expect("id"));
+    let yes_no = format!("answers.{}", created["questions"][2]["id"].as_str().expect("id"));
+
+    let (_, page) = app.get_page("/events/masterclass-naobios").await;
+    assert!(page.contains("Allergies ou régime alimentaire (facultatif)"));
+    assert!(page.contains("<legend>Déjeuner</legend>"));
+    assert!(page.contains(&format!(r#"name="{choice}" value="Végétarien""#)));
+    let csrf = csrf_field(&page);
+    let base = [
+        ("csrf", csrf.as_str()),
+        ("name", "Léa Dupont"),
+        ("email", "lea@example.org"),
+        ("level", "master"),
+        ("consent", "yes"),
+    ];
+
+    let mut missing = base.to_vec();
+    missing.push((choice.as_str(), "Standard"));
+    let response = app.client.post(app.url("/events/masterclass-naobios")).form(&missing).send().await.expect("sent");
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("Ce champ est obligatoire."));
+    assert!(page.contains(r#"value="Standard" checked"#), "the answer given is kept");
+
+    let mut complete = missing.clone();
+    complete.push((yes_no.as_str(), "no"));
+    let response = app.client.post(app.url("/events/masterclass-naobios")).form(&complete).send().await.expect("sent");
+    assert_eq!(response.status(), 303);
+}
+
+#[tokio::test]
+async fn questions_are_kept_when_an_edit_does_not_touch_them() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "keep@example.org").await;
+    let created = event_with_questions(&app, &token).await;
+    let id = |i: usize| created["questions"][i]["id"].as_str().expect("id").to_owned();
+    let mut body = person(1);
+    body["answers"] = json!({ id(1): "Standard", id(2): "yes" });
+    assert_eq!(app.sign_up("masterclass-naobios", body).await.0, 201);
+
+    let patch = |body: Value| {
+        app.client.patch(app.url("/api/v1/events/masterclass-naobios")).bearer_auth(&token).json(&body).send()
+    };
+    let updated: Value = patch(json!({"capacity": 20})).await.expect("sent").json().await.expect("json");
+    assert_eq!(updated["questions"], created["questions"], "untouched");
+    let response = app
+        .client
+        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    let list: Value = response.json().await.expect("json");
+    assert_eq!(list[0]["answers"][id(1)], "Standard", "answers survive other edits");
+
+    let response = patch(json!({"questions": [{"label": "Un seul choix", "kind": "choice", "choices": ["A"]}]})).await;
+    let response = response.expect("sent");
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.expect("json");
+    assert_eq!(error["error"]["fields"]["questions"]["code"], "too_small");
+}
