@@ -268,6 +268,8 @@ async fn every_back_office_page_refuses_strangers() {
 
     let gets = [
         "/admin".to_owned(),
+        "/admin/settings".to_owned(),
+        "/admin/organizers".to_owned(),
         "/admin/events/new".to_owned(),
         detail.clone(),
         format!("{detail}/edit"),
@@ -278,6 +280,8 @@ async fn every_back_office_page_refuses_strangers() {
     ];
     let posts = [
         "/admin/events/new".to_owned(),
+        "/admin/settings".to_owned(),
+        "/admin/organizers".to_owned(),
         format!("{detail}/edit"),
         format!("{detail}/status"),
         format!("{detail}/duplicate"),
@@ -302,12 +306,12 @@ async fn every_back_office_page_refuses_strangers() {
     let other = signed_in(&app, "other@example.org").await;
     let (_, list) = page(&other, app.url("/admin")).await;
     assert!(!list.contains("Table ronde privée"), "another organizer's events are not listed");
-    for path in gets.iter().skip(2) {
+    for path in gets.iter().skip(4) {
         let (status, html) = page(&other, app.url(path)).await;
         assert_eq!(status, 403, "GET {path}");
         assert!(!html.contains("etudiant1"), "no attendee data");
     }
-    for path in posts.iter().skip(1) {
+    for path in posts.iter().skip(3) {
         let response = post(&other, &app, "/admin", path, &[("status", "draft")]).await;
         assert_eq!(response.status(), 403, "POST {path}");
     }
@@ -507,7 +511,9 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     )
     .await;
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.expect("page").contains("hote@gensensor.example — GenSensor (organizer)"));
+    let html = response.text().await.expect("page");
+    assert!(html.contains("hote@gensensor.example — GenSensor (organizer)"));
+    assert!(html.contains("admin@example.org — organizer added"), "the audit log shows who added whom");
     let again = post(
         &admin,
         &app,

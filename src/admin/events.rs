@@ -112,6 +112,7 @@ pub async fn show(
         .collect();
     let history = state.store.event_audit(event.id).await?;
     let team = state.store.event_organizers(event.id).await?;
+    let questions = state.store.event_questions(event.id).await?;
     let t = lang.texts();
     let a = t.admin();
     let base = format!("/admin/events/{}", event.id);
@@ -178,7 +179,8 @@ pub async fn show(
                         th scope="col" { (a.column_name) } th scope="col" { (a.column_email) }
                         th scope="col" { (a.column_institution) } th scope="col" { (a.column_level) }
                         th scope="col" { (a.column_status) } th scope="col" { (a.column_registered) }
-                        th scope="col" { (a.column_delivery) } th scope="col" { span.visually-hidden { (a.remove) } }
+                        th scope="col" { (a.column_delivery) }
+                        @if !questions.is_empty() { th scope="col" { (a.form_questions_short) } } th scope="col" { span.visually-hidden { (a.remove) } }
                     } }
                     tbody {
                         @for line in &lines {
@@ -194,6 +196,15 @@ pub async fn show(
                                 } }
                                 td { (r.created_at.with_timezone(&Paris).format("%d/%m/%Y %H:%M")) }
                                 td { (line.email_status.as_deref().unwrap_or("—")) }
+                                @if !questions.is_empty() {
+                                    td {
+                                        @for question in &questions {
+                                            @if let Some(answer) = line.answers.get(&question.id) {
+                                                span.answer { (question.label) " : " (answer) } br;
+                                            }
+                                        }
+                                    }
+                                }
                                 td.row-actions {
                                     @if r.status != RegistrationStatus::Cancelled {
                                         (row_action(&base, r.id, "resend", a.resend, &r.name, ""))

@@ -44,6 +44,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let organizers = state.store.organizers().await?;
+    let history = state.store.recent_audit().await?;
     let t = lang.texts();
     let a = t.admin();
     let content = html! {
@@ -71,6 +72,15 @@ async fn render(
                 label for="admin" { (a.admin_role) }
             }
             button type="submit" { (a.add_organizer) }
+        }
+        h2 { (a.history) }
+        ul.history {
+            @for (at, who, what, detail) in &history {
+                li {
+                    (at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M")) " — " (who) " — " (what)
+                    @if !detail.is_empty() { " (" (detail) ")" }
+                }
+            }
         }
     };
     let markup = page(lang, uri.path(), a.organizers, organizer, &csrf, content);

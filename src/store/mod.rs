@@ -161,6 +161,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
+    /// The latest actions on any event: (when, who, action, event and detail).
+    async fn recent_audit(&self) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>>;
+
     /// The latest actions on an event: (when, who, action, detail).
     async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>>;
 

@@ -213,3 +213,8 @@ pub const INSERT_ANSWER: &str =
 /// Every answer given for an event's registrations.
 pub const EVENT_ANSWERS: &str = "SELECT a.registration_id, a.question_id, a.answer FROM registration_answers a \
      JOIN registrations r ON r.id = a.registration_id WHERE r.event_id = $1";
+
+pub const RECENT_AUDIT: &str = "SELECT a.at, COALESCE(o.email, ''), a.action, \
+     COALESCE(e.title, '') || CASE WHEN a.detail <> '' THEN ' — ' || a.detail ELSE '' END \
+     FROM audit_log a LEFT JOIN organizers o ON o.id = a.organizer_id LEFT JOIN events e ON e.id = a.event_id \
+     ORDER BY a.at DESC, a.id DESC LIMIT 200";

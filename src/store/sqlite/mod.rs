@@ -488,6 +488,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn recent_audit(&self) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>> {
+        Ok(sqlx::query_as(sql::RECENT_AUDIT).fetch_all(&self.read).await?)
+    }
+
     async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>> {
         Ok(sqlx::query_as(sql::EVENT_AUDIT).bind(event).fetch_all(&self.read).await?)
     }
