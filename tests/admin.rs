@@ -612,3 +612,26 @@ async fn questions_are_written_in_the_event_form() {
     let (_, form) = page(&client, app.url(&format!("{detail}/edit"))).await;
     assert!(form.contains(r#"name="q_label" type="text" value="Déjeuner""#), "prefilled for editing");
 }
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let app = common::spawn_with(|c| c.public_url = Some("https://atelier.example.org".into())).await;
+    add_organizer(&app, "tls@example.org").await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let response = client.get(app.url("/admin/login")).send().await.expect("sent");
+    let csrf_cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(csrf_cookie.contains("Secure") && csrf_cookie.contains("HttpOnly"), "{csrf_cookie}");
+    let page = response.text().await.expect("page");
+    let csrf = csrf_field(&page);
+    let cookie_value = csrf_cookie.split(';').next().expect("pair").to_owned();
+    let response = client
+        .post(app.url("/admin/login"))
+        .header("cookie", cookie_value)
+        .form(&[("csrf", csrf.as_str()), ("email", "tls@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 303);
+    let session = response.headers()["set-cookie"].to_str().expect("cookie");
+    assert!(session.starts_with("atelier_session=") && session.contains("; Secure"), "{session}");
+}

@@ -165,3 +165,67 @@ async fn exports_refuse_anonymous_and_other_organizers() {
         assert_eq!(response.status(), 403, "{path}");
     }
 }
+
+/// Ten thousand registrations (a national round table's list) export whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_registrations_export() {
+    use atelier::domain::{Email, Institution, Level, NewRegistration, PersonName, RegisterOutcome};
+    use atelier::i18n::Lang;
+    use atelier::token::{TokenKey, new_salt};
+
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "national@example.org").await;
+    let body = json!({
+        "kind": "round_table", "title": "Journée nationale de la bioproduction", "starts_at": "2099-04-07T09:00:00+02:00",
+        "ends_at": "2099-04-08T17:00:00+02:00", "location": "Paris", "host": "France BioLead", "capacity": 10000,
+        "status": "published"
+    });
+    let response = app.client.post(app.url("/api/v1/events")).bearer_auth(&token).json(&body).send().await;
+    let created: serde_json::Value = response.expect("sent").json().await.expect("json");
+    let event_id: uuid::Uuid = created["id"].as_str().expect("id").parse().expect("uuid");
+
+    // Straight to the store, many at once: the batch writer groups them.
+    let keys = TokenKey::random();
+    let registrations = (0..10_000).map(|n| {
+        let salt = new_salt();
+        let id = uuid::Uuid::now_v7();
+        NewRegistration {
+            id,
+            event_id,
+            name: PersonName::parse(&format!("Participant {n:05}")).expect("name"),
+            email: Email::parse(&format!("p{n}@example.org")).expect("email"),
+            institution: Institution::parse("Université").expect("institution"),
+            level: Level::Master,
+            language: Lang::Fr,
+            token_salt: salt,
+            cancel_token_hash: keys.cancel_token(id, &salt).hash(),
+            answers: vec![],
+        }
+    });
+    let store = app.store.clone();
+    let outcomes = futures::future::join_all(registrations.map(|r| {
+        let store = store.clone();
+        async move { store.register(r, chrono::Utc::now()).await }
+    }))
+    .await;
+    assert!(outcomes.iter().all(|o| matches!(o, Ok(RegisterOutcome::Registered(_)))));
+
+    let get = |path: &'static str| {
+        let url = app.url(&format!("/api/v1/events/{event_id}/{path}"));
+        let request = app.client.get(url).bearer_auth(&token);
+        async move {
+            let response = request.send().await.expect("sent");
+            assert_eq!(response.status(), 200, "{path}");
+            response.bytes().await.expect("body")
+        }
+    };
+    let csv = get("attendees.csv").await;
+    assert_eq!(csv::Reader::from_reader(&csv[3..]).records().count(), 10_000);
+    let xlsx = get("attendees.xlsx").await;
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx.to_vec())).expect("workbook");
+    assert_eq!(workbook.worksheet_range_at(0).expect("sheet").expect("readable").rows().count(), 10_001);
+    let pdf = get("attendance-sheet.pdf").await;
+    let text = pdf_extract::extract_text_from_mem(&pdf).expect("text");
+    assert!(text.contains("Participant 09999"));
+    assert!(text.contains("07/04 matin") && text.contains("08/04 après-midi"), "four half-days over two days");
+}

@@ -9,6 +9,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 
+use crate::app::AppState;
 use crate::error::AppError;
 use crate::token::Token;
 
@@ -19,6 +20,8 @@ pub const FIELD: &str = "csrf";
 pub struct CsrfToken {
     value: String,
     fresh: bool,
+    /// PUBLIC_URL is https: the cookie is sent over TLS only.
+    secure: bool,
 }
 
 impl CsrfToken {
@@ -27,17 +30,18 @@ impl CsrfToken {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+impl FromRequestParts<AppState> for CsrfToken {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let secure = state.secure_cookies;
         let existing = CookieJar::from_headers(&parts.headers)
             .get(COOKIE)
             .and_then(|c| Token::parse(c.value()))
             .map(|t| t.as_str().to_owned());
         Ok(match existing {
-            Some(value) => Self { value, fresh: false },
-            None => Self { value: Token::random().as_str().to_owned(), fresh: true },
+            Some(value) => Self { value, fresh: false, secure },
+            None => Self { value: Token::random().as_str().to_owned(), fresh: true, secure },
         })
     }
 }
@@ -49,7 +53,12 @@ impl IntoResponseParts for CsrfToken {
         if !self.fresh {
             return Ok(res);
         }
-        let cookie = Cookie::build((COOKIE, self.value)).path("/").http_only(true).same_site(SameSite::Lax).build();
+        let cookie = Cookie::build((COOKIE, self.value))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .build();
         CookieJar::new().add(cookie).into_response_parts(res)
     }
 }

@@ -45,7 +45,8 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 
 async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
     let app = Application::build(&config).await.expect("application builds");
-    let base = app.public_url().to_owned();
+    // Requests go to the listener, whatever PUBLIC_URL says.
+    let base = format!("http://127.0.0.1:{}", app.port());
     let store = app.store();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
