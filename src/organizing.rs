@@ -49,3 +49,11 @@ pub async fn create_event(
     }
     Ok(Err(vec![FieldError::new("slug", FieldErrorKind::Taken)]))
 }
+
+/// Writes an organizer action to the audit log. The action is done by then:
+/// a failed write is logged, not shown.
+pub async fn record(state: &AppState, organizer: &Organizer, event: Uuid, action: &str, detail: &str) {
+    if let Err(error) = state.store.audit(organizer.id, Some(event), action, detail, Utc::now()).await {
+        tracing::error!(%error, action, "could not write the audit log");
+    }
+}

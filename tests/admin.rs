@@ -292,15 +292,21 @@ async fn every_back_office_page_refuses_strangers() {
         format!("{detail}/message"),
         format!("{detail}/registrations/{registration}/remove"),
     ];
-    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let anonymous = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     for path in &gets {
         let (status, html) = page(&anonymous, app.url(path)).await;
         assert_eq!(status, 401, "GET {path}");
         assert!(html.contains("/admin/login"), "offers to sign in");
     }
-    for path in &posts {
-        let status = anonymous.post(app.url(path)).form(&[("csrf", "x")]).send().await.expect("sent").status();
-        assert!(status == 401 || status == 403, "POST {path}: {status}");
+    // With a valid CSRF pair, so that only the missing session can refuse.
+    for path in posts.iter().chain([format!("{detail}/organizers")].iter()) {
+        let response =
+            post(&anonymous, &app, "/admin/login", path, &[("status", "draft"), ("email", "x@example.org")]).await;
+        assert_eq!(response.status(), 401, "POST {path}");
     }
 
     let other = signed_in(&app, "other@example.org").await;
@@ -634,4 +640,112 @@ async fn cookies_are_secure_behind_https() {
     assert_eq!(response.status(), 303);
     let session = response.headers()["set-cookie"].to_str().expect("cookie");
     assert!(session.starts_with("atelier_session=") && session.contains("; Secure"), "{session}");
+}
+
+#[tokio::test]
+async fn actions_stay_within_their_event_and_its_life() {
+    let app = spawn_app().await;
+    add_organizer(&app, "deux@example.org").await;
+    let client = signed_in(&app, "deux@example.org").await;
+    let mut details = Vec::new();
+    for title in ["Premier atelier", "Second atelier"] {
+        let response = post(
+            &client,
+            &app,
+            "/admin/events/new",
+            "/admin/events/new",
+            &[
+                ("kind", "masterclass"),
+                ("title", title),
+                ("starts_at", "2099-03-02T09:00"),
+                ("ends_at", "2099-03-02T17:00"),
+                ("location", "Nantes"),
+                ("host", "Oniris"),
+                ("levels", "master"),
+                ("capacity", "1"),
+                ("publish", "yes"),
+            ],
+        )
+        .await;
+        details.push(response.headers()["location"].to_str().expect("location").to_owned());
+    }
+    app.sign_up("premier-atelier", person(1)).await;
+    app.sign_up("premier-atelier", person(2)).await;
+    let (_, html) = page(&client, app.url(&details[0])).await;
+    let registration = html.split("/registrations/").nth(1).and_then(|s| s.split('/').next()).expect("id").to_owned();
+
+    // The other event's URL with this registration: nothing happens.
+    for action in ["remove", "resend", "confirm"] {
+        let path = format!("{}/registrations/{registration}/{action}", details[1]);
+        let response = post(&client, &app, &details[1], &path, &[]).await;
+        assert_eq!(response.status(), 404, "{action}");
+    }
+    let response = post(
+        &client,
+        &app,
+        &details[1],
+        &format!("{}/check-in", details[1]),
+        &[("registration", registration.as_str())],
+    )
+    .await;
+    assert_eq!(response.status(), 404, "check-in");
+
+    // Once the event is cancelled: no confirmation resent, no seat given.
+    post(&client, &app, &details[0], &format!("{}/cancel", details[0]), &[]).await;
+    let db = app.open_database().await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&db).await.expect("count");
+    let (_, html) = page(&client, app.url(&details[0])).await;
+    assert!(!html.contains("/resend") && !html.contains("/confirm"), "no such buttons on a cancelled event");
+    let waiting =
+        html.split("/registrations/").filter_map(|s| s.split('/').next()).nth(1).expect("second id").to_owned();
+    for action in ["resend", "confirm"] {
+        let path = format!("{}/registrations/{waiting}/{action}", details[0]);
+        assert_eq!(post(&client, &app, &details[0], &path, &[]).await.status(), 404, "{action}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&db).await.expect("count");
+    assert_eq!(before, after, "nothing was queued");
+}
+
+#[tokio::test]
+async fn answers_survive_an_edit_that_fixes_a_question() {
+    let app = spawn_app().await;
+    add_organizer(&app, "typo@example.org").await;
+    let client = signed_in(&app, "typo@example.org").await;
+    let event_fields = |label: &'static str| {
+        vec![
+            ("kind", "masterclass"),
+            ("title", "Masterclass typo"),
+            ("slug", "masterclass-typo"),
+            ("starts_at", "2099-03-02T09:00"),
+            ("ends_at", "2099-03-02T17:00"),
+            ("location", "EFS"),
+            ("host", "EFS"),
+            ("levels", "master"),
+            ("capacity", "10"),
+            ("language", "fr"),
+            ("q_label", label),
+            ("q_kind", "text"),
+            ("q_choices", ""),
+            ("q_required", "no"),
+        ]
+    };
+    let mut create = event_fields("Alergies");
+    create.push(("publish", "yes"));
+    let response = post(&client, &app, "/admin/events/new", "/admin/events/new", &create).await;
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, event) = app.get_json("/api/v1/events/masterclass-typo").await;
+    let question = event["questions"][0]["id"].as_str().expect("id").to_owned();
+    let mut body = person(1);
+    body["answers"] = json!({ question.clone(): "Arachides" });
+    assert_eq!(app.sign_up("masterclass-typo", body).await.0, 201);
+
+    for label in ["Alergies", "Allergies"] {
+        let response =
+            post(&client, &app, &format!("{detail}/edit"), &format!("{detail}/edit"), &event_fields(label)).await;
+        assert_eq!(response.status(), 303);
+        let (_, html) = page(&client, app.url(&detail)).await;
+        assert!(html.contains(&format!("{label} : Arachides")), "{label}: the answer is still there");
+    }
+    let (_, event) = app.get_json("/api/v1/events/masterclass-typo").await;
+    assert_eq!(event["questions"][0]["id"], question.as_str(), "same question, fixed label");
 }

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::domain::{Organizer, RegistrationStatus};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::organizing::managed_event;
+use crate::organizing::{managed_event, record};
 use crate::web::csrf::{self, CsrfToken};
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,6 +161,8 @@ pub async fn mark(
         let problem = lang.texts().admin().code_unknown;
         return render(&state, lang, &uri, csrf, &organizer, &id, &query, Some(problem)).await;
     }
+    let action = if at.is_some() { "checked in" } else { "check-in undone" };
+    record(&state, &organizer, event.id, action, &target.map(|r| r.to_string()).unwrap_or_default()).await;
     let anchor = target.map(|r| format!("#r-{r}")).unwrap_or_default();
     Ok(Redirect::to(&format!("/admin/events/{}/check-in{anchor}", event.id)).into_response())
 }

@@ -23,7 +23,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::export::{Delimiter, Download, Format};
 use crate::i18n::{AdminTexts, Lang};
-use crate::organizing::{create_event, managed_event};
+use crate::organizing::{create_event, managed_event, record};
 use crate::store::EventUpdate;
 use crate::web::csrf::{self, CsrfToken};
 use crate::web::layout::{event_facts, paragraphs};
@@ -36,13 +36,6 @@ fn status_label(a: &AdminTexts, status: EventStatus) -> &'static str {
         EventStatus::Draft => a.draft,
         EventStatus::Published => a.published,
         EventStatus::Cancelled => a.cancelled,
-    }
-}
-
-async fn record(state: &AppState, organizer: &Organizer, event: Uuid, action: &str, detail: &str) {
-    // The action is done; a failed audit write is logged, not shown.
-    if let Err(error) = state.store.audit(organizer.id, Some(event), action, detail, Utc::now()).await {
-        tracing::error!(%error, action, "could not write the audit log");
     }
 }
 
@@ -113,6 +106,9 @@ pub async fn show(
     let history = state.store.event_audit(event.id).await?;
     let team = state.store.event_organizers(event.id).await?;
     let questions = state.store.event_questions(event.id).await?;
+    // Confirmations are only resent, and seats only given, while the event
+    // is on and ahead.
+    let gathering = event.status == EventStatus::Published && Utc::now() < event.starts_at;
     let t = lang.texts();
     let a = t.admin();
     let base = format!("/admin/events/{}", event.id);
@@ -207,8 +203,10 @@ pub async fn show(
                                 }
                                 td.row-actions {
                                     @if r.status != RegistrationStatus::Cancelled {
-                                        (row_action(&base, r.id, "resend", a.resend, &r.name, ""))
-                                        @if r.status == RegistrationStatus::Waitlisted {
+                                        @if gathering {
+                                            (row_action(&base, r.id, "resend", a.resend, &r.name, ""))
+                                        }
+                                        @if gathering && r.status == RegistrationStatus::Waitlisted {
                                             (row_action(&base, r.id, "confirm", a.confirm_out_of_turn, &r.name, ""))
                                         }
                                         (row_action(&base, r.id, "remove", a.remove, &r.name, "danger"))
@@ -469,7 +467,13 @@ pub async fn duplicate(
         language: event.language.clone(),
         status: EventStatus::Draft,
         registration_opens_at: now.max(event.registration_opens_at + later),
-        registration_closes_at: event.registration_closes_at + later,
+        // Past the copy's opening if the original closed early: the window
+        // then runs until the start.
+        registration_closes_at: if event.registration_closes_at + later > now.max(event.registration_opens_at + later) {
+            event.registration_closes_at + later
+        } else {
+            event.starts_at + later
+        },
         what_to_bring: event.what_to_bring.clone(),
     };
     match create_event(&state, copy, &organizer, false).await? {

@@ -87,8 +87,11 @@ pub async fn sign_in(
     let now = Utc::now();
     let email = credentials.email.trim().to_lowercase();
     let client = client.ip().to_string();
+    // Each attempt counts before its password is checked: attempts sent all
+    // at once cannot slip past the limit while others are being hashed.
+    state.store.record_login_failure(&email, &client, now).await?;
     let (by_email, by_client) = state.store.login_failures(&email, &client, now - FAILURE_WINDOW).await?;
-    if by_email >= MAX_FAILURES_PER_EMAIL || by_client >= MAX_FAILURES_PER_CLIENT {
+    if by_email > MAX_FAILURES_PER_EMAIL || by_client > MAX_FAILURES_PER_CLIENT {
         tracing::warn!(%client, "sign-in refused: too many failures");
         return Err(AppError::TooManyAttempts);
     }
@@ -107,7 +110,6 @@ pub async fn sign_in(
     let organizer = match account {
         Some((organizer, _)) if valid => organizer,
         _ => {
-            state.store.record_login_failure(&email, &client, now).await?;
             let page = form(lang, uri.path(), &csrf, &email, Some(lang.texts().admin().bad_credentials));
             return Ok((StatusCode::UNAUTHORIZED, csrf, page).into_response());
         }
@@ -115,6 +117,7 @@ pub async fn sign_in(
 
     let token = Token::random();
     state.store.create_session(&token.hash(), organizer.id, now + SESSION_LENGTH, now).await?;
+    // The attempt succeeded: it and this address's failures are forgotten.
     state.store.forget_login_failures(&email, now - FAILURE_WINDOW).await?;
     tracing::info!(organizer = %organizer.id, "signed in");
     let secure = if state.secure_cookies { "; Secure" } else { "" };

@@ -15,7 +15,7 @@ use crate::domain::{
     AttendeeLine, EventInput, EventStatus, FieldError, FieldErrorKind, Level, Refusal, RegistrationStatus,
 };
 use crate::error::{AppError, ErrorBody};
-use crate::organizing::{create_event, managed_event};
+use crate::organizing::{create_event, managed_event, record};
 use crate::store::EventUpdate;
 
 /// Creates an event owned by the caller. Drafts are invisible to the public
@@ -41,6 +41,7 @@ pub async fn create(
     match create_event(&state, event, &organizer, input.slug.is_some()).await? {
         Ok(created) => {
             tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
+            record(&state, &organizer, created.id, "event created (API)", &created.title).await;
             let questions = state.store.event_questions(created.id).await?;
             Ok((StatusCode::CREATED, Json(EventJson::with_questions(created, questions))))
         }
@@ -80,6 +81,8 @@ pub async fn update(
     match state.store.update_event(current.id, changes, Utc::now()).await? {
         EventUpdate::Updated(event) => {
             tracing::info!(event = %event.id, organizer = %organizer.id, "event updated");
+            let detail = format!("capacity {}, {}", event.capacity, event.status.code());
+            record(&state, &organizer, event.id, "event edited (API)", &detail).await;
             state.mail_wakeup.notify_one();
             let questions = state.store.event_questions(event.id).await?;
             Ok(Json(EventJson::with_questions(*event, questions)))
@@ -112,6 +115,7 @@ pub async fn cancel(
     let event = managed_event(&state, &organizer, &key).await?;
     let cancelled = state.store.cancel_event(event.id, Utc::now()).await?.ok_or(AppError::EventNotFound)?;
     tracing::info!(event = %event.id, organizer = %organizer.id, "event cancelled");
+    record(&state, &organizer, event.id, "event cancelled (API)", "").await;
     state.mail_wakeup.notify_one();
     Ok(Json(cancelled.into()))
 }

@@ -36,8 +36,9 @@ pub struct EventInput {
     /// `draft` (default) or `published`.
     pub status: Option<String>,
     pub what_to_bring: Option<String>,
-    /// Questions asked at sign-up; replaces the event's questions when
-    /// present (their answers are then dropped).
+    /// Questions asked at sign-up; when present, they replace the event's
+    /// questions position by position (answers stay with their position;
+    /// those to questions removed are dropped).
     pub questions: Option<Vec<QuestionInput>>,
 }
 

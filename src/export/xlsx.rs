@@ -19,7 +19,9 @@ pub fn to_xlsx(
     let name: String =
         event.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_owned();
     if !name.is_empty() {
-        sheet.set_name(&name)?;
+        // Excel refuses some names (reserved words, quotes at either end):
+        // the default name is fine then.
+        let _ = sheet.set_name(&name);
     }
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");

@@ -230,25 +230,45 @@ pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store
     }
 }
 
-/// Writes an event's questions (replacing any), in the caller's transaction.
-/// Shared by both event creation and edits.
-pub(crate) async fn replace_questions(
+/// Saves an event's questions in the caller's transaction. The question at
+/// each position keeps its id, and so its answers, when rewritten (a typo
+/// fixed after fifty sign-ups loses nothing); questions beyond the new list
+/// are deleted with their answers.
+pub(crate) async fn save_questions(
     conn: &mut sqlx::SqliteConnection,
     event: Uuid,
     questions: &[NewQuestion],
 ) -> StoreResult<()> {
-    sqlx::query(sql::DELETE_QUESTIONS).bind(event).execute(&mut *conn).await?;
+    let existing: Vec<Uuid> = sqlx::query_scalar(sql::QUESTION_IDS).bind(event).fetch_all(&mut *conn).await?;
     for (position, question) in questions.iter().enumerate() {
-        sqlx::query(sql::INSERT_QUESTION)
-            .bind(Uuid::now_v7())
-            .bind(event)
-            .bind(position as i64)
-            .bind(question.kind.code())
-            .bind(&question.label)
-            .bind(question.choices.join("\n"))
-            .bind(question.required)
-            .execute(&mut *conn)
-            .await?;
+        let choices = question.choices.join("\n");
+        match existing.get(position) {
+            Some(id) => {
+                sqlx::query(sql::UPDATE_QUESTION)
+                    .bind(id)
+                    .bind(question.kind.code())
+                    .bind(&question.label)
+                    .bind(&choices)
+                    .bind(question.required)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            None => {
+                sqlx::query(sql::INSERT_QUESTION)
+                    .bind(Uuid::now_v7())
+                    .bind(event)
+                    .bind(position as i64)
+                    .bind(question.kind.code())
+                    .bind(&question.label)
+                    .bind(&choices)
+                    .bind(question.required)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    for id in existing.iter().skip(questions.len()) {
+        sqlx::query(sql::DELETE_QUESTION).bind(id).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -124,7 +124,8 @@ pub const CAN_MANAGE_EVENT: &str = "SELECT 1 FROM event_organizers WHERE event_i
 /// latest message to each person (outbox ids grow with time).
 pub const EVENT_REGISTRATIONS: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
      r.language, r.created_at, r.cancelled_at, r.checked_in_at, r.waitlist_seq, \
-     (SELECT o.status FROM outbox o WHERE o.registration_id = r.id ORDER BY o.id DESC LIMIT 1) AS email_status \
+     (SELECT o.status FROM outbox o WHERE o.registration_id = r.id AND o.recipient = r.email \
+      ORDER BY o.id DESC LIMIT 1) AS email_status \
      FROM registrations r WHERE r.event_id = $1 ORDER BY r.created_at, r.id";
 
 pub const INSERT_SESSION: &str =
@@ -202,13 +203,18 @@ pub const ADD_EVENT_ORGANIZER: &str =
 pub const INSERT_QUESTION: &str = "INSERT INTO event_questions (id, event_id, position, kind, label, choices, required) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-pub const DELETE_QUESTIONS: &str = "DELETE FROM event_questions WHERE event_id = $1";
+pub const QUESTION_IDS: &str = "SELECT id FROM event_questions WHERE event_id = $1 ORDER BY position";
+
+pub const UPDATE_QUESTION: &str =
+    "UPDATE event_questions SET kind = $2, label = $3, choices = $4, required = $5 WHERE id = $1";
+
+pub const DELETE_QUESTION: &str = "DELETE FROM event_questions WHERE id = $1";
 
 pub const EVENT_QUESTIONS: &str =
     "SELECT id, kind, label, choices, required FROM event_questions WHERE event_id = $1 ORDER BY position";
 
-pub const INSERT_ANSWER: &str =
-    "INSERT INTO registration_answers (registration_id, question_id, answer) VALUES ($1, $2, $3)";
+pub const INSERT_ANSWER: &str = "INSERT INTO registration_answers (registration_id, question_id, answer) \
+     SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM event_questions WHERE id = $2 AND event_id = $4)";
 
 /// Every answer given for an event's registrations.
 pub const EVENT_ANSWERS: &str = "SELECT a.registration_id, a.question_id, a.answer FROM registration_answers a \

@@ -37,6 +37,7 @@ const CLAIM_MESSAGES: &str = "UPDATE outbox SET locked_until = $2, attempts = at
      WHERE id IN (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $1 \
                   AND (o.locked_until IS NULL OR o.locked_until <= $1) \
                   AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.registration_id = o.registration_id \
+                                  AND older.recipient = o.recipient \
                                   AND older.status = 'pending' AND older.id < o.id) \
                   ORDER BY o.next_attempt_at LIMIT $3) \
      RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body";
@@ -211,7 +212,7 @@ impl Store for SqliteStore {
             sqlx::query(sql::INSERT_EVENT_OWNER).bind(id).bind(owner).execute(&mut *tx).await?;
         }
         if let Some(questions) = &event.questions {
-            super::replace_questions(&mut tx, id, questions).await?;
+            super::save_questions(&mut tx, id, questions).await?;
         }
         let row: EventRow = sqlx::query_as(sql::EVENT_BY_ID).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;

@@ -280,7 +280,14 @@ async fn register(
         .execute(&mut *conn)
         .await?;
     for (question, answer) in &new.answers {
-        sqlx::query(sql::INSERT_ANSWER).bind(new.id).bind(question).bind(answer).execute(&mut *conn).await?;
+        // A question removed since the form was read is skipped, not an error.
+        sqlx::query(sql::INSERT_ANSWER)
+            .bind(new.id)
+            .bind(question)
+            .bind(answer)
+            .bind(event.id)
+            .execute(&mut *conn)
+            .await?;
     }
     let position = waitlist_seq.map(|_| event.waitlisted_count + 1);
     let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
@@ -469,7 +476,7 @@ async fn update_event(
         .execute(&mut *conn)
         .await?;
     if let Some(questions) = &changes.questions {
-        crate::store::replace_questions(conn, id, questions).await?;
+        crate::store::save_questions(conn, id, questions).await?;
     }
     fill_free_seats(conn, id, now).await?;
     Ok(event(conn, id).await?.map_or(EventUpdate::NotFound, |e| EventUpdate::Updated(Box::new(e))))
@@ -514,6 +521,9 @@ async fn resend(
     now: DateTime<Utc>,
 ) -> StoreResult<Option<MessageKind>> {
     let Some(registration) = registration_of(conn, event_id, id).await? else { return Ok(None) };
+    if !takes_part(conn, event_id, now).await? {
+        return Ok(None);
+    }
     let kind = match registration.status {
         RegistrationStatus::Confirmed => MessageKind::Confirmed,
         RegistrationStatus::Waitlisted => MessageKind::Waitlisted,
@@ -531,7 +541,7 @@ async fn confirm_out_of_turn(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let Some(registration) = registration_of(conn, event_id, id).await? else { return Ok(false) };
-    if registration.status != RegistrationStatus::Waitlisted {
+    if registration.status != RegistrationStatus::Waitlisted || !takes_part(conn, event_id, now).await? {
         return Ok(false);
     }
     sqlx::query(sql::ADD_SEAT).bind(event_id).bind(now).execute(&mut *conn).await?;
@@ -558,4 +568,10 @@ async fn notify_organizers(
         enqueue(conn, registration, kind, &email, "fr", None, now).await?;
     }
     Ok(())
+}
+
+/// Whether an event still gathers people: published and not started. A
+/// cancelled or past event sends no confirmation and hands out no seat.
+async fn takes_part(conn: &mut SqliteConnection, event_id: uuid::Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(event(conn, event_id).await?.is_some_and(|e| e.status == EventStatus::Published && now < e.starts_at))
 }
