@@ -70,7 +70,14 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// Load demo events and registrations into an empty database.
-    #[arg(long, env = "ATELIER_DEMO", global = true)]
+    /// ATELIER_DEMO=1 (or true, yes, on) does the same.
+    #[arg(
+        long,
+        env = "ATELIER_DEMO",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new(),
+        global = true
+    )]
     pub demo: bool,
 
     /// SMTP server for outgoing mail: smtp://host:port (plain),

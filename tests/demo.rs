@@ -28,3 +28,37 @@ async fn without_demo_a_new_database_is_empty() {
     let app = spawn_with(|_| {}).await;
     assert_eq!(app.store.count_events().await.expect("count"), 0);
 }
+
+/// `ATELIER_DEMO=1` as the README says, through the real binary.
+#[tokio::test]
+async fn atelier_demo_in_the_environment_loads_the_demo() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    for value in ["1", "true"] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"))
+            .env("ATELIER_DEMO", value)
+            .env("DATABASE_URL", format!("sqlite://{}/atelier.db", dir.path().display()))
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("MAIL_DIR", dir.path().join("mail"))
+            .env("SECRET_KEY_FILE", dir.path().join("secret.key"))
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("atelier starts");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let loaded = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains("demo content loaded") {
+                    return true;
+                }
+            }
+            false
+        })
+        .await
+        .unwrap_or(false);
+        let _ = child.kill().await;
+        assert!(loaded, "ATELIER_DEMO={value} loads the demo");
+    }
+}
