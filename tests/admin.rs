@@ -55,6 +55,25 @@ async fn post(
     client.post(app.url(to)).form(&form).send().await.expect("sent")
 }
 
+/// Creates a published one-day masterclass through the form; returns its
+/// back-office page.
+async fn new_masterclass(client: &reqwest::Client, app: &common::TestApp, title: &str, capacity: &str) -> String {
+    let fields = [
+        ("kind", "masterclass"),
+        ("title", title),
+        ("starts_at", "2099-03-02T09:00"),
+        ("ends_at", "2099-03-02T17:00"),
+        ("location", "Naobios"),
+        ("host", "Naobios"),
+        ("levels", "master"),
+        ("capacity", capacity),
+        ("publish", "yes"),
+    ];
+    let response = post(client, app, "/admin/events/new", "/admin/events/new", &fields).await;
+    assert_eq!(response.status(), 303, "event created");
+    response.headers()["location"].to_str().expect("location").to_owned()
+}
+
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_then_rate_limited() {
     let app = spawn_app().await;
@@ -331,25 +350,7 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
     add_organizer(&app, "accueil@example.org").await;
     let client = signed_in(&app, "accueil@example.org").await;
-    let response = post(
-        &client,
-        &app,
-        "/admin/events/new",
-        "/admin/events/new",
-        &[
-            ("kind", "masterclass"),
-            ("title", "Masterclass Naobios"),
-            ("starts_at", "2099-03-02T09:00"),
-            ("ends_at", "2099-03-02T17:00"),
-            ("location", "Naobios"),
-            ("host", "Naobios"),
-            ("levels", "master"),
-            ("capacity", "1"),
-            ("publish", "yes"),
-        ],
-    )
-    .await;
-    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let detail = new_masterclass(&client, &app, "Masterclass Naobios", "1").await;
     app.sign_up("masterclass-naobios", person(1)).await;
     app.sign_up("masterclass-naobios", person(2)).await;
     let received = sink.wait_for(2, std::time::Duration::from_secs(10)).await;
@@ -404,25 +405,7 @@ async fn organizers_write_to_confirmed_attendees() {
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
     add_organizer(&app, "messages@example.org").await;
     let client = signed_in(&app, "messages@example.org").await;
-    let response = post(
-        &client,
-        &app,
-        "/admin/events/new",
-        "/admin/events/new",
-        &[
-            ("kind", "masterclass"),
-            ("title", "Masterclass GenSensor"),
-            ("starts_at", "2099-03-02T09:00"),
-            ("ends_at", "2099-03-02T17:00"),
-            ("location", "GenSensor"),
-            ("host", "GenSensor"),
-            ("levels", "master"),
-            ("capacity", "2"),
-            ("publish", "yes"),
-        ],
-    )
-    .await;
-    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let detail = new_masterclass(&client, &app, "Masterclass GenSensor", "2").await;
     for n in 1..=3 {
         app.sign_up("masterclass-gensensor", person(n)).await;
     }
@@ -461,25 +444,7 @@ async fn organizers_who_ask_are_told_of_cancellations_and_full_events() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
     assert!(html.contains("Préférences enregistrées.") && html.matches("checked").count() == 2);
-    let response = post(
-        &client,
-        &app,
-        "/admin/events/new",
-        "/admin/events/new",
-        &[
-            ("kind", "masterclass"),
-            ("title", "Masterclass EFS"),
-            ("starts_at", "2099-03-02T09:00"),
-            ("ends_at", "2099-03-02T17:00"),
-            ("location", "EFS"),
-            ("host", "EFS"),
-            ("levels", "master"),
-            ("capacity", "2"),
-            ("publish", "yes"),
-        ],
-    )
-    .await;
-    assert_eq!(response.status(), 303);
+    new_masterclass(&client, &app, "Masterclass EFS", "2").await;
 
     let (_, first) = app.sign_up("masterclass-efs", person(1)).await;
     app.sign_up("masterclass-efs", person(2)).await;
@@ -649,25 +614,7 @@ async fn actions_stay_within_their_event_and_its_life() {
     let client = signed_in(&app, "deux@example.org").await;
     let mut details = Vec::new();
     for title in ["Premier atelier", "Second atelier"] {
-        let response = post(
-            &client,
-            &app,
-            "/admin/events/new",
-            "/admin/events/new",
-            &[
-                ("kind", "masterclass"),
-                ("title", title),
-                ("starts_at", "2099-03-02T09:00"),
-                ("ends_at", "2099-03-02T17:00"),
-                ("location", "Nantes"),
-                ("host", "Oniris"),
-                ("levels", "master"),
-                ("capacity", "1"),
-                ("publish", "yes"),
-            ],
-        )
-        .await;
-        details.push(response.headers()["location"].to_str().expect("location").to_owned());
+        details.push(new_masterclass(&client, &app, title, "1").await);
     }
     app.sign_up("premier-atelier", person(1)).await;
     app.sign_up("premier-atelier", person(2)).await;
