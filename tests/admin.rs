@@ -6,6 +6,20 @@ mod common;
 use common::{atelier, csrf_field, person, spawn_app};
 use serde_json::json;
 
+on_both_backends! {
+    #[tokio::test] wrong_passwords_are_refused_and_then_rate_limited,
+    #[tokio::test] an_organizer_runs_an_event_from_the_back_office,
+    #[tokio::test] every_back_office_page_refuses_strangers,
+    #[tokio::test] check_in_by_name_or_by_the_code_from_the_email,
+    #[tokio::test] organizers_write_to_confirmed_attendees,
+    #[tokio::test] organizers_who_ask_are_told_of_cancellations_and_full_events,
+    #[tokio::test] admins_add_organizers_and_owners_share_their_events,
+    #[tokio::test] questions_are_written_in_the_event_form,
+    #[tokio::test] cookies_are_secure_behind_https,
+    #[tokio::test] actions_stay_within_their_event_and_its_life,
+    #[tokio::test] answers_survive_an_edit_that_fixes_a_question,
+}
+
 const PASSWORD: &str = "un mot de passe solide";
 
 async fn add_organizer(app: &common::TestApp, email: &str) {
@@ -74,7 +88,6 @@ async fn new_masterclass(client: &reqwest::Client, app: &common::TestApp, title:
     response.headers()["location"].to_str().expect("location").to_owned()
 }
 
-#[tokio::test]
 async fn wrong_passwords_are_refused_and_then_rate_limited() {
     let app = spawn_app().await;
     add_organizer(&app, "orga@example.org").await;
@@ -106,7 +119,6 @@ async fn wrong_passwords_are_refused_and_then_rate_limited() {
     assert_eq!(response.status(), 403);
 }
 
-#[tokio::test]
 async fn an_organizer_runs_an_event_from_the_back_office() {
     let app = spawn_app().await;
     add_organizer(&app, "orga@example.org").await;
@@ -254,7 +266,6 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     assert_eq!(page(&client, app.url("/admin")).await.0, 401);
 }
 
-#[tokio::test]
 async fn every_back_office_page_refuses_strangers() {
     let app = spawn_app().await;
     add_organizer(&app, "owner@example.org").await;
@@ -344,7 +355,6 @@ async fn every_back_office_page_refuses_strangers() {
     assert_eq!((event["status"].as_str(), event["capacity"].as_i64()), (Some("published"), Some(50)));
 }
 
-#[tokio::test]
 async fn check_in_by_name_or_by_the_code_from_the_email() {
     let sink = common::smtp::SmtpSink::start().await;
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -399,7 +409,6 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     assert_eq!((event["capacity"].as_i64(), event["waitlist_length"].as_i64()), (Some(2), Some(0)));
 }
 
-#[tokio::test]
 async fn organizers_write_to_confirmed_attendees() {
     let sink = common::smtp::SmtpSink::start().await;
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -432,7 +441,6 @@ async fn organizers_write_to_confirmed_attendees() {
     assert!(mail.html.contains("&lt;b&gt;vous attend&lt;") && !mail.html.contains("<b>vous attend"), "escaped");
 }
 
-#[tokio::test]
 async fn organizers_who_ask_are_told_of_cancellations_and_full_events() {
     let sink = common::smtp::SmtpSink::start().await;
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -467,7 +475,6 @@ async fn organizers_who_ask_are_told_of_cancellations_and_full_events() {
     }
 }
 
-#[tokio::test]
 async fn admins_add_organizers_and_owners_share_their_events() {
     let app = spawn_app().await;
     let added = atelier(&app, &["organizer", "add", "admin@example.org", "--admin"], Some(PASSWORD)).await;
@@ -540,7 +547,6 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     assert!(list.contains("Masterclass partagée"));
 }
 
-#[tokio::test]
 async fn questions_are_written_in_the_event_form() {
     let app = spawn_app().await;
     add_organizer(&app, "formulaire@example.org").await;
@@ -584,7 +590,6 @@ async fn questions_are_written_in_the_event_form() {
     assert!(form.contains(r#"name="q_label" type="text" value="Déjeuner""#), "prefilled for editing");
 }
 
-#[tokio::test]
 async fn cookies_are_secure_behind_https() {
     let app = common::spawn_with(|c| c.public_url = Some("https://atelier.example.org".into())).await;
     add_organizer(&app, "tls@example.org").await;
@@ -607,7 +612,6 @@ async fn cookies_are_secure_behind_https() {
     assert!(session.starts_with("atelier_session=") && session.contains("; Secure"), "{session}");
 }
 
-#[tokio::test]
 async fn actions_stay_within_their_event_and_its_life() {
     let app = spawn_app().await;
     add_organizer(&app, "deux@example.org").await;
@@ -653,7 +657,6 @@ async fn actions_stay_within_their_event_and_its_life() {
     assert_eq!(before, after, "nothing was queued");
 }
 
-#[tokio::test]
 async fn answers_survive_an_edit_that_fixes_a_question() {
     let app = spawn_app().await;
     add_organizer(&app, "typo@example.org").await;

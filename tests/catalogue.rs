@@ -6,7 +6,15 @@ use atelier::domain::{EventKind, EventStatus, Level};
 use chrono::{Duration, Utc};
 use common::{masterclass, person, spawn_app, with_status};
 
-#[tokio::test]
+on_both_backends! {
+    #[tokio::test] upcoming_published_events_are_listed_soonest_first,
+    #[tokio::test] dates_are_shown_in_paris_time,
+    #[tokio::test] full_events_say_the_waiting_list_is_open,
+    #[tokio::test] filters_by_kind_and_level,
+    #[tokio::test] an_empty_catalogue_says_so,
+    #[tokio::test] health_and_openapi,
+}
+
 async fn upcoming_published_events_are_listed_soonest_first() {
     let app = spawn_app().await;
     let now = Utc::now();
@@ -70,7 +78,6 @@ async fn upcoming_published_events_are_listed_soonest_first() {
     assert_eq!(by_id["slug"], "table-ronde");
 }
 
-#[tokio::test]
 async fn dates_are_shown_in_paris_time() {
     let app = spawn_app().await;
     let mut event = masterclass("horaire", 10);
@@ -83,7 +90,6 @@ async fn dates_are_shown_in_paris_time() {
     assert!(page.contains("lundi 2 mars 2099, 9 h 00 – 17 h 00"), "{page}");
 }
 
-#[tokio::test]
 async fn full_events_say_the_waiting_list_is_open() {
     let app = spawn_app().await;
     app.create_event(masterclass("complet", 1)).await;
@@ -94,7 +100,6 @@ async fn full_events_say_the_waiting_list_is_open() {
     assert_eq!(event["seats_left"], 0);
 }
 
-#[tokio::test]
 async fn filters_by_kind_and_level() {
     let app = spawn_app().await;
     let mut round_table = masterclass("table", 100);
@@ -133,7 +138,6 @@ async fn filters_by_kind_and_level() {
     assert!(page.contains("Masterclass bts"));
 }
 
-#[tokio::test]
 async fn an_empty_catalogue_says_so() {
     let app = spawn_app().await;
     let (status, page) = app.get_page("/").await;
@@ -143,7 +147,6 @@ async fn an_empty_catalogue_says_so() {
     assert_eq!(events, serde_json::json!([]));
 }
 
-#[tokio::test]
 async fn health_and_openapi() {
     let app = spawn_app().await;
     let response = app.client.get(app.url("/healthz")).send().await.expect("sent");

@@ -4,7 +4,12 @@ mod common;
 
 use common::spawn_with;
 
-#[tokio::test]
+on_both_backends! {
+    #[tokio::test] demo_content_is_loaded_into_an_empty_database_only,
+    #[tokio::test] without_demo_a_new_database_is_empty,
+    #[tokio::test] atelier_demo_in_the_environment_loads_the_demo,
+}
+
 async fn demo_content_is_loaded_into_an_empty_database_only() {
     let app = spawn_with(|c| c.demo = true).await;
     let (_, events) = app.get_json("/api/v1/events").await;
@@ -17,20 +22,18 @@ async fn demo_content_is_loaded_into_an_empty_database_only() {
     // Loading again on the same file adds nothing.
     let config = atelier::config::Config {
         demo: true,
-        ..atelier::config::Config::for_database(format!("sqlite://{}", app.database_path.display()))
+        ..atelier::config::Config::for_database(app.config.database_url.clone())
     };
     let again = atelier::app::Application::build(&config).await.expect("builds");
     assert_eq!(again.store().count_events().await.expect("count"), events.len() as i64);
 }
 
-#[tokio::test]
 async fn without_demo_a_new_database_is_empty() {
     let app = spawn_with(|_| {}).await;
     assert_eq!(app.store.count_events().await.expect("count"), 0);
 }
 
 /// `ATELIER_DEMO=1` as the README says, through the real binary.
-#[tokio::test]
 async fn atelier_demo_in_the_environment_loads_the_demo() {
     use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -38,7 +41,7 @@ async fn atelier_demo_in_the_environment_loads_the_demo() {
         let dir = tempfile::tempdir().expect("dir");
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"))
             .env("ATELIER_DEMO", value)
-            .env("DATABASE_URL", format!("sqlite://{}/atelier.db", dir.path().display()))
+            .env("DATABASE_URL", common::fresh_database(&dir).await)
             .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("MAIL_DIR", dir.path().join("mail"))
             .env("SECRET_KEY_FILE", dir.path().join("secret.key"))

@@ -8,6 +8,15 @@ use calamine::{Data, Reader, Xlsx};
 use common::{organizer_token, spawn_app};
 use serde_json::json;
 
+on_both_backends! {
+    #[tokio::test] csv_has_every_registration_with_formulas_defused,
+    #[tokio::test] xlsx_has_a_header_row_and_real_dates,
+    #[tokio::test] the_attendance_sheet_lists_confirmed_attendees_by_name_with_half_days,
+    #[tokio::test] a_long_list_spans_numbered_pages,
+    #[tokio::test] exports_refuse_anonymous_and_other_organizers,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] ten_thousand_registrations_export,
+}
+
 struct Fixture {
     app: common::TestApp,
     token: String,
@@ -61,7 +70,6 @@ impl Fixture {
     }
 }
 
-#[tokio::test]
 async fn csv_has_every_registration_with_formulas_defused() {
     let f = fixture().await;
     let response = f.download("attendees.csv").await;
@@ -95,7 +103,6 @@ async fn csv_has_every_registration_with_formulas_defused() {
     assert_eq!(reader.records().count(), 5);
 }
 
-#[tokio::test]
 async fn xlsx_has_a_header_row_and_real_dates() {
     let f = fixture().await;
     let bytes = f.download("attendees.xlsx").await.bytes().await.expect("body");
@@ -109,7 +116,6 @@ async fn xlsx_has_a_header_row_and_real_dates() {
     assert_eq!(rows[4][5], Data::Float(1.0), "waiting-list position as a number");
 }
 
-#[tokio::test]
 async fn the_attendance_sheet_lists_confirmed_attendees_by_name_with_half_days() {
     let f = fixture().await;
     let response = f.download("attendance-sheet.pdf").await;
@@ -131,7 +137,6 @@ async fn the_attendance_sheet_lists_confirmed_attendees_by_name_with_half_days()
     assert!(!text.contains("Alice Durand") && !text.contains("Bruno Petit"), "waiting list not on the sheet");
 }
 
-#[tokio::test]
 async fn a_long_list_spans_numbered_pages() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "long@example.org").await;
@@ -154,7 +159,6 @@ async fn a_long_list_spans_numbered_pages() {
     assert_eq!(text.matches("Étudiant·e").count(), 60);
 }
 
-#[tokio::test]
 async fn exports_refuse_anonymous_and_other_organizers() {
     let f = fixture().await;
     let other = organizer_token(&f.app, "other-exports@example.org").await;
@@ -167,7 +171,6 @@ async fn exports_refuse_anonymous_and_other_organizers() {
 }
 
 /// Ten thousand registrations (a national round table's list) export whole.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_registrations_export() {
     use atelier::domain::{Email, Institution, Level, NewRegistration, PersonName, RegisterOutcome};
     use atelier::i18n::Lang;

@@ -9,6 +9,17 @@ use common::{Mail, masterclass, outbox, parse_mail, person, settled_outbox, spaw
 use icalendar::{Component, DatePerhapsTime};
 use serde_json::json;
 
+on_both_backends! {
+    #[tokio::test] a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file,
+    #[tokio::test] waiting_list_and_promotion_messages,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] nothing_is_lost_or_duplicated_while_smtp_is_down,
+    #[tokio::test] a_refused_recipient_is_marked_failed_and_does_not_block_others,
+    #[tokio::test] queued_messages_survive_a_restart,
+    #[tokio::test] without_smtp_messages_are_written_as_files,
+    #[tokio::test] shutdown_waits_for_a_send_in_progress,
+    #[tokio::test] messages_to_one_person_arrive_in_order_after_an_outage,
+}
+
 const WAIT: Duration = Duration::from_secs(15);
 
 fn mails(sink: &SmtpSink) -> Vec<Mail> {
@@ -22,7 +33,6 @@ fn utc(value: Option<DatePerhapsTime>) -> chrono::DateTime<chrono::Utc> {
     }
 }
 
-#[tokio::test]
 async fn a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file() {
     let sink = SmtpSink::start().await;
     let app = spawn_with(|c| {
@@ -77,7 +87,6 @@ async fn a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file()
     assert!(ack.calendar.is_none());
 }
 
-#[tokio::test]
 async fn waiting_list_and_promotion_messages() {
     let sink = SmtpSink::start().await;
     let app = spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -124,7 +133,6 @@ async fn mails_after(sink: &SmtpSink, count: usize) -> Vec<Mail> {
     all
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn nothing_is_lost_or_duplicated_while_smtp_is_down() {
     let sink = SmtpSink::start().await;
     let app = spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -166,14 +174,13 @@ async fn nothing_is_lost_or_duplicated_while_smtp_is_down() {
     assert_eq!(sent, 50);
 
     // Retries kept their Message-ID: it is the outbox id.
-    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM outbox").fetch_all(&db).await.expect("ids");
+    let ids = app.outbox_ids().await;
     for mail in mails(&sink) {
         let id = mail.message_id.split('@').next().expect("local part");
         assert!(ids.iter().any(|known| known.to_string() == id), "{}", mail.message_id);
     }
 }
 
-#[tokio::test]
 async fn a_refused_recipient_is_marked_failed_and_does_not_block_others() {
     let sink = SmtpSink::start().await;
     sink.refuse("etudiant2@example.org");
@@ -205,7 +212,6 @@ async fn a_refused_recipient_is_marked_failed_and_does_not_block_others() {
     assert_eq!(attempts, 1, "a permanent refusal is not retried");
 }
 
-#[tokio::test]
 async fn queued_messages_survive_a_restart() {
     let sink = SmtpSink::start().await;
     sink.stop().await;
@@ -224,7 +230,6 @@ async fn queued_messages_survive_a_restart() {
     assert!(settled_outbox(&db).await.iter().all(|(_, _, status)| status == "sent"));
 }
 
-#[tokio::test]
 async fn without_smtp_messages_are_written_as_files() {
     let app = spawn_with(|_| {}).await;
     app.create_event(masterclass("fichiers", 10)).await;
@@ -246,7 +251,6 @@ async fn without_smtp_messages_are_written_as_files() {
     assert!(mail.subject.starts_with("Inscription confirmée"));
 }
 
-#[tokio::test]
 async fn shutdown_waits_for_a_send_in_progress() {
     let sink = SmtpSink::start().await;
     sink.slow_down(Duration::from_millis(800));
@@ -262,7 +266,6 @@ async fn shutdown_waits_for_a_send_in_progress() {
     assert_eq!(outbox(&db).await[0].2, "sent", "and recorded as sent before exit: it will not go out twice");
 }
 
-#[tokio::test]
 async fn messages_to_one_person_arrive_in_order_after_an_outage() {
     let sink = SmtpSink::start().await;
     sink.stop().await;

@@ -6,6 +6,18 @@ mod common;
 use common::{atelier, organizer_token, spawn_app};
 use serde_json::json;
 
+on_both_backends! {
+    #[tokio::test] an_organizer_creates_an_event_with_a_token,
+    #[tokio::test] drafts_stay_private,
+    #[tokio::test] invalid_events_get_field_errors,
+    #[tokio::test] the_organizer_api_refuses_callers_without_a_valid_token,
+    #[tokio::test] the_command_line_refuses_weak_passwords_and_duplicates,
+    #[tokio::test] raising_capacity_promotes_the_waiting_list_and_lowering_removes_nobody,
+    #[tokio::test] cancelling_an_event_tells_everyone_registered,
+    #[tokio::test] organizers_cannot_touch_each_others_events,
+    #[tokio::test] no_seat_is_handed_on_once_the_event_is_cancelled,
+}
+
 fn event_body() -> serde_json::Value {
     json!({
         "kind": "masterclass",
@@ -22,7 +34,6 @@ fn event_body() -> serde_json::Value {
     })
 }
 
-#[tokio::test]
 async fn an_organizer_creates_an_event_with_a_token() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "Organisation@Atlanpole.example").await;
@@ -55,7 +66,6 @@ async fn an_organizer_creates_an_event_with_a_token() {
     assert_eq!(body["error"]["fields"]["slug"]["code"], "taken");
 }
 
-#[tokio::test]
 async fn drafts_stay_private() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "draft@example.org").await;
@@ -70,7 +80,6 @@ async fn drafts_stay_private() {
     assert_eq!(listed, json!([]));
 }
 
-#[tokio::test]
 async fn invalid_events_get_field_errors() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "checks@example.org").await;
@@ -101,7 +110,6 @@ async fn invalid_events_get_field_errors() {
     }
 }
 
-#[tokio::test]
 async fn the_organizer_api_refuses_callers_without_a_valid_token() {
     let app = spawn_app().await;
     organizer_token(&app, "someone@example.org").await;
@@ -120,7 +128,6 @@ async fn the_organizer_api_refuses_callers_without_a_valid_token() {
     assert_eq!(app.store.count_events().await.expect("count"), 0);
 }
 
-#[tokio::test]
 async fn the_command_line_refuses_weak_passwords_and_duplicates() {
     let app = spawn_app().await;
     let weak = atelier(&app, &["organizer", "add", "weak@example.org"], Some("short")).await;
@@ -145,7 +152,6 @@ async fn create_event(app: &common::TestApp, token: &str, capacity: i64) -> serd
     response.json().await.expect("json")
 }
 
-#[tokio::test]
 async fn raising_capacity_promotes_the_waiting_list_and_lowering_removes_nobody() {
     let sink = common::smtp::SmtpSink::start().await;
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -195,7 +201,6 @@ async fn raising_capacity_promotes_the_waiting_list_and_lowering_removes_nobody(
     assert_eq!(response.status(), 422);
 }
 
-#[tokio::test]
 async fn cancelling_an_event_tells_everyone_registered() {
     let sink = common::smtp::SmtpSink::start().await;
     let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
@@ -230,7 +235,6 @@ async fn cancelling_an_event_tells_everyone_registered() {
     assert_eq!(response.status(), 409);
 }
 
-#[tokio::test]
 async fn organizers_cannot_touch_each_others_events() {
     let app = spawn_app().await;
     let owner = organizer_token(&app, "owner@example.org").await;
@@ -282,7 +286,6 @@ async fn organizers_cannot_touch_each_others_events() {
     assert_eq!(response.expect("sent").status(), 200);
 }
 
-#[tokio::test]
 async fn no_seat_is_handed_on_once_the_event_is_cancelled() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "final@example.org").await;

@@ -4,7 +4,16 @@ mod common;
 
 use common::{csrf_field, masterclass, person, spawn_app};
 
-#[tokio::test]
+on_both_backends! {
+    #[tokio::test] a_student_signs_up_with_the_form_and_cancels_from_the_link,
+    #[tokio::test] form_errors_are_shown_next_to_fields_with_values_kept,
+    #[tokio::test] already_registered_and_level_refusals_are_explained,
+    #[tokio::test] forms_without_the_csrf_token_are_refused_politely,
+    #[tokio::test] english_is_available_by_header_and_by_switch,
+    #[tokio::test] unknown_pages_get_a_friendly_not_found,
+    #[tokio::test] cancelled_events_show_why_there_is_no_form,
+}
+
 async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     let app = spawn_app().await;
     app.create_event(masterclass("gensensor", 1)).await;
@@ -64,7 +73,6 @@ async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     assert!(page.contains("Votre place est confirmée."));
 }
 
-#[tokio::test]
 async fn form_errors_are_shown_next_to_fields_with_values_kept() {
     let app = spawn_app().await;
     app.create_event(masterclass("efs", 10)).await;
@@ -99,7 +107,6 @@ async fn form_errors_are_shown_next_to_fields_with_values_kept() {
     assert_eq!(event["seats_left"], 10, "nothing was registered");
 }
 
-#[tokio::test]
 async fn already_registered_and_level_refusals_are_explained() {
     let app = spawn_app().await;
     let mut event = masterclass("naobios", 10);
@@ -131,7 +138,6 @@ async fn already_registered_and_level_refusals_are_explained() {
     assert!(page.contains("pas ouvert à votre niveau"));
 }
 
-#[tokio::test]
 async fn forms_without_the_csrf_token_are_refused_politely() {
     let app = spawn_app().await;
     app.create_event(masterclass("csrf", 10)).await;
@@ -150,7 +156,6 @@ async fn forms_without_the_csrf_token_are_refused_politely() {
     assert_eq!(event["seats_left"], 10);
 }
 
-#[tokio::test]
 async fn english_is_available_by_header_and_by_switch() {
     let app = spawn_app().await;
     app.create_event(masterclass("english", 10)).await;
@@ -170,7 +175,6 @@ async fn english_is_available_by_header_and_by_switch() {
     assert!(page.contains("Événements à venir"));
 }
 
-#[tokio::test]
 async fn unknown_pages_get_a_friendly_not_found() {
     let app = spawn_app().await;
     for path in ["/events/nope", "/r/nope", "/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/nowhere"] {
@@ -182,7 +186,6 @@ async fn unknown_pages_get_a_friendly_not_found() {
     }
 }
 
-#[tokio::test]
 async fn cancelled_events_show_why_there_is_no_form() {
     let app = spawn_app().await;
     app.create_event(common::with_status(masterclass("annule", 10), atelier::domain::EventStatus::Cancelled)).await;

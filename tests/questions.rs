@@ -5,6 +5,12 @@ mod common;
 use common::{csrf_field, organizer_token, person, spawn_app};
 use serde_json::{Value, json};
 
+on_both_backends! {
+    #[tokio::test] answers_are_checked_stored_and_exported,
+    #[tokio::test] the_public_form_asks_the_questions,
+    #[tokio::test] questions_are_kept_when_an_edit_does_not_touch_them,
+}
+
 async fn event_with_questions(app: &common::TestApp, token: &str) -> Value {
     let body = json!({
         "kind": "masterclass", "title": "Masterclass Naobios", "starts_at": "2099-03-02T09:00:00+01:00",
@@ -22,7 +28,6 @@ async fn event_with_questions(app: &common::TestApp, token: &str) -> Value {
     response.json().await.expect("json")
 }
 
-#[tokio::test]
 async fn answers_are_checked_stored_and_exported() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "questions@example.org").await;
@@ -78,7 +83,6 @@ async fn answers_are_checked_stored_and_exported() {
     assert_eq!(&row[row.len() - 2], "Végétarien");
 }
 
-#[tokio::test]
 async fn the_public_form_asks_the_questions() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "form@example.org").await;
@@ -113,7 +117,6 @@ async fn the_public_form_asks_the_questions() {
     assert_eq!(response.status(), 303);
 }
 
-#[tokio::test]
 async fn questions_are_kept_when_an_edit_does_not_touch_them() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "keep@example.org").await;

@@ -1,6 +1,9 @@
 //! Storage: one interface, one implementation per backend, chosen from the
 //! DATABASE_URL scheme. SQL text that both dialects accept lives in `sql`.
 
+mod changes;
+mod common;
+pub mod postgres;
 mod rows;
 mod sql;
 pub mod sqlite;
@@ -11,7 +14,7 @@ use uuid::Uuid;
 
 use crate::domain::{
     Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent,
-    NewQuestion, NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
+    NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
 };
 use crate::token::TokenHash;
 
@@ -222,53 +225,12 @@ pub trait Store: Send + Sync + 'static {
 pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if database_url.starts_with("sqlite:") {
         Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(database_url).await?))
+    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(postgres::PostgresStore::connect(database_url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(format!(
-            "{} (expected sqlite://path/to/file.db)",
+            "{} (expected sqlite://path/to/file.db or postgres://user:password@host/database)",
             database_url.split(':').next().unwrap_or_default()
         )))
     }
-}
-
-/// Saves an event's questions in the caller's transaction. The question at
-/// each position keeps its id, and so its answers, when rewritten (a typo
-/// fixed after fifty sign-ups loses nothing); questions beyond the new list
-/// are deleted with their answers.
-pub(crate) async fn save_questions(
-    conn: &mut sqlx::SqliteConnection,
-    event: Uuid,
-    questions: &[NewQuestion],
-) -> StoreResult<()> {
-    let existing: Vec<Uuid> = sqlx::query_scalar(sql::QUESTION_IDS).bind(event).fetch_all(&mut *conn).await?;
-    for (position, question) in questions.iter().enumerate() {
-        let choices = question.choices.join("\n");
-        match existing.get(position) {
-            Some(id) => {
-                sqlx::query(sql::UPDATE_QUESTION)
-                    .bind(id)
-                    .bind(question.kind.code())
-                    .bind(&question.label)
-                    .bind(&choices)
-                    .bind(question.required)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            None => {
-                sqlx::query(sql::INSERT_QUESTION)
-                    .bind(Uuid::now_v7())
-                    .bind(event)
-                    .bind(position as i64)
-                    .bind(question.kind.code())
-                    .bind(&question.label)
-                    .bind(&choices)
-                    .bind(question.required)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    for id in existing.iter().skip(questions.len()) {
-        sqlx::query(sql::DELETE_QUESTION).bind(id).execute(&mut *conn).await?;
-    }
-    Ok(())
 }

@@ -192,3 +192,17 @@ impl TryFrom<QuestionRow> for Question {
         })
     }
 }
+
+/// A message just leased from the outbox.
+#[derive(sqlx::FromRow)]
+pub struct ClaimedRow {
+    pub id: Uuid,
+    pub registration_id: Uuid,
+    pub kind: String,
+    pub recipient: String,
+    pub language: String,
+    pub waitlist_position: Option<i64>,
+    pub attempts: i64,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+}

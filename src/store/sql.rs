@@ -65,6 +65,8 @@ pub const SET_REGISTRATION_STATUS: &str = "UPDATE registrations SET status = $2,
 pub const REGISTRATION_BY_ID: &str =
     concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
 
+pub const EVENT_OF_TOKEN: &str = "SELECT event_id FROM registrations WHERE cancel_token_hash = $1";
+
 pub const TOKEN_SALT: &str = "SELECT token_salt FROM registrations WHERE id = $1";
 
 pub const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
@@ -224,3 +226,35 @@ pub const RECENT_AUDIT: &str = "SELECT a.at, COALESCE(o.email, ''), a.action, \
      COALESCE(e.title, '') || CASE WHEN a.detail <> '' THEN ' — ' || a.detail ELSE '' END \
      FROM audit_log a LEFT JOIN organizers o ON o.id = a.organizer_id LEFT JOIN events e ON e.id = a.event_id \
      ORDER BY a.at DESC, a.id DESC LIMIT 200";
+
+/// Leases up to `$3` messages due at `$1` until `$2`, oldest first, and
+/// returns them. A message waits while an older one to the same person is
+/// pending, so that people read "waiting list" before "a seat is yours"
+/// even after an outage (outbox ids grow with time). `$lock` is how the
+/// backend keeps two workers from taking the same row.
+macro_rules! claim_messages {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $1 \
+                  AND (o.locked_until IS NULL OR o.locked_until <= $1) \
+                  AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.registration_id = o.registration_id \
+                                  AND older.recipient = o.recipient \
+                                  AND older.status = 'pending' AND older.id < o.id) \
+                  ORDER BY o.next_attempt_at LIMIT $3 ",
+            $lock,
+            ") RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body"
+        )
+    };
+}
+
+/// SQLite: claims run on the one write connection, one at a time.
+pub const CLAIM_MESSAGES_SQLITE: &str = claim_messages!("");
+
+/// PostgreSQL: instances claim concurrently; each skips the rows another is
+/// claiming at that moment, and the lease keeps them off afterwards.
+pub const CLAIM_MESSAGES_POSTGRES: &str = claim_messages!("FOR UPDATE SKIP LOCKED");
+
+/// PostgreSQL: reads an event and locks its row until the transaction ends.
+pub const EVENT_FOR_CHANGE_POSTGRES: &str =
+    concat!("SELECT ", event_columns!(), " FROM events WHERE id = $1 FOR UPDATE");

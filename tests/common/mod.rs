@@ -1,5 +1,6 @@
-//! Shared test harness: the real application on a random port, with a fresh
-//! SQLite file in a temporary folder.
+//! Shared test harness: the real application on a random port, on a fresh
+//! database: a SQLite file in a temporary folder, or a new PostgreSQL
+//! database when the test runs on PostgreSQL (see `on_both_backends!`).
 #![allow(dead_code)]
 
 pub mod smtp;
@@ -13,11 +14,52 @@ use atelier::store::Store;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    /// Set by `on_both_backends!` for the test running on this task.
+    pub static BACKEND: Backend;
+}
+
+/// The backend of the running test (SQLite outside `on_both_backends!`).
+pub fn backend() -> Backend {
+    BACKEND.try_with(|backend| *backend).unwrap_or(Backend::Sqlite)
+}
+
+/// Makes each listed `async fn` a test on each backend, `name::sqlite` and
+/// `name::postgres`, with the test attribute given before its name. The
+/// PostgreSQL one runs when TEST_DATABASE_URL was set at build time (see
+/// build.rs) and is reported as ignored otherwise, never as passed.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(#[$test:meta] $name:ident),* $(,)?) => {$(
+        mod $name {
+            #[$test]
+            async fn sqlite() {
+                $crate::common::BACKEND.scope($crate::common::Backend::Sqlite, super::$name()).await
+            }
+
+            #[$test]
+            #[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+            async fn postgres() {
+                $crate::common::BACKEND.scope($crate::common::Backend::Postgres, super::$name()).await
+            }
+        }
+    )*};
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
-    pub database_path: std::path::PathBuf,
+    pub backend: Backend,
+    /// The SQLite file; `None` on PostgreSQL.
+    pub database_path: Option<std::path::PathBuf>,
     pub mail_dir: std::path::PathBuf,
     pub config: Config,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -32,8 +74,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with settings adjusted by `adjust`.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
-    let database_path = dir.path().join("atelier.db");
-    let mut config = Config::for_database(format!("sqlite://{}", database_path.display()));
+    let mut config = Config::for_database(fresh_database(&dir).await);
     config.mail_dir = dir.path().join("mail");
     // Quick retries so that recovery tests take seconds, not minutes.
     config.mail_retry_base_ms = 100;
@@ -41,6 +82,31 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.mail_max_attempts = 100;
     adjust(&mut config);
     start(config, dir).await
+}
+
+/// The URL of an empty database for the running test's backend.
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    match backend() {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("atelier.db").display()),
+        Backend::Postgres => fresh_postgres_database().await,
+    }
+}
+
+/// Creates a new database on the server TEST_DATABASE_URL names (its role
+/// needs CREATEDB) and returns its URL. Databases are named atelier_test_*
+/// and left behind: the CI cluster is thrown away after the run.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let server = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL names a PostgreSQL database");
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("TEST_DATABASE_URL accepts connections");
+    let name = format!("atelier_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("test database created");
+    let (base, query) = server.split_once('?').map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(root, _)| root);
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
 }
 
 async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
@@ -57,9 +123,21 @@ async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client");
-    let database_path = dir.path().join("atelier.db");
+    let backend = if config.database_url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+    let database_path = (backend == Backend::Sqlite).then(|| dir.path().join("atelier.db"));
     let mail_dir = config.mail_dir.clone();
-    TestApp { base, client, store, database_path, mail_dir, config, stop: Some(stop), server: Some(server), dir }
+    TestApp {
+        base,
+        client,
+        store,
+        backend,
+        database_path,
+        mail_dir,
+        config,
+        stop: Some(stop),
+        server: Some(server),
+        dir,
+    }
 }
 
 /// A published masterclass open to every level, starting in ten days,
@@ -157,10 +235,21 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// A second, independent connection to the database file, to check what
-    /// is committed.
-    pub async fn open_database(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", self.database_path.display())).await.expect("database opens")
+    /// A second, independent connection to the database, to check what is
+    /// committed. Queries through it must read the same on both backends.
+    pub async fn open_database(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.config.database_url).await.expect("database opens")
+    }
+
+    /// The ids of the outbox's messages (uuid is not a type `AnyPool` reads).
+    pub async fn outbox_ids(&self) -> Vec<uuid::Uuid> {
+        let as_hex = match self.backend {
+            Backend::Sqlite => "SELECT lower(hex(id)) FROM outbox",
+            Backend::Postgres => "SELECT replace(CAST(id AS TEXT), '-', '') FROM outbox",
+        };
+        let ids: Vec<String> = sqlx::query_scalar(as_hex).fetch_all(&self.open_database().await).await.expect("ids");
+        ids.iter().map(|id| id.parse().expect("a uuid")).collect()
     }
 }
 
@@ -213,7 +302,7 @@ pub fn parse_mail(data: &[u8]) -> Mail {
 }
 
 /// The outbox rows as (kind, recipient, status), oldest first.
-pub async fn outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
+pub async fn outbox(db: &sqlx::AnyPool) -> Vec<(String, String, String)> {
     sqlx::query_as("SELECT kind, recipient, status FROM outbox ORDER BY created_at, id")
         .fetch_all(db)
         .await
@@ -224,7 +313,7 @@ pub async fn outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
 /// Async, so that the app (on the same runtime) keeps running meanwhile.
 pub async fn atelier(app: &TestApp, args: &[&str], password: Option<&str>) -> std::process::Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"));
-    command.args(args).env("DATABASE_URL", format!("sqlite://{}", app.database_path.display())).env("RUST_LOG", "warn");
+    command.args(args).env("DATABASE_URL", &app.config.database_url).env("RUST_LOG", "warn");
     match password {
         Some(password) => command.env("ATELIER_PASSWORD", password),
         None => command.env_remove("ATELIER_PASSWORD"),
@@ -243,7 +332,7 @@ pub async fn organizer_token(app: &TestApp, email: &str) -> String {
 
 /// The outbox once no message is pending any more (or after ten seconds):
 /// a message is marked sent just after the server accepted it.
-pub async fn settled_outbox(db: &sqlx::SqlitePool) -> Vec<(String, String, String)> {
+pub async fn settled_outbox(db: &sqlx::AnyPool) -> Vec<(String, String, String)> {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let rows = outbox(db).await;
