@@ -109,6 +109,14 @@ pub struct Config {
     #[arg(long, env = "MAIL_POLL_MS", default_value_t = 1_000, global = true)]
     pub mail_poll_ms: u64,
 
+    /// How long a claimed message stays with the instance that claimed it,
+    /// in seconds. If that instance dies mid-send, another one sends the
+    /// message once this has passed. Keep it well above the time to send a
+    /// claimed batch (32 messages, 8 at a time, 30 s SMTP timeout each).
+    #[arg(long, env = "MAIL_LEASE_SECS", default_value_t = 300, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_LEASE_SECS as u64))]
+    pub mail_lease_secs: u64,
+
     /// Secret that cancel links are derived from (at least 32 characters).
     /// Unset: read from SECRET_KEY_FILE, created with a random key if missing.
     /// Every instance sharing a database needs the same secret.
@@ -123,6 +131,9 @@ pub struct Config {
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
 }
+
+/// A week: a longer lease would only delay recovery after a crash.
+pub const MAX_LEASE_SECS: i64 = 7 * 24 * 3600;
 
 impl Config {
     /// PUBLIC_URL without a trailing slash.
@@ -146,6 +157,7 @@ impl Config {
             mail_retry_base_ms: 10_000,
             mail_max_attempts: 10,
             mail_poll_ms: 1_000,
+            mail_lease_secs: 300,
             // A fresh secret: tests and tools never touch data/secret.key.
             secret_key: Some(crate::token::TokenKey::random_secret()),
             secret_key_file: "data/secret.key".into(),
@@ -168,6 +180,7 @@ impl std::fmt::Debug for Config {
             .field("mail_retry_base_ms", &self.mail_retry_base_ms)
             .field("mail_max_attempts", &self.mail_max_attempts)
             .field("mail_poll_ms", &self.mail_poll_ms)
+            .field("mail_lease_secs", &self.mail_lease_secs)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("secret_key_file", &self.secret_key_file)
             .field("log", &self.log)

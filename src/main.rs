@@ -13,6 +13,8 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info")))
         // Logs on stderr: stdout carries command output (a new API token).
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in files and journals.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

@@ -22,7 +22,7 @@ use rand::Rng;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::config::Config;
+use crate::config::{Config, MAX_LEASE_SECS};
 use crate::domain::{Announcement, Delivery, PendingMessage};
 use crate::store::Store;
 use crate::token::TokenKey;
@@ -33,9 +33,6 @@ pub use transport::{SendError, Transport};
 /// does not hold up the queue.
 const CLAIM: i64 = 32;
 const IN_FLIGHT: usize = 8;
-/// A claimed message is another worker's to retry after this long (its
-/// worker died mid-send).
-const LEASE: Duration = Duration::from_secs(5 * 60);
 const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 
 pub struct Mailer {
@@ -50,6 +47,9 @@ pub struct Mailer {
     retry_base: Duration,
     max_attempts: i64,
     poll: Duration,
+    /// A claimed message is another worker's to retry after this long (its
+    /// worker died mid-send).
+    lease: chrono::Duration,
 }
 
 impl Mailer {
@@ -77,6 +77,9 @@ impl Mailer {
             retry_base: Duration::from_millis(config.mail_retry_base_ms.max(1)),
             max_attempts: i64::from(config.mail_max_attempts.max(1)),
             poll: Duration::from_millis(config.mail_poll_ms.max(10)),
+            lease: chrono::Duration::seconds(
+                i64::try_from(config.mail_lease_secs).unwrap_or(MAX_LEASE_SECS).clamp(1, MAX_LEASE_SECS),
+            ),
         })
     }
 
@@ -91,7 +94,7 @@ impl Mailer {
         let this = &self;
         while !*stopped.borrow() {
             let now = Utc::now();
-            let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+            let lease_until = now + self.lease;
             match self.store.claim_messages(now, lease_until, CLAIM).await {
                 Ok(messages) if !messages.is_empty() => {
                     // Sends in progress finish; once stopping, the rest of

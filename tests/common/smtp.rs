@@ -64,7 +64,7 @@ impl SmtpSink {
         self.lock().refused.insert(address.to_lowercase());
     }
 
-    /// Waits this long before accepting each message.
+    /// Waits this long before taking each message (before answering DATA).
     pub fn slow_down(&self, delay: Duration) {
         self.lock().delay = delay;
     }
@@ -136,6 +136,10 @@ async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) -> std::io::Resu
             }
             "DATA" if to.is_empty() => "554 no valid recipients\r\n".into(),
             "DATA" => {
+                // The wait comes before the message is read, so that a client
+                // that dies meanwhile delivers nothing, as with a real server.
+                let delay = shared.lock().map(|s| s.delay).unwrap_or_default();
+                tokio::time::sleep(delay).await;
                 write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
                 let mut data = Vec::new();
                 loop {
@@ -150,8 +154,6 @@ async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) -> std::io::Resu
                     let unstuffed = if body_line.starts_with(b"..") { &body_line[1..] } else { &body_line[..] };
                     data.extend_from_slice(unstuffed);
                 }
-                let delay = shared.lock().map(|s| s.delay).unwrap_or_default();
-                tokio::time::sleep(delay).await;
                 if let Ok(mut s) = shared.lock() {
                     s.received.push(Received { from: from.clone(), to: std::mem::take(&mut to), data });
                 }

@@ -1,0 +1,260 @@
+//! Several real processes of the service on one PostgreSQL database: seats
+//! and the outbox stay exact whichever instance a request lands on, and a
+//! message claimed by an instance that dies is sent by another after the
+//! lease.
+//!
+//! The processes run the binary named by ATELIER_BIN (CI points it at the
+//! release build) or, by default, the one `cargo test` built. PostgreSQL
+//! only: these tests run when TEST_DATABASE_URL is set (see build.rs).
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::smtp::SmtpSink;
+use common::{fresh_postgres_database, person};
+use futures::future::join_all;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const INSTANCES: usize = 3;
+const SIGN_UPS: usize = 1000;
+const SEATS: i64 = 30;
+
+/// One running `atelier` process.
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+/// What every instance shares: the database, the secret, the SMTP server.
+struct Deployment {
+    database_url: String,
+    secret: String,
+    smtp_url: String,
+}
+
+fn binary() -> String {
+    std::env::var("ATELIER_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_atelier").to_owned())
+}
+
+impl Deployment {
+    fn command(&self, lease_secs: u64) -> Command {
+        let mut command = Command::new(binary());
+        command
+            .env("DATABASE_URL", &self.database_url)
+            .env("ATELIER_SECRET_KEY", &self.secret)
+            .env("SMTP_URL", &self.smtp_url)
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("MAIL_POLL_MS", "50")
+            .env("MAIL_RETRY_BASE_MS", "100")
+            .env("MAIL_LEASE_SECS", lease_secs.to_string())
+            .env("RUST_LOG", "info")
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Starts an instance and waits until it listens.
+    async fn start(&self, lease_secs: u64) -> Instance {
+        let mut child = self.command(lease_secs).stderr(Stdio::piped()).spawn().expect("atelier starts");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let address = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains("listening") {
+                    return listening_address(&line);
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten()
+        .expect("the instance logs its address");
+        // Keep reading its log, so that a full pipe never blocks it.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Instance { child, base: format!("http://{address}") }
+    }
+
+    /// An API token for a new admin, through the command line.
+    async fn organizer_token(&self) -> String {
+        let run = |args: &[&str]| {
+            let mut command = self.command(300);
+            command.args(args).env("ATELIER_PASSWORD", "un mot de passe solide").env("RUST_LOG", "warn");
+            command.output()
+        };
+        let added = run(&["organizer", "add", "equipe@atlanpole.example", "--admin"]).await.expect("runs");
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+        let token = run(&["token", "create", "--organizer", "equipe@atlanpole.example"]).await.expect("runs");
+        assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
+        String::from_utf8(token.stdout).expect("utf-8").trim().to_owned()
+    }
+}
+
+/// `127.0.0.1:PORT` in the "listening" log line.
+fn listening_address(line: &str) -> Option<String> {
+    let start = line.find("127.0.0.1:")?;
+    let port: String = line[start + "127.0.0.1:".len()..].chars().take_while(char::is_ascii_digit).collect();
+    (!port.is_empty()).then(|| format!("127.0.0.1:{port}"))
+}
+
+async fn deployment(sink: &SmtpSink) -> Deployment {
+    Deployment {
+        database_url: fresh_postgres_database().await,
+        secret: atelier::token::TokenKey::random_secret(),
+        smtp_url: sink.url(),
+    }
+}
+
+async fn create_event(client: &reqwest::Client, instance: &Instance, token: &str, slug: &str, capacity: i64) {
+    let response = client
+        .post(format!("{}/api/v1/events", instance.base))
+        .bearer_auth(token)
+        .json(&json!({
+            "slug": slug,
+            "kind": "masterclass",
+            "title": "Masterclass Naobios : la bioproduction de vaccins",
+            "starts_at": "2099-06-15T09:00:00+02:00",
+            "ends_at": "2099-06-15T17:00:00+02:00",
+            "location": "Naobios",
+            "host": "Naobios",
+            "levels": ["bts_but", "licence", "master"],
+            "capacity": capacity,
+            "status": "published"
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap_or_default());
+}
+
+async fn database(deployment: &Deployment) -> sqlx::PgPool {
+    sqlx::PgPool::connect(&deployment.database_url).await.expect("database opens")
+}
+
+/// Three instances start together on an empty database (their migrations
+/// wait for each other), then take 1,000 simultaneous sign-ups for 30 seats,
+/// spread over all three, and share the mail queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn three_instances_share_seats_and_send_each_message_once() {
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let instances = join_all((0..INSTANCES).map(|_| deployment.start(300))).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    create_event(&client, &instances[0], &token, "ruee", SEATS).await;
+
+    let answers = join_all((0..SIGN_UPS).map(|n| {
+        let (client, instance) = (&client, &instances[n % INSTANCES]);
+        async move {
+            let response = client
+                .post(format!("{}/api/v1/events/ruee/registrations", instance.base))
+                .json(&person(n))
+                .send()
+                .await
+                .expect("sent");
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    }))
+    .await;
+
+    let mut confirmed = 0;
+    let mut positions = Vec::new();
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "every sign-up is answered, none with an error: {body}");
+        match body["status"].as_str() {
+            Some("confirmed") => confirmed += 1,
+            Some("waitlisted") => positions.push(body["waitlist_position"].as_i64().expect("position")),
+            other => panic!("unexpected status {other:?}"),
+        }
+    }
+    assert_eq!(confirmed, SEATS, "exactly the seats there are");
+    positions.sort_unstable();
+    let expected: Vec<i64> = (1..=(SIGN_UPS as i64 - SEATS)).collect();
+    assert_eq!(positions, expected, "waiting-list positions are distinct and gap-free");
+
+    // Every instance reads the same counts.
+    for instance in &instances {
+        let event: Value =
+            client.get(format!("{}/api/v1/events/ruee", instance.base)).send().await.expect("sent").json().await.expect("json");
+        assert_eq!(event["seats_left"], 0);
+        assert_eq!(event["waitlist_length"], SIGN_UPS as i64 - SEATS);
+    }
+
+    // One message per person, from whichever instance claimed it, and none twice.
+    let received = sink.wait_for(SIGN_UPS, Duration::from_secs(120)).await;
+    assert_eq!(received.len(), SIGN_UPS, "every message sent");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), SIGN_UPS, "and none sent twice");
+    let mut recipients: Vec<String> = received.iter().map(|r| r.to.join(",")).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), SIGN_UPS, "one message per person");
+    let db = database(&deployment).await;
+    let (sent, attempts): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM outbox WHERE status = 'sent'")
+            .fetch_one(&db)
+            .await
+            .expect("outbox");
+    assert_eq!((sent, attempts), (SIGN_UPS as i64, SIGN_UPS as i64), "each message claimed and sent once");
+}
+
+/// An instance claims a message, then dies mid-send: once its lease has
+/// passed, another instance sends the message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn a_message_claimed_by_an_instance_that_dies_is_sent_after_its_lease() {
+    const LEASE_SECS: u64 = 3;
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let mut first = deployment.start(LEASE_SECS).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    create_event(&client, &first, &token, "bail", 10).await;
+
+    // The SMTP server hangs: the first instance's send stays in progress.
+    sink.slow_down(Duration::from_secs(3600));
+    let response = client
+        .post(format!("{}/api/v1/events/bail/registrations", first.base))
+        .json(&person(1))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 201);
+    let db = database(&deployment).await;
+    let claimed_at = tokio::time::Instant::now();
+    let deadline = claimed_at + Duration::from_secs(10);
+    loop {
+        let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM outbox").fetch_one(&db).await.expect("row");
+        if attempts == 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the first instance claims the message");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.child.kill().await.expect("killed");
+    sink.slow_down(Duration::ZERO);
+
+    let _second = deployment.start(LEASE_SECS).await;
+    let received = sink.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(received.len(), 1, "the message is sent by the second instance");
+    assert!(
+        claimed_at.elapsed() >= Duration::from_secs(LEASE_SECS - 1),
+        "not before the first instance's lease ran out"
+    );
+    assert_eq!(received[0].to, ["etudiant1@example.org"]);
+    // The instance records the delivery just after the server accepted it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, attempts): (String, i64) =
+            sqlx::query_as("SELECT status, attempts FROM outbox").fetch_one(&db).await.expect("row");
+        if status != "pending" || tokio::time::Instant::now() > deadline {
+            assert_eq!((status.as_str(), attempts), ("sent", 2), "claimed twice, sent once");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
