@@ -177,8 +177,14 @@ async fn three_instances_share_seats_and_send_each_message_once() {
 
     // Every instance reads the same counts.
     for instance in &instances {
-        let event: Value =
-            client.get(format!("{}/api/v1/events/ruee", instance.base)).send().await.expect("sent").json().await.expect("json");
+        let event: Value = client
+            .get(format!("{}/api/v1/events/ruee", instance.base))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(event["seats_left"], 0);
         assert_eq!(event["waitlist_length"], SIGN_UPS as i64 - SEATS);
     }
