@@ -13,7 +13,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::smtp::SmtpSink;
-use common::{fresh_postgres_database, person};
+use common::{fresh_postgres_database, person, seats_taken};
 use futures::future::join_all;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -160,18 +160,8 @@ async fn three_instances_share_seats_and_send_each_message_once() {
     }))
     .await;
 
-    let mut confirmed = 0;
-    let mut positions = Vec::new();
-    for (status, body) in &answers {
-        assert_eq!(*status, 201, "every sign-up is answered, none with an error: {body}");
-        match body["status"].as_str() {
-            Some("confirmed") => confirmed += 1,
-            Some("waitlisted") => positions.push(body["waitlist_position"].as_i64().expect("position")),
-            other => panic!("unexpected status {other:?}"),
-        }
-    }
+    let (confirmed, positions) = seats_taken(&answers);
     assert_eq!(confirmed, SEATS, "exactly the seats there are");
-    positions.sort_unstable();
     let expected: Vec<i64> = (1..=(SIGN_UPS as i64 - SEATS)).collect();
     assert_eq!(positions, expected, "waiting-list positions are distinct and gap-free");
 

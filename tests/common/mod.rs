@@ -263,6 +263,23 @@ pub fn person(n: usize) -> Value {
     })
 }
 
+/// Checks that every sign-up answer is a 201 and returns how many were
+/// confirmed and the waiting-list positions handed out, sorted.
+pub fn seats_taken(answers: &[(u16, Value)]) -> (i64, Vec<i64>) {
+    let mut confirmed = 0;
+    let mut positions = Vec::new();
+    for (status, body) in answers {
+        assert_eq!(*status, 201, "every sign-up is answered, none with an error: {body}");
+        match body["status"].as_str() {
+            Some("confirmed") => confirmed += 1,
+            Some("waitlisted") => positions.push(body["waitlist_position"].as_i64().expect("position")),
+            other => panic!("unexpected status {other:?}"),
+        }
+    }
+    positions.sort_unstable();
+    (confirmed, positions)
+}
+
 /// The value of the hidden CSRF field in a page's form.
 pub fn csrf_field(page: &str) -> String {
     let start = page.find(r#"name="csrf" value=""#).expect("csrf field in the form") + r#"name="csrf" value=""#.len();
