@@ -191,6 +191,9 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
         for concurrency in [1, 16, 64] {
             bench.floor_tiny(floor, concurrency).await?;
         }
+        if wants(Scenario::Rush) {
+            bench.floor_rush(floor).await?;
+        }
     }
     if wants(Scenario::SignUps) {
         bench.sign_ups(&[1, 16, 64], None).await?;
@@ -250,6 +253,9 @@ fn fixed(path: &str, json: Option<&'static str>) -> anyhow::Result<MakeRequest> 
         request
     }))
 }
+
+/// The same body as a sign-up, for the floor to read and ignore.
+const TINY_SIGN_UP: &str = r#"{"name":"Étudiant·e 1","email":"etudiant1@example.org","institution":"Nantes Université","level":"master","consent":true}"#;
 
 /// A sign-up for one of `slugs`, from a person unique to request `i`.
 fn sign_up_requests(slugs: &[String], tag: &str) -> anyhow::Result<MakeRequest> {
@@ -338,11 +344,21 @@ impl Bench<'_> {
     }
 
     async fn floor_tiny(&mut self, floor: &Process, concurrency: usize) -> anyhow::Result<()> {
-        // The same request as a sign-up, answered without any work.
-        let body = r#"{"name":"Étudiant·e 1","email":"etudiant1@example.org","institution":"Nantes Université","level":"master","consent":true}"#;
-        let make = fixed("/tiny", Some(body))?;
+        let make = fixed("/tiny", Some(TINY_SIGN_UP))?;
         let outcome = load::run(floor.addr, &self.spec(concurrency), make, status_is(StatusCode::OK)).await?;
         self.row("0 floor: tiny JSON POST", concurrency, &outcome, floor.peak_rss_kib(), String::new());
+        Ok(())
+    }
+
+    /// The rush's shape against the floor: what that many connections and
+    /// requests at once cost without any work behind them (time and memory).
+    async fn floor_rush(&mut self, floor: &Process) -> anyhow::Result<()> {
+        let size = self.args.rush_size;
+        let spec = Spec { concurrency: size, duration: Duration::from_secs(120), max_requests: size as u64, first: 0 };
+        let outcome =
+            load::run(floor.addr, &spec, fixed("/tiny", Some(TINY_SIGN_UP))?, status_is(StatusCode::OK)).await?;
+        let note = format!("all answered in {:.0} ms", outcome.elapsed.as_secs_f64() * 1000.0);
+        self.row(&format!("0 floor: {size} at once"), size, &outcome, floor.peak_rss_kib(), note);
         Ok(())
     }
 
