@@ -520,15 +520,11 @@ fn targets(rows: &[Row]) -> Vec<Verdict> {
     if let Some(row) = find("2 ", 0) {
         push("rush answered within 1 s", row.seconds < 1.0, format!("{:.0} ms", row.seconds * 1000.0));
     }
-    if let Some(row) = find("3 catalogue: GET /api", 0) {
-        if let Some(fraction) = row.of_floor {
-            push("GET /api/v1/events >= 50% of floor", fraction >= 0.5, format!("{:.0}%", fraction * 100.0));
-        }
+    if let Some(fraction) = find("3 catalogue: GET /api", 0).and_then(|r| r.of_floor) {
+        push("GET /api/v1/events >= 50% of floor", fraction >= 0.5, format!("{:.0}%", fraction * 100.0));
     }
-    if let Some(row) = find("3 catalogue: GET / ", 0) {
-        if let Some(fraction) = row.of_floor {
-            push("GET / >= 25% of floor", fraction >= 0.25, format!("{:.0}%", fraction * 100.0));
-        }
+    if let Some(fraction) = find("3 catalogue: GET / ", 0).and_then(|r| r.of_floor) {
+        push("GET / >= 25% of floor", fraction >= 0.25, format!("{:.0}%", fraction * 100.0));
     }
     let peak = rows.iter().filter(|r| !r.scenario.starts_with('0')).filter_map(|r| r.peak_rss_kib).max();
     if let Some(peak) = peak {
