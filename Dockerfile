@@ -9,6 +9,8 @@ COPY Cargo.toml Cargo.lock build.rs ./
 COPY src src
 COPY migrations migrations
 COPY emails emails
+# bench/ is a workspace member: cargo needs its manifest even to build the service alone.
+COPY bench bench
 RUN cargo build --release --locked --bin atelier
 
 FROM debian:bookworm-slim

@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::cache::{Caches, Invalidating};
 use crate::config::Config;
 use crate::error::{AppError, render_errors};
 use crate::mail::Mailer;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// PUBLIC_URL without trailing slash, for absolute links.
     pub public_url: Arc<str>,
+    /// Rendered catalogue and sign-up events, fresh for at most a second.
+    pub caches: Arc<Caches>,
 }
 
 pub struct Application {
@@ -54,7 +57,10 @@ impl Application {
             Some(secret) => TokenKey::from_secret(secret)?,
             None => TokenKey::load_or_create(&config.secret_key_file)?,
         });
-        let store = store::connect(&config.database_url).await?;
+        let caches = Arc::new(Caches::default());
+        // Every write through the store invalidates what the caches hold.
+        let store: Arc<dyn Store> =
+            Arc::new(Invalidating::new(store::connect(&config.database_url).await?, caches.clone()));
         if config.demo {
             crate::demo::load_if_empty(&*store, &keys).await?;
         }
@@ -66,7 +72,8 @@ impl Application {
         .into();
         let mailer = Mailer::new(config, store.clone(), keys.clone(), public_url.clone())?;
         let secure_cookies = public_url.starts_with("https://");
-        let state = AppState { store, keys, mail_wakeup: Arc::new(Notify::new()), secure_cookies, public_url };
+        let mail_wakeup = Arc::new(Notify::new());
+        let state = AppState { store, keys, mail_wakeup, secure_cookies, public_url, caches };
         Ok(Self { listener, state, mailer })
     }
 

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod app;
+pub mod cache;
 pub mod config;
 pub mod demo;
 pub mod domain;

@@ -1,10 +1,12 @@
 //! Sign-up and cancellation, the two operations pages and API share.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use crate::app::AppState;
 use crate::domain::{
-    CancelOutcome, Event, NewRegistration, RegisterOutcome, Registration, SignUpForm, validate_answers,
+    CancelOutcome, Event, NewRegistration, Question, RegisterOutcome, Registration, SignUpForm, validate_answers,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -17,12 +19,32 @@ pub struct SignedUp {
     pub token: Token,
 }
 
-pub async fn sign_up(state: &AppState, event: &Event, form: &SignUpForm, lang: Lang) -> Result<SignedUp, AppError> {
-    let questions = state.store.event_questions(event.id).await?;
+/// The event a sign-up is for (by uuid or slug, never a draft) and its
+/// questions, cached for at most a second (see `cache`): a rush reads it
+/// thousands of times. The store checks the event's rules again, on its
+/// current row, when it commits the sign-up.
+pub async fn sign_up_event(state: &AppState, key: &str) -> Result<Arc<(Event, Vec<Question>)>, AppError> {
+    state
+        .caches
+        .event(key, || async {
+            let event = public_event(&*state.store, key).await?;
+            let questions = state.store.event_questions(event.id).await?;
+            Ok(Arc::new((event, questions)))
+        })
+        .await
+}
+
+pub async fn sign_up(
+    state: &AppState,
+    event: &Event,
+    questions: &[Question],
+    form: &SignUpForm,
+    lang: Lang,
+) -> Result<SignedUp, AppError> {
     let no_answers = std::collections::HashMap::new();
     // Every problem at once: the person's fields, then the answers.
     let (name, email, institution, level, answers) =
-        match (form.validate(), validate_answers(&questions, form.answers.as_ref().unwrap_or(&no_answers))) {
+        match (form.validate(), validate_answers(questions, form.answers.as_ref().unwrap_or(&no_answers))) {
             (Ok((n, e, i, l)), Ok(answers)) => (n, e, i, l, answers),
             (fields, answers) => {
                 let errors = fields.err().into_iter().flatten().chain(answers.err().into_iter().flatten()).collect();

@@ -1,7 +1,10 @@
 //! Events as JSON.
 
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -97,7 +100,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<Vec<EventJson>>, AppError> {
+) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let mut errors = Vec::new();
     let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
@@ -114,8 +117,17 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let events = state.store.upcoming_events(&EventFilter { kind, level }, Utc::now()).await?;
-    Ok(Json(events.into_iter().map(EventJson::from).collect()))
+    let key = format!("json {} {}", kind.map_or("", EventKind::code), level.map_or("", Level::code));
+    let body = state
+        .caches
+        .page(&key, || async {
+            let events = state.store.upcoming_events(&EventFilter { kind, level }, Utc::now()).await?;
+            let list: Vec<EventJson> = events.into_iter().map(EventJson::from).collect();
+            let bytes = serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?;
+            Ok::<_, AppError>(Bytes::from(bytes))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// One event, by id or slug (drafts are not public).

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::domain::{FieldError, FieldErrorKind, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
-use crate::registrations::{cancel as cancel_operation, public_event, sign_up};
+use crate::registrations::{cancel as cancel_operation, sign_up, sign_up_event};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationCreated {
@@ -52,7 +52,8 @@ pub async fn create(
     Path(id): Path<String>,
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
-    let event = public_event(&*state.store, &id).await?;
+    let cached = sign_up_event(&state, &id).await?;
+    let (event, questions) = &*cached;
     let language = match form.language.as_deref() {
         Some(code) => Lang::from_code(code)
             .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
@@ -63,7 +64,7 @@ pub async fn create(
             .or_else(|| Lang::from_code(&event.language))
             .unwrap_or_default(),
     };
-    let done = sign_up(&state, &event, &form, language).await?;
+    let done = sign_up(&state, event, questions, &form, language).await?;
     let body = RegistrationCreated {
         id: done.registration.id,
         status: done.registration.status,

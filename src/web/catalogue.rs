@@ -1,15 +1,17 @@
 //! `/`: upcoming events, soonest first, filtered by kind and level.
 
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::Uri;
+use axum::http::{Uri, header};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{base, event_facts, seats};
 use crate::app::AppState;
-use crate::domain::{EventKind, Level};
+use crate::domain::{Event, EventKind, Level};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::store::EventFilter;
@@ -25,18 +27,37 @@ pub async fn show(
     lang: Lang,
     uri: Uri,
     filters: Result<Query<Filters>, QueryRejection>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     let filters = filters.map(|Query(f)| f).unwrap_or_default();
     // Unknown filter values (an old link, a typo) show everything rather than an error.
     let filter = EventFilter {
         kind: filters.kind.as_deref().and_then(EventKind::from_code),
         level: filters.level.as_deref().and_then(Level::from_code),
     };
-    let events = state.store.upcoming_events(&filter, Utc::now()).await?;
+    // The page depends on the language, the filters and the path only
+    // (the path is always `/` here, kept in the key in case that changes).
+    let key = format!(
+        "html {} {} {} {}",
+        lang.code(),
+        filter.kind.map_or("", EventKind::code),
+        filter.level.map_or("", Level::code),
+        uri.path()
+    );
+    let page = state
+        .caches
+        .page(&key, || async {
+            let events = state.store.upcoming_events(&filter, Utc::now()).await?;
+            Ok::<_, AppError>(Bytes::from(render(lang, uri.path(), &filter, &events).into_string()))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
+}
+
+fn render(lang: Lang, path: &str, filter: &EventFilter, events: &[Event]) -> Markup {
     let t = lang.texts();
-    Ok(base(
+    base(
         lang,
-        uri.path(),
+        path,
         t.catalogue_title,
         html! {
             h1 { (t.catalogue_title) }
@@ -65,7 +86,7 @@ pub async fn show(
                 p.notice { (t.no_events) }
             } @else {
                 ul.events {
-                    @for event in &events {
+                    @for event in events {
                         li {
                             article.event {
                                 p.kind { (t.kind(event.kind)) }
@@ -78,5 +99,5 @@ pub async fn show(
                 }
             }
         },
-    ))
+    )
 }

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::domain::{Event, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::registrations::{public_event, sign_up as sign_up_operation};
+use crate::registrations::{public_event, sign_up as sign_up_operation, sign_up_event};
 
 /// The form as posted: text fields, and `consent` present only when ticked.
 #[derive(Debug, Default, Deserialize)]
@@ -96,11 +96,12 @@ pub async fn sign_up(
     csrf: CsrfToken,
     form: Result<Form<Fields>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let event = public_event(&*state.store, &slug).await?;
+    let cached = sign_up_event(&state, &slug).await?;
     let Form(fields) = form?;
     csrf::verify(&jar, fields.csrf.as_deref())?;
     let t = lang.texts();
-    let (status, problems) = match sign_up_operation(&state, &event, &fields.to_sign_up(), lang).await {
+    let (event, questions) = &*cached;
+    let (status, problems) = match sign_up_operation(&state, event, questions, &fields.to_sign_up(), lang).await {
         Ok(done) => {
             let to = format!("/r/{}?new=1", done.token.as_str());
             return Ok(Redirect::to(&to).into_response());
