@@ -10,6 +10,7 @@ use futures::future::join_all;
 on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] five_hundred_simultaneous_sign_ups_for_thirty_seats,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] cancellations_racing_sign_ups_keep_the_seat_count_exact,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] the_same_person_signing_up_many_times_at_once_gets_one_place,
 }
 
 async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
@@ -105,4 +106,24 @@ async fn cancellations_racing_sign_ups_keep_the_seat_count_exact() {
     let mut expected: Vec<String> = (10..30).map(|n| format!("etudiant{n}@example.org")).collect();
     expected.sort();
     assert_eq!(confirmed_emails, expected);
+}
+
+/// Twenty clicks at once from one person (same address, any case): one
+/// registration, the others told they are already registered.
+async fn the_same_person_signing_up_many_times_at_once_gets_one_place() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("double", 30)).await;
+    let answers = join_all((0..20).map(|n| {
+        let app = &app;
+        let mut body = person(1);
+        if n % 2 == 1 {
+            body["email"] = "Etudiant1@Example.org".into();
+        }
+        async move { app.sign_up("double", body).await.0 }
+    }))
+    .await;
+    assert_eq!(answers.iter().filter(|status| **status == 201).count(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|status| **status == 409).count(), 19, "{answers:?}");
+    let (_, event) = app.get_json("/api/v1/events/double").await;
+    assert_eq!(event["seats_left"], 29);
 }

@@ -4,19 +4,23 @@
 //! transaction. The caller makes changes to one event's seats happen one
 //! after another: SQLite by funnelling them all through its one writer,
 //! PostgreSQL by locking the event's row first (`event_for_change`, run at
-//! the start of every change). The SQL is the same on both; only the
+//! the start of every change, or `row_lock` added to the reading of
+//! several). The SQL is the same on both; only the
 //! connection type and that locking read differ, so the functions are
 //! stamped out per backend by this macro rather than made generic over
 //! sqlx's database traits (whose bounds would drown the logic).
 
 macro_rules! registration_changes {
-    ($conn:ty, event_for_change = $event_for_change:expr) => {
+    ($conn:ty, $db:ty, event_for_change = $event_for_change:expr, row_lock = $row_lock:expr) => {
+        use std::collections::{HashMap, HashSet};
+
         use chrono::{DateTime, Utc};
         use uuid::Uuid;
 
         use crate::domain::{
-            CancelOutcome, Event, EventStatus, Level, MessageKind, NewEvent, NewQuestion, NewRegistration,
-            RegisterOutcome, Registration, RegistrationStatus, registration_refusal, seat_for, whole_seconds,
+            CancelOutcome, Delivery, Event, EventStatus, Level, MessageKind, NewEvent, NewQuestion, NewRegistration,
+            RegisterOutcome, Registration, RegistrationStatus, next_whole_second, registration_refusal, seat_for,
+            whole_seconds,
         };
         use crate::store::rows::{EventRow, RegistrationRow};
         use crate::store::{EventUpdate, StoreError, StoreResult, sql};
@@ -55,72 +59,219 @@ macro_rules! registration_changes {
             new: &NewRegistration,
             now: DateTime<Utc>,
         ) -> StoreResult<RegisterOutcome> {
-            let Some(event) = event(conn, new.event_id).await? else {
-                return Ok(RegisterOutcome::EventNotFound);
-            };
-            if let Some(refusal) = registration_refusal(&event, new.level, now) {
-                return Ok(RegisterOutcome::Refused(refusal));
+            let mut outcomes = register_many(conn, &[(new, now)]).await?;
+            outcomes.pop().ok_or_else(|| StoreError::Corrupt("no outcome for a sign-up".into()))
+        }
+
+        /// Signs people up in the order given, each at its own time: checks
+        /// the event's rules, refuses a second registration, and takes a seat
+        /// or a waiting-list ticket. The seat decisions are made in memory
+        /// from counts read once, and written with a handful of statements
+        /// whatever the number of people: SQLite's batch writer passes a whole
+        /// batch here, and each statement costs a hand-off to the thread that
+        /// owns the connection. PostgreSQL passes one at a time.
+        pub async fn register_many(
+            conn: &mut $conn,
+            batch: &[(&NewRegistration, DateTime<Utc>)],
+        ) -> StoreResult<Vec<RegisterOutcome>> {
+            let mut event_ids: Vec<Uuid> = batch.iter().map(|(new, _)| new.event_id).collect();
+            event_ids.sort_unstable();
+            event_ids.dedup();
+            let mut seats = seats_for_change(conn, &event_ids).await?;
+            let mut taken = active_registrations(conn, batch).await?;
+
+            let mut outcomes = Vec::with_capacity(batch.len());
+            let mut accepted: Vec<(&NewRegistration, DateTime<Utc>, RegistrationStatus, Option<i64>, Option<i64>)> =
+                Vec::with_capacity(batch.len());
+            let mut filled = Vec::new();
+            for &(new, now) in batch {
+                let Some(event) = seats.get_mut(&new.event_id) else {
+                    outcomes.push(RegisterOutcome::EventNotFound);
+                    continue;
+                };
+                if let Some(refusal) = registration_refusal(&event.event, new.level, now) {
+                    outcomes.push(RegisterOutcome::Refused(refusal));
+                    continue;
+                }
+                if !taken.insert((new.event_id, new.email.as_str().to_owned())) {
+                    outcomes.push(RegisterOutcome::AlreadyRegistered);
+                    continue;
+                }
+                let status = seat_for(event.event.capacity, event.event.confirmed_count);
+                let (ticket, position) = if status == RegistrationStatus::Waitlisted {
+                    event.waitlist_seq += 1;
+                    event.event.waitlisted_count += 1;
+                    (Some(event.waitlist_seq), Some(event.event.waitlisted_count))
+                } else {
+                    event.event.confirmed_count += 1;
+                    if event.event.confirmed_count == event.event.capacity {
+                        filled.push((new.event_id, new.id, now));
+                    }
+                    (None, None)
+                };
+                event.changed = Some(now);
+                accepted.push((new, now, status, ticket, position));
+                outcomes.push(RegisterOutcome::Registered(Registration {
+                    id: new.id,
+                    event_id: new.event_id,
+                    name: new.name.as_str().to_owned(),
+                    email: new.email.as_str().to_owned(),
+                    institution: new.institution.as_deref().map(str::to_owned),
+                    level: new.level,
+                    status,
+                    waitlist_position: position,
+                    language: new.language,
+                    created_at: now,
+                    cancelled_at: None,
+                }));
             }
-            let taken: Option<i32> = sqlx::query_scalar(sql::ACTIVE_REGISTRATION_EXISTS)
-                .bind(event.id)
-                .bind(new.email.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-            if taken.is_some() {
-                return Ok(RegisterOutcome::AlreadyRegistered);
+            if accepted.is_empty() {
+                return Ok(outcomes);
             }
 
-            let status = seat_for(event.capacity, event.confirmed_count);
-            let (confirmed, waitlisted) = match status {
-                RegistrationStatus::Waitlisted => (0, 1),
-                _ => (1, 0),
-            };
-            let ticket = move_counts(conn, event.id, confirmed, waitlisted, waitlisted, now).await?;
-            let waitlist_seq = (status == RegistrationStatus::Waitlisted).then_some(ticket);
-            sqlx::query(sql::INSERT_REGISTRATION)
-                .bind(new.id)
-                .bind(event.id)
-                .bind(new.name.as_str())
-                .bind(new.email.as_str())
-                .bind(new.institution.as_deref())
-                .bind(new.level.code())
-                .bind(status.code())
-                .bind(waitlist_seq)
-                .bind(&new.token_salt[..])
-                .bind(&new.cancel_token_hash.0[..])
-                .bind(new.language.code())
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-            for (question, answer) in &new.answers {
-                // A question removed since the form was read is skipped, not an error.
-                sqlx::query(sql::INSERT_ANSWER)
-                    .bind(new.id)
-                    .bind(question)
-                    .bind(answer)
-                    .bind(event.id)
-                    .execute(&mut *conn)
-                    .await?;
+            let mut insert = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REGISTRATIONS);
+            insert.push_values(&accepted, |mut row, (new, now, status, ticket, _)| {
+                row.push_bind(new.id)
+                    .push_bind(new.event_id)
+                    .push_bind(new.name.as_str())
+                    .push_bind(new.email.as_str())
+                    .push_bind(new.institution.as_deref())
+                    .push_bind(new.level.code())
+                    .push_bind(status.code())
+                    .push_bind(*ticket)
+                    .push_bind(&new.token_salt[..])
+                    .push_bind(&new.cancel_token_hash.0[..])
+                    .push_bind(new.language.code())
+                    .push_bind(*now)
+                    .push_bind(*now)
+                    .push_bind(*now);
+            });
+            insert.build().execute(&mut *conn).await?;
+
+            for (new, ..) in &accepted {
+                for (question, answer) in &new.answers {
+                    // A question removed since the form was read is skipped, not an error.
+                    sqlx::query(sql::INSERT_ANSWER)
+                        .bind(new.id)
+                        .bind(question)
+                        .bind(answer)
+                        .bind(new.event_id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
             }
-            let position = waitlist_seq.map(|_| event.waitlisted_count + 1);
-            let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
-            enqueue(conn, new.id, kind, new.email.as_str(), new.language.code(), position, now).await?;
-            if status == RegistrationStatus::Confirmed && event.confirmed_count + 1 == event.capacity {
-                notify_organizers(conn, event.id, new.id, MessageKind::OrganizerFull, now).await?;
+
+            let mut messages = sqlx::QueryBuilder::<$db>::new(sql::INSERT_MESSAGES);
+            messages.push_values(&accepted, |mut row, (new, now, _, _, position)| {
+                let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
+                row.push_bind(Uuid::now_v7())
+                    .push_bind(new.id)
+                    .push_bind(kind.code())
+                    .push_bind(new.email.as_str())
+                    .push_bind(new.language.code())
+                    .push_bind(*position)
+                    .push_bind(whole_seconds(*now))
+                    .push_bind(whole_seconds(*now));
+            });
+            messages.build().execute(&mut *conn).await?;
+
+            let changed: Vec<&EventSeats> = seats.values().filter(|e| e.changed.is_some()).collect();
+            let mut counts = sqlx::QueryBuilder::<$db>::new(sql::SET_EVENT_COUNTS_FROM);
+            counts.push_values(&changed, |mut row, event| {
+                row.push_bind(event.event.id)
+                    .push_bind(event.event.confirmed_count)
+                    .push_bind(event.event.waitlisted_count)
+                    .push_bind(event.waitlist_seq)
+                    .push_bind(event.changed);
+            });
+            counts.push(sql::SET_EVENT_COUNTS_WHERE);
+            counts.build().execute(&mut *conn).await?;
+
+            for (event_id, registration, now) in filled {
+                notify_organizers(conn, event_id, registration, MessageKind::OrganizerFull, now).await?;
             }
-            Ok(RegisterOutcome::Registered(Registration {
-                id: new.id,
-                event_id: event.id,
-                name: new.name.as_str().to_owned(),
-                email: new.email.as_str().to_owned(),
-                institution: new.institution.as_deref().map(str::to_owned),
-                level: new.level,
-                status,
-                waitlist_position: position,
-                language: new.language,
-                created_at: now,
-                cancelled_at: None,
-            }))
+            Ok(outcomes)
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct TicketRow {
+            #[sqlx(flatten)]
+            event: EventRow,
+            waitlist_seq: i64,
+        }
+
+        /// An event's seats as sign-ups change them.
+        struct EventSeats {
+            event: Event,
+            /// The last waiting-list ticket handed out.
+            waitlist_seq: i64,
+            /// When a sign-up last changed its counts, if one did.
+            changed: Option<DateTime<Utc>>,
+        }
+
+        /// The events, locked for the rest of the transaction on PostgreSQL.
+        async fn seats_for_change(conn: &mut $conn, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, EventSeats>> {
+            let mut query = sqlx::QueryBuilder::<$db>::new(sql::EVENTS_WITH_TICKETS);
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            query.push(") ORDER BY id");
+            query.push($row_lock);
+            let rows: Vec<TicketRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+            rows.into_iter()
+                .map(|row| {
+                    let event = Event::try_from(row.event)?;
+                    Ok((event.id, EventSeats { event, waitlist_seq: row.waitlist_seq, changed: None }))
+                })
+                .collect()
+        }
+
+        /// Which of these people already hold a registration (confirmed or
+        /// waiting) for the event they sign up for.
+        async fn active_registrations(
+            conn: &mut $conn,
+            batch: &[(&NewRegistration, DateTime<Utc>)],
+        ) -> StoreResult<HashSet<(Uuid, String)>> {
+            let mut query = sqlx::QueryBuilder::<$db>::new(sql::ACTIVE_REGISTRATIONS_AMONG);
+            query.push_values(batch, |mut row, (new, _)| {
+                row.push_bind(new.event_id).push_bind(new.email.as_str());
+            });
+            query.push(")");
+            let rows: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *conn).await?;
+            Ok(rows.into_iter().collect())
+        }
+
+        /// Records what became of claimed messages. Sent ones, nearly all,
+        /// are marked in one statement.
+        pub async fn record_deliveries(
+            conn: &mut $conn,
+            deliveries: &[(Uuid, Delivery)],
+            now: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            let sent: Vec<Uuid> = deliveries.iter().filter(|(_, d)| *d == Delivery::Sent).map(|(id, _)| *id).collect();
+            if !sent.is_empty() {
+                let mut query = sqlx::QueryBuilder::<$db>::new(sql::MESSAGES_SENT);
+                query.push_bind(now).push(" WHERE id IN (");
+                let mut ids = query.separated(", ");
+                for id in sent {
+                    ids.push_bind(id);
+                }
+                query.push(")");
+                query.build().execute(&mut *conn).await?;
+            }
+            for (id, delivery) in deliveries {
+                let query = match delivery {
+                    Delivery::Sent => continue,
+                    Delivery::Retry { at, error } => {
+                        sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error)
+                    }
+                    Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error),
+                    Delivery::NotAttempted => sqlx::query(sql::MESSAGE_RELEASE).bind(id),
+                };
+                query.execute(&mut *conn).await?;
+            }
+            Ok(())
         }
 
         pub async fn cancel(conn: &mut $conn, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {

@@ -3,7 +3,7 @@
 //! The SQL is shared (`sql`), and so is the Rust around it: this macro
 //! writes the `Store` implementation of a backend from these methods plus
 //! the few the backend writes itself (registration changes, which each
-//! backend serialises its own way, and `close`). It expects the backend's
+//! backend serialises its own way, recording deliveries, and `close`). It expects the backend's
 //! type to have `read` and `write` pools, `begin_write()` (a transaction
 //! that will write), `claim_rows()` (its way of leasing due messages) and a
 //! `changes` module stamped out by `registration_changes!`.
@@ -23,7 +23,7 @@ macro_rules! store_with_shared_methods {
             use crate::domain::{
                 Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, Level, MessageKind, NewEvent,
                 NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
-                next_whole_second, whole_seconds,
+                whole_seconds,
             };
             use crate::i18n::Lang;
             use crate::store::rows::{AttendeeRow, ClaimedRow, EventRow, OrganizerRow, QuestionRow, RegistrationRow};
@@ -243,23 +243,6 @@ macro_rules! store_with_shared_methods {
                         .await?
                         .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
                     Ok(Some((registration, event)))
-                }
-
-                async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
-                    let mut tx = self.begin_write().await?;
-                    for (id, delivery) in deliveries {
-                        let query = match delivery {
-                            Delivery::Sent => sqlx::query(sql::MESSAGE_SENT).bind(id).bind(now),
-                            Delivery::Retry { at, error } => {
-                                sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error)
-                            }
-                            Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error),
-                            Delivery::NotAttempted => sqlx::query(sql::MESSAGE_RELEASE).bind(id),
-                        };
-                        query.execute(&mut *tx).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
                 }
 
                 async fn events_managed_by(&self, organizer: &Organizer) -> StoreResult<Vec<Event>> {

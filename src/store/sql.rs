@@ -31,12 +31,25 @@ pub const INSERT_EVENT: &str = "INSERT INTO events (id, slug, kind, title, descr
 
 pub const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM events";
 
-pub const ACTIVE_REGISTRATION_EXISTS: &str =
-    "SELECT 1 FROM registrations WHERE event_id = $1 AND email = $2 AND status <> 'cancelled'";
+/// Followed by `VALUES (event_id, email), …` and `)`: which of these
+/// people hold a registration, confirmed or waiting, for that event.
+pub const ACTIVE_REGISTRATIONS_AMONG: &str =
+    "SELECT event_id, email FROM registrations WHERE status <> 'cancelled' AND (event_id, email) IN (";
 
-pub const INSERT_REGISTRATION: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, status, \
-     waitlist_seq, token_salt, cancel_token_hash, language, consent_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)";
+/// Followed by `VALUES (…), …`, a row per registration.
+pub const INSERT_REGISTRATIONS: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, \
+     status, waitlist_seq, token_salt, cancel_token_hash, language, consent_at, created_at, updated_at) ";
+
+/// Followed by ids, `)`, and the backend's row lock: events with their last
+/// waiting-list ticket.
+pub const EVENTS_WITH_TICKETS: &str = concat!("SELECT ", event_columns!(), ", waitlist_seq FROM events WHERE id IN (");
+
+/// Followed by `VALUES (id, confirmed, waitlisted, ticket, when), …` and
+/// `SET_EVENT_COUNTS_WHERE`: sets several events' live counts at once.
+pub const SET_EVENT_COUNTS_FROM: &str = "UPDATE events SET confirmed_count = c.column2, \
+     waitlisted_count = c.column3, waitlist_seq = c.column4, updated_at = c.column5 FROM (";
+
+pub const SET_EVENT_COUNTS_WHERE: &str = ") AS c WHERE events.id = c.column1";
 
 /// Moves the live counts of event `$1` by `$2` confirmed and `$3` waiting,
 /// hands out `$4` new waiting-list tickets, and returns the last ticket.
@@ -72,11 +85,15 @@ pub const TOKEN_SALT: &str = "SELECT token_salt FROM registrations WHERE id = $1
 pub const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
      WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";
 
+/// Followed by `VALUES (…), …`, a row per message.
+pub const INSERT_MESSAGES: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
+     waitlist_position, next_attempt_at, created_at) ";
+
 pub const INSERT_MESSAGE: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
      waitlist_position, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
 
-pub const MESSAGE_SENT: &str =
-    "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL, locked_until = NULL WHERE id = $1";
+/// Followed by the time, ` WHERE id IN (`, ids and `)`.
+pub const MESSAGES_SENT: &str = "UPDATE outbox SET status = 'sent', last_error = NULL, locked_until = NULL, sent_at = ";
 
 pub const MESSAGE_RETRY: &str =
     "UPDATE outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1";

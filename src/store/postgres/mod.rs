@@ -10,7 +10,9 @@
 mod changes {
     crate::store::changes::registration_changes!(
         sqlx::PgConnection,
-        event_for_change = crate::store::sql::EVENT_FOR_CHANGE_POSTGRES
+        sqlx::Postgres,
+        event_for_change = crate::store::sql::EVENT_FOR_CHANGE_POSTGRES,
+        row_lock = " FOR UPDATE"
     );
 }
 
@@ -139,6 +141,10 @@ super::common::store_with_shared_methods!(PostgresStore, {
 
     async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
         in_transaction!(self, |tx| changes::confirm_out_of_turn(&mut tx, event, registration, now))
+    }
+
+    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
+        in_transaction!(self, |tx| changes::record_deliveries(&mut tx, deliveries, now))
     }
 
     async fn close(&self) {

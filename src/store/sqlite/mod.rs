@@ -12,7 +12,9 @@ mod writer;
 mod changes {
     crate::store::changes::registration_changes!(
         sqlx::SqliteConnection,
-        event_for_change = crate::store::sql::EVENT_BY_ID
+        sqlx::Sqlite,
+        event_for_change = crate::store::sql::EVENT_BY_ID,
+        row_lock = ""
     );
 }
 
@@ -24,8 +26,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::rows::ClaimedRow;
-use super::{StoreError, StoreResult, sql};
-use crate::domain::{next_whole_second, whole_seconds};
+use super::{StoreError, StoreResult};
 use writer::{BatchWriter, Op};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -94,19 +95,7 @@ impl SqliteStore {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedRow>> {
-        // One writer connection: claiming needs no SKIP LOCKED here. An
-        // explicit transaction, because an autocommit UPDATE … RETURNING can
-        // keep its write lock until the statement is next reset, locking
-        // out other processes (the command line).
-        let mut tx = self.begin_write().await?;
-        let claimed = sqlx::query_as(sql::CLAIM_MESSAGES_SQLITE)
-            .bind(whole_seconds(now))
-            .bind(next_whole_second(lease_until))
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(claimed)
+        self.batches.submit(Op::ClaimMessages { lease_until, limit }, now).await?.into_claimed()
     }
 }
 
@@ -142,6 +131,10 @@ super::common::store_with_shared_methods!(SqliteStore, {
 
     async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
         self.batches.submit(Op::ConfirmOutOfTurn { event, registration }, now).await?.into_flag()
+    }
+
+    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
+        self.batches.submit(Op::RecordDeliveries(deliveries.to_vec()), now).await?.into_flag().map(drop)
     }
 
     async fn close(&self) {

@@ -11,9 +11,15 @@ use sqlx::SqlitePool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::changes::{cancel, cancel_event, confirm_out_of_turn, register, remove, resend, update_event};
-use crate::domain::{CancelOutcome, Event, MessageKind, NewEvent, NewRegistration, RegisterOutcome};
-use crate::store::{EventUpdate, StoreError, StoreResult};
+use super::changes::{
+    cancel, cancel_event, confirm_out_of_turn, record_deliveries, register, register_many, remove, resend, update_event,
+};
+use crate::domain::{
+    CancelOutcome, Delivery, Event, MessageKind, NewEvent, NewRegistration, RegisterOutcome, next_whole_second,
+    whole_seconds,
+};
+use crate::store::rows::ClaimedRow;
+use crate::store::{EventUpdate, StoreError, StoreResult, sql};
 use crate::token::TokenHash;
 
 /// Large enough to amortise the fsync, small enough that the first request
@@ -26,9 +32,25 @@ pub enum Op {
     Cancel(TokenHash),
     UpdateEvent(uuid::Uuid, Box<NewEvent>),
     CancelEvent(uuid::Uuid),
-    Remove { event: uuid::Uuid, registration: uuid::Uuid },
-    Resend { event: uuid::Uuid, registration: uuid::Uuid },
-    ConfirmOutOfTurn { event: uuid::Uuid, registration: uuid::Uuid },
+    Remove {
+        event: uuid::Uuid,
+        registration: uuid::Uuid,
+    },
+    Resend {
+        event: uuid::Uuid,
+        registration: uuid::Uuid,
+    },
+    ConfirmOutOfTurn {
+        event: uuid::Uuid,
+        registration: uuid::Uuid,
+    },
+    /// The mail worker's writes ride in the same batches as sign-ups, so
+    /// that sending mail costs sign-ups no commit of their own.
+    ClaimMessages {
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    },
+    RecordDeliveries(Vec<(uuid::Uuid, Delivery)>),
 }
 
 pub enum Done {
@@ -40,6 +62,7 @@ pub enum Done {
     Removal(Option<CancelOutcome>),
     Resent(Option<MessageKind>),
     Flag(bool),
+    Claimed(Vec<ClaimedRow>),
 }
 
 impl Done {
@@ -74,6 +97,13 @@ impl Done {
     pub fn into_flag(self) -> StoreResult<bool> {
         match self {
             Done::Flag(flag) => Ok(flag),
+            _ => Err(wrong_answer()),
+        }
+    }
+
+    pub fn into_claimed(self) -> StoreResult<Vec<ClaimedRow>> {
+        match self {
+            Done::Claimed(rows) => Ok(rows),
             _ => Err(wrong_answer()),
         }
     }
@@ -192,7 +222,24 @@ async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> Store
     // meanwhile (the command line) makes this wait, not fail mid-batch.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
-    for (op, now, _) in batch {
+    let mut rest = batch;
+    while !rest.is_empty() {
+        // Sign-ups in a row are applied together, in their order: a few
+        // statements for all of them rather than a few each.
+        let sign_ups: Vec<(&NewRegistration, DateTime<Utc>)> = rest
+            .iter()
+            .map_while(|(op, now, _)| match op {
+                Op::Register(registration) => Some((&**registration, *now)),
+                _ => None,
+            })
+            .collect();
+        if !sign_ups.is_empty() {
+            let outcomes = register_many(&mut tx, &sign_ups).await?;
+            results.extend(outcomes.into_iter().map(Done::Register));
+            rest = &rest[sign_ups.len()..];
+            continue;
+        }
+        let Some(((op, now, _), tail)) = rest.split_first() else { break };
         let done = match op {
             Op::Register(registration) => Done::Register(register(&mut tx, registration, *now).await?),
             Op::Cancel(token) => Done::Cancel(cancel(&mut tx, token, *now).await?),
@@ -203,8 +250,21 @@ async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> Store
             Op::ConfirmOutOfTurn { event, registration } => {
                 Done::Flag(confirm_out_of_turn(&mut tx, *event, *registration, *now).await?)
             }
+            Op::ClaimMessages { lease_until, limit } => Done::Claimed(
+                sqlx::query_as(sql::CLAIM_MESSAGES_SQLITE)
+                    .bind(whole_seconds(*now))
+                    .bind(next_whole_second(*lease_until))
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?,
+            ),
+            Op::RecordDeliveries(deliveries) => {
+                record_deliveries(&mut tx, deliveries, *now).await?;
+                Done::Flag(true)
+            }
         };
         results.push(done);
+        rest = tail;
     }
     tx.commit().await?;
     Ok(results)
