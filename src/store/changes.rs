@@ -129,6 +129,12 @@ macro_rules! registration_changes {
                 return Ok(outcomes);
             }
 
+            // The statements below change with the number of rows. Small
+            // ones, the usual case when sign-ups trickle in, stay in the
+            // connection's statement cache; large ones are prepared for this
+            // use only, since hundreds of sizes would crowd out the fixed
+            // statements and hold memory.
+            let keep = accepted.len() <= 8;
             let mut insert = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REGISTRATIONS);
             insert.push_values(&accepted, |mut row, (new, now, status, ticket, _)| {
                 row.push_bind(new.id)
@@ -146,7 +152,7 @@ macro_rules! registration_changes {
                     .push_bind(*now)
                     .push_bind(*now);
             });
-            insert.build().execute(&mut *conn).await?;
+            insert.build().persistent(keep).execute(&mut *conn).await?;
 
             for (new, ..) in &accepted {
                 for (question, answer) in &new.answers {
@@ -173,7 +179,7 @@ macro_rules! registration_changes {
                     .push_bind(whole_seconds(*now))
                     .push_bind(whole_seconds(*now));
             });
-            messages.build().execute(&mut *conn).await?;
+            messages.build().persistent(keep).execute(&mut *conn).await?;
 
             let changed: Vec<&EventSeats> = seats.values().filter(|e| e.changed.is_some()).collect();
             let mut counts = sqlx::QueryBuilder::<$db>::new(sql::SET_EVENT_COUNTS_FROM);
@@ -185,7 +191,7 @@ macro_rules! registration_changes {
                     .push_bind(event.changed);
             });
             counts.push(sql::SET_EVENT_COUNTS_WHERE);
-            counts.build().execute(&mut *conn).await?;
+            counts.build().persistent(keep).execute(&mut *conn).await?;
 
             for (event_id, registration, now) in filled {
                 notify_organizers(conn, event_id, registration, MessageKind::OrganizerFull, now).await?;
@@ -218,7 +224,7 @@ macro_rules! registration_changes {
             }
             query.push(") ORDER BY id");
             query.push($row_lock);
-            let rows: Vec<TicketRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+            let rows: Vec<TicketRow> = query.build_query_as().persistent(ids.len() <= 8).fetch_all(&mut *conn).await?;
             rows.into_iter()
                 .map(|row| {
                     let event = Event::try_from(row.event)?;
@@ -238,7 +244,8 @@ macro_rules! registration_changes {
                 row.push_bind(new.event_id).push_bind(new.email.as_str());
             });
             query.push(")");
-            let rows: Vec<(Uuid, String)> = query.build_query_as().fetch_all(&mut *conn).await?;
+            let rows: Vec<(Uuid, String)> =
+                query.build_query_as().persistent(batch.len() <= 8).fetch_all(&mut *conn).await?;
             Ok(rows.into_iter().collect())
         }
 
@@ -251,6 +258,7 @@ macro_rules! registration_changes {
         ) -> StoreResult<()> {
             let sent: Vec<Uuid> = deliveries.iter().filter(|(_, d)| *d == Delivery::Sent).map(|(id, _)| *id).collect();
             if !sent.is_empty() {
+                let keep = sent.len() <= 8;
                 let mut query = sqlx::QueryBuilder::<$db>::new(sql::MESSAGES_SENT);
                 query.push_bind(now).push(" WHERE id IN (");
                 let mut ids = query.separated(", ");
@@ -258,7 +266,7 @@ macro_rules! registration_changes {
                     ids.push_bind(id);
                 }
                 query.push(")");
-                query.build().execute(&mut *conn).await?;
+                query.build().persistent(keep).execute(&mut *conn).await?;
             }
             for (id, delivery) in deliveries {
                 let query = match delivery {

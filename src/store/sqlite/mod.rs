@@ -61,7 +61,10 @@ impl SqliteStore {
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.read_only(true))
+            // A small page cache per reader (SQLite's default is 2 MiB): the
+            // pages read most (events) are cached above the store, and the
+            // operating system caches the file anyway.
+            .connect_with(options.read_only(true).pragma("cache_size", "-256"))
             .await?;
 
         let batches = BatchWriter::start(write.clone());
