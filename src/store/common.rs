@@ -9,7 +9,7 @@
 //! `changes` module stamped out by `registration_changes!`.
 
 macro_rules! store_with_shared_methods {
-    ($store:ident, { $($specific:tt)* }) => {
+    ($store:ident, $db:ty, { $($specific:tt)* }) => {
         mod shared {
             use std::collections::HashMap;
 
@@ -26,17 +26,41 @@ macro_rules! store_with_shared_methods {
                 whole_seconds,
             };
             use crate::i18n::Lang;
-            use crate::store::rows::{AttendeeRow, ClaimedRow, EventRow, OrganizerRow, QuestionRow, RegistrationRow};
+            use crate::store::rows::{
+                AttendeeRow, ClaimedRow, EventRow, OrganizerRow, QuestionRow, RegistrationRow, RegistrationWithSalt,
+            };
             use crate::store::{EventFilter, EventUpdate, Store, StoreError, StoreResult, sql};
             use crate::token::TokenHash;
 
             impl super::$store {
+                /// The registrations (with their token salts) that claimed
+                /// messages are about, read in one query.
+                async fn recipients(&self, claimed: &[ClaimedRow]) -> StoreResult<HashMap<Uuid, RegistrationWithSalt>> {
+                    let mut ids: Vec<Uuid> = claimed.iter().map(|row| row.registration_id).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    let mut query = sqlx::QueryBuilder::<$db>::new(sql::REGISTRATIONS_WITH_SALTS);
+                    let mut list = query.separated(", ");
+                    for id in &ids {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    let rows: Vec<RegistrationWithSalt> =
+                        query.build_query_as().persistent(ids.len() <= 8).fetch_all(&self.read).await?;
+                    Ok(rows.into_iter().map(|row| (row.registration.id(), row)).collect())
+                }
+
                 /// A claimed row with its registration and event (events cached per claim).
-                async fn load_message(&self, row: ClaimedRow, events: &mut HashMap<Uuid, Event>) -> StoreResult<PendingMessage> {
-                    let registration_row: RegistrationRow =
-                        sqlx::query_as(sql::REGISTRATION_BY_ID).bind(row.registration_id).fetch_one(&self.read).await?;
-                    let registration = Registration::try_from(registration_row)?;
-                    let salt: Vec<u8> = sqlx::query_scalar(sql::TOKEN_SALT).bind(registration.id).fetch_one(&self.read).await?;
+                async fn load_message(
+                    &self,
+                    row: ClaimedRow,
+                    recipients: &HashMap<Uuid, RegistrationWithSalt>,
+                    events: &mut HashMap<Uuid, Event>,
+                ) -> StoreResult<PendingMessage> {
+                    let found = recipients
+                        .get(&row.registration_id)
+                        .ok_or_else(|| StoreError::Corrupt("message without its registration".into()))?;
+                    let registration = Registration::try_from(found.registration.clone())?;
                     let event = match events.get(&registration.event_id) {
                         Some(event) => event.clone(),
                         None => {
@@ -57,7 +81,11 @@ macro_rules! store_with_shared_methods {
                         waitlist_position: row.waitlist_position,
                         attempts: row.attempts,
                         registration,
-                        token_salt: salt.try_into().map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
+                        token_salt: found
+                            .token_salt
+                            .clone()
+                            .try_into()
+                            .map_err(|_| StoreError::Corrupt("token salt of the wrong size".into()))?,
                         event,
                         announcement: match (row.subject, row.body) {
                             (Some(subject), Some(body)) => Some(Announcement { subject, body }),
@@ -401,11 +429,15 @@ macro_rules! store_with_shared_methods {
                     limit: i64,
                 ) -> StoreResult<Vec<PendingMessage>> {
                     let claimed = self.claim_rows(now, lease_until, limit).await?;
+                    if claimed.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let recipients = self.recipients(&claimed).await?;
                     let mut events: HashMap<Uuid, Event> = HashMap::new();
                     let mut messages = Vec::with_capacity(claimed.len());
                     for row in claimed {
                         let id = row.id;
-                        match self.load_message(row, &mut events).await {
+                        match self.load_message(row, &recipients, &mut events).await {
                             Ok(message) => messages.push(message),
                             Err(error) => {
                                 // One unreadable row must not hold up the others.

@@ -61,7 +61,7 @@ impl TryFrom<EventRow> for Event {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Clone)]
 pub struct RegistrationRow {
     id: Uuid,
     event_id: Uuid,
@@ -205,4 +205,19 @@ pub struct ClaimedRow {
     pub attempts: i64,
     pub subject: Option<String>,
     pub body: Option<String>,
+}
+
+/// A registration and the salt its cancel link is derived from, for a
+/// message about it.
+#[derive(sqlx::FromRow)]
+pub struct RegistrationWithSalt {
+    #[sqlx(flatten)]
+    pub registration: RegistrationRow,
+    pub token_salt: Vec<u8>,
+}
+
+impl RegistrationRow {
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
 }

@@ -80,7 +80,9 @@ pub const REGISTRATION_BY_ID: &str =
 
 pub const EVENT_OF_TOKEN: &str = "SELECT event_id FROM registrations WHERE cancel_token_hash = $1";
 
-pub const TOKEN_SALT: &str = "SELECT token_salt FROM registrations WHERE id = $1";
+/// Followed by ids and `)`: registrations with their token salts.
+pub const REGISTRATIONS_WITH_SALTS: &str =
+    concat!("SELECT ", registration_columns!(), ", r.token_salt FROM registrations r WHERE r.id IN (");
 
 pub const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
      WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";

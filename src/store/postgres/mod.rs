@@ -109,7 +109,7 @@ macro_rules! in_transaction {
     }};
 }
 
-super::common::store_with_shared_methods!(PostgresStore, {
+super::common::store_with_shared_methods!(PostgresStore, sqlx::Postgres, {
     async fn update_event(&self, id: Uuid, edit: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate> {
         in_transaction!(self, |tx| changes::update_event(&mut tx, id, &edit, now))
     }

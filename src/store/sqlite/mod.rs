@@ -102,7 +102,7 @@ impl SqliteStore {
     }
 }
 
-super::common::store_with_shared_methods!(SqliteStore, {
+super::common::store_with_shared_methods!(SqliteStore, sqlx::Sqlite, {
     async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate> {
         self.batches.submit(Op::UpdateEvent(id, Box::new(changes)), now).await?.into_update()
     }
