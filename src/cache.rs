@@ -343,8 +343,13 @@ impl Store for Invalidating {
         self.inner.claim_messages(now, lease_until, limit).await
     }
 
-    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
-        self.inner.record_deliveries(deliveries, now).await
+    async fn record_deliveries(
+        &self,
+        deliveries: &[(Uuid, Delivery)],
+        lease: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.inner.record_deliveries(deliveries, lease, now).await
     }
 
     async fn close(&self) {

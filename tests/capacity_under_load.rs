@@ -11,6 +11,7 @@ on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] five_hundred_simultaneous_sign_ups_for_thirty_seats,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] cancellations_racing_sign_ups_keep_the_seat_count_exact,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] the_same_person_signing_up_many_times_at_once_gets_one_place,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] simultaneous_rushes_on_two_events_keep_each_count_exact,
 }
 
 async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
@@ -126,4 +127,28 @@ async fn the_same_person_signing_up_many_times_at_once_gets_one_place() {
     assert_eq!(answers.iter().filter(|status| **status == 409).count(), 19, "{answers:?}");
     let (_, event) = app.get_json("/api/v1/events/double").await;
     assert_eq!(event["seats_left"], 29);
+}
+
+/// Two events rushed at the same moment: sign-ups for both share the
+/// writer's batches, and each event keeps its own exact counts.
+async fn simultaneous_rushes_on_two_events_keep_each_count_exact() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("gauche", 5)).await;
+    app.create_event(masterclass("droite", 7)).await;
+    let answers = join_all((0..200).map(|n| {
+        let app = &app;
+        let slug = if n % 2 == 0 { "gauche" } else { "droite" };
+        async move { (slug, app.sign_up(slug, person(n)).await) }
+    }))
+    .await;
+    for (slug, seats) in [("gauche", 5), ("droite", 7)] {
+        let mine: Vec<(u16, serde_json::Value)> =
+            answers.iter().filter(|(s, _)| *s == slug).map(|(_, answer)| answer.clone()).collect();
+        let (confirmed, positions) = seats_taken(&mine);
+        assert_eq!(confirmed, seats, "{slug}");
+        assert_eq!(positions, (1..=100 - seats).collect::<Vec<_>>(), "{slug}: positions distinct and gap-free");
+        let (_, event) = app.get_json(&format!("/api/v1/events/{slug}")).await;
+        assert_eq!(event["seats_left"], 0, "{slug}");
+        assert_eq!(event["waitlist_length"], 100 - seats, "{slug}");
+    }
 }

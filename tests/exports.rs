@@ -173,9 +173,7 @@ async fn exports_refuse_anonymous_and_other_organizers() {
 
 /// Ten thousand registrations (a national round table's list) export whole.
 async fn ten_thousand_registrations_export() {
-    use atelier::domain::{Email, Institution, Level, NewRegistration, PersonName, RegisterOutcome};
-    use atelier::i18n::Lang;
-    use atelier::token::{TokenKey, new_salt};
+    use atelier::domain::RegisterOutcome;
 
     let app = spawn_app().await;
     let token = organizer_token(&app, "national@example.org").await;
@@ -190,23 +188,7 @@ async fn ten_thousand_registrations_export() {
 
     // Straight to the store, 64 at a time: SQLite's batch writer groups
     // them; on PostgreSQL they queue on the event's row lock.
-    let keys = TokenKey::random();
-    let registrations = (0..10_000).map(|n| {
-        let salt = new_salt();
-        let id = uuid::Uuid::now_v7();
-        NewRegistration {
-            id,
-            event_id,
-            name: PersonName::parse(&format!("Participant {n:05}")).expect("name"),
-            email: Email::parse(&format!("p{n}@example.org")).expect("email"),
-            institution: Institution::parse("Université").expect("institution"),
-            level: Level::Master,
-            language: Lang::Fr,
-            token_salt: salt,
-            cancel_token_hash: keys.cancel_token(id, &salt).hash(),
-            answers: vec![],
-        }
-    });
+    let registrations = (0..10_000).map(|n| common::new_registration(event_id, n));
     let store = app.store.clone();
     let outcomes: Vec<_> = futures::stream::iter(registrations)
         .map(|r| {
@@ -216,7 +198,8 @@ async fn ten_thousand_registrations_export() {
         .buffer_unordered(64)
         .collect()
         .await;
-    assert!(outcomes.iter().all(|o| matches!(o, Ok(RegisterOutcome::Registered(_)))));
+    let refused = outcomes.iter().find(|o| !matches!(o, Ok(RegisterOutcome::Registered(_))));
+    assert!(refused.is_none(), "every registration is taken: {refused:?}");
 
     let get = |path: &'static str| {
         let url = app.url(&format!("/api/v1/events/{event_id}/{path}"));

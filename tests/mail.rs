@@ -10,6 +10,7 @@ use icalendar::{Component, DatePerhapsTime};
 use serde_json::json;
 
 on_both_backends! {
+    #[tokio::test] a_worker_whose_lease_ran_out_cannot_overwrite_the_next_claim,
     #[tokio::test] a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file,
     #[tokio::test] waiting_list_and_promotion_messages,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] nothing_is_lost_or_duplicated_while_smtp_is_down,
@@ -284,4 +285,38 @@ async fn messages_to_one_person_arrive_in_order_after_an_outage() {
     assert_eq!(to_second.len(), 2);
     assert!(to_second[0].starts_with("Liste d'attente"), "{to_second:?}");
     assert!(to_second[1].starts_with("Une place s'est libérée"), "{to_second:?}");
+}
+
+/// Worker A's lease runs out mid-send and worker B claims the message: what
+/// A then records (sent, or handed back) changes nothing; B's record counts.
+async fn a_worker_whose_lease_ran_out_cannot_overwrite_the_next_claim() {
+    use atelier::domain::Delivery;
+    // The app's own worker stays asleep (it looks once at start, then waits
+    // an hour): the test plays both workers.
+    let app = spawn_with(|c| c.mail_poll_ms = 3_600_000).await;
+    let event = app.create_event(masterclass("bail", 10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.store.register(common::new_registration(event.id, 1), chrono::Utc::now()).await.expect("registered");
+
+    let now = chrono::Utc::now();
+    let first = app.store.claim_messages(now, now + chrono::Duration::seconds(1), 10).await.expect("claim");
+    assert_eq!(first.len(), 1);
+    let later = now + chrono::Duration::seconds(5);
+    let second = app.store.claim_messages(later, later + chrono::Duration::seconds(300), 10).await.expect("claim");
+    assert_eq!(second.len(), 1, "the lease ran out: another worker takes the message");
+    assert_ne!(first[0].lease, second[0].lease);
+
+    let id = first[0].id;
+    let db = app.open_database().await;
+    let state = || async {
+        let row: (String, i64) =
+            sqlx::query_as("SELECT status, attempts FROM outbox").fetch_one(&db).await.expect("row");
+        row
+    };
+    for stale in [Delivery::NotAttempted, Delivery::Sent] {
+        app.store.record_deliveries(&[(id, stale)], first[0].lease, later).await.expect("recorded");
+        assert_eq!(state().await, ("pending".to_owned(), 2), "the first worker's record changes nothing");
+    }
+    app.store.record_deliveries(&[(id, Delivery::Sent)], second[0].lease, later).await.expect("recorded");
+    assert_eq!(state().await, ("sent".to_owned(), 2));
 }

@@ -82,6 +82,10 @@ pub struct PendingMessage {
     pub event: Event,
     /// Subject and text, for an organizer's message.
     pub announcement: Option<Announcement>,
+    /// Until when this worker holds the message, as stored. Recording what
+    /// became of it names this lease, so a worker whose lease ran out
+    /// cannot overwrite what the next one does.
+    pub lease: chrono::DateTime<chrono::Utc>,
 }
 
 /// What an organizer writes to attendees.

@@ -97,6 +97,8 @@ impl Mailer {
             let lease_until = now + self.lease;
             match self.store.claim_messages(now, lease_until, CLAIM).await {
                 Ok(messages) if !messages.is_empty() => {
+                    // One claim, one lease: every message carries the same.
+                    let lease = messages.first().map_or(lease_until, |message| message.lease);
                     // Sends in progress finish; once stopping, the rest of
                     // the claim is handed back untouched. Results are
                     // recorded as they come, so a crash resends little; on
@@ -113,7 +115,7 @@ impl Mailer {
                         .buffer_unordered(IN_FLIGHT)
                         .ready_chunks(IN_FLIGHT);
                     while let Some(deliveries) = results.next().await {
-                        if let Err(error) = self.store.record_deliveries(&deliveries, Utc::now()).await {
+                        if let Err(error) = self.store.record_deliveries(&deliveries, lease, Utc::now()).await {
                             tracing::error!(%error, "could not record deliveries; they will be retried after the lease");
                         }
                     }

@@ -254,13 +254,14 @@ macro_rules! registration_changes {
         pub async fn record_deliveries(
             conn: &mut $conn,
             deliveries: &[(Uuid, Delivery)],
+            lease: DateTime<Utc>,
             now: DateTime<Utc>,
         ) -> StoreResult<()> {
             let sent: Vec<Uuid> = deliveries.iter().filter(|(_, d)| *d == Delivery::Sent).map(|(id, _)| *id).collect();
             if !sent.is_empty() {
                 let keep = sent.len() <= 8;
                 let mut query = sqlx::QueryBuilder::<$db>::new(sql::MESSAGES_SENT);
-                query.push_bind(now).push(" WHERE id IN (");
+                query.push_bind(now).push(" WHERE locked_until = ").push_bind(lease).push(" AND id IN (");
                 let mut ids = query.separated(", ");
                 for id in sent {
                     ids.push_bind(id);
@@ -272,10 +273,10 @@ macro_rules! registration_changes {
                 let query = match delivery {
                     Delivery::Sent => continue,
                     Delivery::Retry { at, error } => {
-                        sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error)
+                        sqlx::query(sql::MESSAGE_RETRY).bind(id).bind(next_whole_second(*at)).bind(error).bind(lease)
                     }
-                    Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error),
-                    Delivery::NotAttempted => sqlx::query(sql::MESSAGE_RELEASE).bind(id),
+                    Delivery::Failed { error } => sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error).bind(lease),
+                    Delivery::NotAttempted => sqlx::query(sql::MESSAGE_RELEASE).bind(id).bind(lease),
                 };
                 query.execute(&mut *conn).await?;
             }
@@ -440,7 +441,7 @@ macro_rules! registration_changes {
             if slug_taken.is_some() {
                 return Ok(EventUpdate::SlugTaken);
             }
-            sqlx::query(sql::UPDATE_EVENT)
+            let updated = sqlx::query(sql::UPDATE_EVENT)
                 .bind(id)
                 .bind(&changes.slug)
                 .bind(changes.kind.code())
@@ -460,7 +461,13 @@ macro_rules! registration_changes {
                 .bind(&changes.what_to_bring)
                 .bind(now)
                 .execute(&mut *conn)
-                .await?;
+                .await;
+            match updated {
+                // Another event took the slug since the check (PostgreSQL,
+                // another instance): the same answer as the check's.
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(EventUpdate::SlugTaken),
+                other => other?,
+            };
             if let Some(questions) = &changes.questions {
                 save_questions(conn, id, questions).await?;
             }

@@ -74,6 +74,7 @@ macro_rules! store_with_shared_methods {
                     };
                     Ok(PendingMessage {
                         id: row.id,
+                        lease: row.locked_until,
                         kind: MessageKind::from_code(&row.kind)
                             .ok_or_else(|| StoreError::Corrupt(format!("unknown message kind {:?}", row.kind)))?,
                         recipient: row.recipient,
@@ -436,13 +437,18 @@ macro_rules! store_with_shared_methods {
                     let mut events: HashMap<Uuid, Event> = HashMap::new();
                     let mut messages = Vec::with_capacity(claimed.len());
                     for row in claimed {
-                        let id = row.id;
+                        let (id, lease) = (row.id, row.locked_until);
                         match self.load_message(row, &recipients, &mut events).await {
                             Ok(message) => messages.push(message),
                             Err(error) => {
                                 // One unreadable row must not hold up the others.
                                 tracing::error!(message = %id, %error, "cannot load message; marked failed");
-                                sqlx::query(sql::MESSAGE_FAILED).bind(id).bind(error.to_string()).execute(&self.write).await?;
+                                sqlx::query(sql::MESSAGE_FAILED)
+                                    .bind(id)
+                                    .bind(error.to_string())
+                                    .bind(lease)
+                                    .execute(&self.write)
+                                    .await?;
                             }
                         }
                     }

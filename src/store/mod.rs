@@ -215,7 +215,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<PendingMessage>>;
 
     /// Records what became of claimed messages, in one transaction.
-    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()>;
+    /// `lease` is the claim's, as `PendingMessage::lease` gives it: a
+    /// message since claimed by another worker is left alone.
+    async fn record_deliveries(
+        &self,
+        deliveries: &[(Uuid, Delivery)],
+        lease: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     /// Finishes queued writes and stops taking new ones.
     async fn close(&self);

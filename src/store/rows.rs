@@ -205,6 +205,7 @@ pub struct ClaimedRow {
     pub attempts: i64,
     pub subject: Option<String>,
     pub body: Option<String>,
+    pub locked_until: DateTime<Utc>,
 }
 
 /// A registration and the salt its cancel link is derived from, for a

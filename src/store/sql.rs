@@ -94,14 +94,17 @@ pub const INSERT_MESSAGES: &str = "INSERT INTO outbox (id, registration_id, kind
 pub const INSERT_MESSAGE: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
      waitlist_position, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
 
-/// Followed by the time, ` WHERE id IN (`, ids and `)`.
+/// Followed by the time, the lease (` WHERE locked_until = `), ids and `)`.
 pub const MESSAGES_SENT: &str = "UPDATE outbox SET status = 'sent', last_error = NULL, locked_until = NULL, sent_at = ";
 
+/// Records about a claimed message name the lease they hold (`$4`, `$3`,
+/// `$2`): a worker whose lease ran out, and whose message another worker
+/// has claimed since, changes nothing.
 pub const MESSAGE_RETRY: &str =
-    "UPDATE outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1";
+    "UPDATE outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1 AND locked_until = $4";
 
 pub const MESSAGE_FAILED: &str =
-    "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL WHERE id = $1";
+    "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL WHERE id = $1 AND locked_until = $3";
 
 pub const INSERT_EVENT_OWNER: &str = "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2)";
 
@@ -187,8 +190,8 @@ pub const EVENT_AUDIT: &str = "SELECT a.at, COALESCE(o.email, ''), a.action, a.d
      LEFT JOIN organizers o ON o.id = a.organizer_id WHERE a.event_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 200";
 
 /// Gives back a claimed message that was not attempted (shutdown).
-pub const MESSAGE_RELEASE: &str =
-    "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND status = 'pending'";
+pub const MESSAGE_RELEASE: &str = "UPDATE outbox SET locked_until = NULL, attempts = attempts - 1 \
+     WHERE id = $1 AND status = 'pending' AND locked_until = $2";
 
 /// Marks (or, with NULL, unmarks) a confirmed attendee present.
 pub const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $3, updated_at = COALESCE($3, updated_at) \
@@ -262,7 +265,8 @@ macro_rules! claim_messages {
                                   AND older.status = 'pending' AND older.id < o.id) \
                   ORDER BY o.next_attempt_at LIMIT $3 ",
             $lock,
-            ") RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body"
+            ") RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body, \
+             locked_until"
         )
     };
 }
@@ -276,4 +280,4 @@ pub const CLAIM_MESSAGES_POSTGRES: &str = claim_messages!("FOR UPDATE SKIP LOCKE
 
 /// PostgreSQL: reads an event and locks its row until the transaction ends.
 pub const EVENT_FOR_CHANGE_POSTGRES: &str =
-    concat!("SELECT ", event_columns!(), " FROM events WHERE id = $1 FOR UPDATE");
+    concat!("SELECT ", event_columns!(), " FROM events WHERE id = $1 FOR NO KEY UPDATE");

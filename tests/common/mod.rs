@@ -263,6 +263,27 @@ pub fn person(n: usize) -> Value {
     })
 }
 
+/// Person `n`'s sign-up for `event`, as the store takes it (for tests that
+/// go straight to the store).
+pub fn new_registration(event: uuid::Uuid, n: usize) -> atelier::domain::NewRegistration {
+    use atelier::domain::{Email, Institution, Level, NewRegistration, PersonName};
+    use atelier::token::{TokenKey, new_salt};
+    let salt = new_salt();
+    let id = uuid::Uuid::now_v7();
+    NewRegistration {
+        id,
+        event_id: event,
+        name: PersonName::parse(&format!("Participant {n:05}")).expect("name"),
+        email: Email::parse(&format!("p{n}@example.org")).expect("email"),
+        institution: Institution::parse("Université").expect("institution"),
+        level: Level::Master,
+        language: atelier::i18n::Lang::Fr,
+        token_salt: salt,
+        cancel_token_hash: TokenKey::random().cancel_token(id, &salt).hash(),
+        answers: vec![],
+    }
+}
+
 /// Checks that every sign-up answer is a 201 and returns how many were
 /// confirmed and the waiting-list positions handed out, sorted.
 pub fn seats_taken(answers: &[(u16, Value)]) -> (i64, Vec<i64>) {

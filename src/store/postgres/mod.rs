@@ -12,10 +12,12 @@ mod changes {
         sqlx::PgConnection,
         sqlx::Postgres,
         event_for_change = crate::store::sql::EVENT_FOR_CHANGE_POSTGRES,
-        row_lock = " FOR UPDATE"
+        row_lock = " FOR NO KEY UPDATE"
     );
 }
 
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +41,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 pub struct PostgresStore {
     read: PgPool,
     write: PgPool,
+    /// Per event with sign-ups in progress here: they take turns before
+    /// taking a connection (see `register`).
+    turns: std::sync::Mutex<HashMap<uuid::Uuid, Weak<tokio::sync::Mutex<()>>>>,
 }
 
 impl PostgresStore {
@@ -52,7 +57,19 @@ impl PostgresStore {
         // and applies migrations, so instances starting together wait for
         // each other instead of racing to create the same tables.
         MIGRATOR.run(&pool).await?;
-        Ok(Self { read: pool.clone(), write: pool })
+        Ok(Self { read: pool.clone(), write: pool, turns: std::sync::Mutex::default() })
+    }
+
+    /// The turn that sign-ups for `event` take in this instance.
+    fn turn_for(&self, event: uuid::Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        turns.retain(|_, turn| turn.strong_count() > 0);
+        if let Some(turn) = turns.get(&event).and_then(Weak::upgrade) {
+            return turn;
+        }
+        let turn = Arc::new(tokio::sync::Mutex::new(()));
+        turns.insert(event, Arc::downgrade(&turn));
+        turn
     }
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'_, sqlx::Postgres>> {
@@ -119,6 +136,12 @@ super::common::store_with_shared_methods!(PostgresStore, sqlx::Postgres, {
     }
 
     async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome> {
+        // Sign-ups for one event run one at a time anyway (the row lock).
+        // Waiting for the turn here rather than on the lock keeps a rush on
+        // one event to one pooled connection per instance, so other events,
+        // pages and mail keep theirs.
+        let turn = self.turn_for(registration.event_id);
+        let _turn = turn.lock().await;
         in_transaction!(self, |tx| changes::register(&mut tx, &registration, now))
     }
 
@@ -143,8 +166,13 @@ super::common::store_with_shared_methods!(PostgresStore, sqlx::Postgres, {
         in_transaction!(self, |tx| changes::confirm_out_of_turn(&mut tx, event, registration, now))
     }
 
-    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
-        in_transaction!(self, |tx| changes::record_deliveries(&mut tx, deliveries, now))
+    async fn record_deliveries(
+        &self,
+        deliveries: &[(Uuid, Delivery)],
+        lease: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        in_transaction!(self, |tx| changes::record_deliveries(&mut tx, deliveries, lease, now))
     }
 
     async fn close(&self) {

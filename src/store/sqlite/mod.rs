@@ -136,8 +136,13 @@ super::common::store_with_shared_methods!(SqliteStore, sqlx::Sqlite, {
         self.batches.submit(Op::ConfirmOutOfTurn { event, registration }, now).await?.into_flag()
     }
 
-    async fn record_deliveries(&self, deliveries: &[(Uuid, Delivery)], now: DateTime<Utc>) -> StoreResult<()> {
-        self.batches.submit(Op::RecordDeliveries(deliveries.to_vec()), now).await?.into_flag().map(drop)
+    async fn record_deliveries(
+        &self,
+        deliveries: &[(Uuid, Delivery)],
+        lease: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.batches.submit(Op::RecordDeliveries(deliveries.to_vec(), lease), now).await?.into_flag().map(drop)
     }
 
     async fn close(&self) {

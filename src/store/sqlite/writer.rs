@@ -50,7 +50,7 @@ pub enum Op {
         lease_until: DateTime<Utc>,
         limit: i64,
     },
-    RecordDeliveries(Vec<(uuid::Uuid, Delivery)>),
+    RecordDeliveries(Vec<(uuid::Uuid, Delivery)>, DateTime<Utc>),
 }
 
 pub enum Done {
@@ -258,8 +258,8 @@ async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> Store
                     .fetch_all(&mut *tx)
                     .await?,
             ),
-            Op::RecordDeliveries(deliveries) => {
-                record_deliveries(&mut tx, deliveries, *now).await?;
+            Op::RecordDeliveries(deliveries, lease) => {
+                record_deliveries(&mut tx, deliveries, *lease, *now).await?;
                 Done::Flag(true)
             }
         };
