@@ -1,7 +1,7 @@
 //! PostgreSQL, for several instances of the service on one database.
 //!
 //! Each registration change is one transaction that first locks its event's
-//! row (`SELECT … FOR UPDATE`): changes to one event's seats queue on that
+//! row (`SELECT … FOR NO KEY UPDATE`): changes to one event's seats queue on that
 //! lock, whichever instance makes them, while other events go on in
 //! parallel. Instances share the outbox, claiming messages with
 //! `FOR UPDATE SKIP LOCKED` and a lease.
