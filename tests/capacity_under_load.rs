@@ -12,6 +12,7 @@ on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] cancellations_racing_sign_ups_keep_the_seat_count_exact,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] the_same_person_signing_up_many_times_at_once_gets_one_place,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] simultaneous_rushes_on_two_events_keep_each_count_exact,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] an_organizer_hears_once_that_a_rushed_event_is_full,
 }
 
 async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
@@ -151,4 +152,41 @@ async fn simultaneous_rushes_on_two_events_keep_each_count_exact() {
         assert_eq!(event["seats_left"], 0, "{slug}");
         assert_eq!(event["waitlist_length"], 100 - seats, "{slug}");
     }
+}
+
+/// The organizer asked to hear when an event fills up: a rush that fills it
+/// mid-batch queues that message once, not once per person after.
+async fn an_organizer_hears_once_that_a_rushed_event_is_full() {
+    let app = spawn_app().await;
+    let organizer = "equipe@atlanpole.example";
+    let token = common::organizer_token(&app, organizer).await;
+    let email = atelier::domain::Email::parse(organizer).expect("email");
+    let (account, _) = app.store.organizer_by_email(&email).await.expect("read").expect("organizer");
+    app.store.set_notifications(account.id, false, true).await.expect("saved");
+    let response = app
+        .client
+        .post(app.url("/api/v1/events"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "slug": "complet", "kind": "masterclass", "title": "Masterclass Atlanpole Biotherapies",
+            "starts_at": "2099-06-15T09:00:00+02:00", "ends_at": "2099-06-15T17:00:00+02:00",
+            "location": "Nantes", "host": "Atlanpole Biotherapies", "capacity": 10, "status": "published"
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 201);
+
+    let answers = join_all((0..60).map(|n| {
+        let app = &app;
+        async move { app.sign_up("complet", person(n)).await }
+    }))
+    .await;
+    assert_eq!(seats_taken(&answers).0, 10);
+    let db = app.open_database().await;
+    let told: Vec<String> = sqlx::query_scalar("SELECT recipient FROM outbox WHERE kind = 'organizer_full'")
+        .fetch_all(&db)
+        .await
+        .expect("outbox");
+    assert_eq!(told, [organizer], "one message, to the organizer who asked");
 }
