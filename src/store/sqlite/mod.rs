@@ -5,6 +5,7 @@
 //! Registration changes are further funnelled into the batch writer, which
 //! commits many of them in one transaction (group commit).
 
+mod checkpoint;
 mod writer;
 
 /// The registration changes, on SQLite's one write connection: no row lock
@@ -27,6 +28,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::rows::ClaimedRow;
 use super::{StoreError, StoreResult};
+use checkpoint::Checkpointer;
 use writer::{BatchWriter, Op};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -35,6 +37,7 @@ pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     batches: BatchWriter,
+    checkpoints: Checkpointer,
 }
 
 impl SqliteStore {
@@ -46,29 +49,34 @@ impl SqliteStore {
             // answered. Group commit pays this fsync once per batch.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            .pragma("temp_store", "memory")
             .busy_timeout(Duration::from_secs(10));
         create_parent_dir(&options)?;
 
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            // A SQLite connection does not go stale: no ping before use.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("wal_autocheckpoint", checkpoint::BACKSTOP_PAGES))
             .await?;
         MIGRATOR.run(&write).await?;
 
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             // A small page cache per reader (SQLite's default is 2 MiB): the
             // pages read most (events) are cached above the store, and the
             // operating system caches the file anyway.
-            .connect_with(options.read_only(true).pragma("cache_size", "-256"))
+            .connect_with(options.clone().read_only(true).pragma("cache_size", "-256"))
             .await?;
 
-        let batches = BatchWriter::start(write.clone());
-        Ok(Self { read, write, batches })
+        let checkpoints = Checkpointer::start(&options).await?;
+        let batches = BatchWriter::start(write.clone()).map_err(sqlx::Error::Io)?;
+        Ok(Self { read, write, batches, checkpoints })
     }
 }
 
@@ -147,6 +155,7 @@ super::common::store_with_shared_methods!(SqliteStore, sqlx::Sqlite, {
 
     async fn close(&self) {
         self.batches.stop().await;
+        self.checkpoints.stop().await;
         self.read.close().await;
         self.write.close().await;
     }

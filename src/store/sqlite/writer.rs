@@ -7,9 +7,8 @@
 //! counts each one reads are exact: capacity cannot be exceeded.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::changes::{
     cancel, cancel_event, confirm_out_of_turn, record_deliveries, register, register_many, remove, resend, update_event,
@@ -134,14 +133,24 @@ enum Job {
 
 pub struct BatchWriter {
     jobs: mpsc::Sender<Job>,
-    task: Mutex<Option<JoinHandle<()>>>,
+    /// Answered when the writer's thread has finished.
+    finished: Mutex<Option<oneshot::Receiver<()>>>,
 }
 
 impl BatchWriter {
-    pub fn start(pool: SqlitePool) -> Self {
+    /// Starts the writer on a thread of its own: on the server's runtime it
+    /// would wait its turn behind the connections' tasks each time SQLite
+    /// answers a statement, and a batch would hold the write connection for
+    /// that much longer.
+    pub fn start(pool: SqlitePool) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        let task = tokio::spawn(run(pool, queue));
-        Self { jobs, task: Mutex::new(Some(task)) }
+        let (finish, finished) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new().name("sqlite-writer".into()).spawn(move || {
+            runtime.block_on(run(pool, queue));
+            let _ = finish.send(());
+        })?;
+        Ok(Self { jobs, finished: Mutex::new(Some(finished)) })
     }
 
     /// Queues one change and waits until it is committed (or refused).
@@ -154,8 +163,8 @@ impl BatchWriter {
     /// Commits everything queued so far, then stops.
     pub async fn stop(&self) {
         let _ = self.jobs.send(Job::Stop).await;
-        if let Some(task) = self.task.lock().await.take() {
-            let _ = task.await;
+        if let Some(finished) = self.finished.lock().await.take() {
+            let _ = finished.await;
         }
     }
 }
@@ -163,38 +172,61 @@ impl BatchWriter {
 async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
     let mut received = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut received, MAX_BATCH).await > 0 {
-        let mut batch = Vec::with_capacity(received.len());
-        let mut stop = false;
-        for job in received.drain(..) {
-            match job {
-                // The request behind it gave up (timed out, client gone):
-                // committing it now would surprise whoever retries.
-                Job::Apply { reply, .. } if reply.is_closed() => {}
-                Job::Apply { op, now, reply } => batch.push((op, now, reply)),
-                Job::Stop => stop = true,
+        // The write connection is kept while changes keep coming, and handed
+        // back (to the store's other writes) as soon as none is waiting.
+        let mut conn = match pool.acquire().await {
+            Ok(conn) => conn,
+            Err(error) => {
+                tracing::error!(%error, "the write connection is unavailable");
+                let closed = matches!(error, sqlx::Error::PoolClosed);
+                for job in received.drain(..) {
+                    if let Job::Apply { reply, .. } = job {
+                        let error =
+                            if closed { StoreError::Closed } else { StoreError::Database(sqlx::Error::PoolTimedOut) };
+                        let _ = reply.send(Err(error));
+                    }
+                }
+                continue;
             }
-        }
-        commit(&pool, batch).await;
-        if stop {
-            queue.close();
-            // Answer what raced in after the stop, rather than dropping it.
-            while let Some(job) = queue.recv().await {
-                if let Job::Apply { op, now, reply } = job {
-                    commit(&pool, vec![(op, now, reply)]).await;
+        };
+        loop {
+            let mut batch = Vec::with_capacity(received.len());
+            let mut stop = false;
+            for job in received.drain(..) {
+                match job {
+                    // The request behind it gave up (timed out, client gone):
+                    // committing it now would surprise whoever retries.
+                    Job::Apply { reply, .. } if reply.is_closed() => {}
+                    Job::Apply { op, now, reply } => batch.push((op, now, reply)),
+                    Job::Stop => stop = true,
                 }
             }
-            break;
+            commit(&mut conn, batch).await;
+            if stop {
+                queue.close();
+                // Answer what raced in after the stop, rather than dropping it.
+                while let Some(job) = queue.recv().await {
+                    if let Job::Apply { op, now, reply } = job {
+                        commit(&mut conn, vec![(op, now, reply)]).await;
+                    }
+                }
+                return;
+            }
+            if queue.is_empty() {
+                break;
+            }
+            queue.recv_many(&mut received, MAX_BATCH).await;
         }
     }
 }
 
 type Pending = (Op, DateTime<Utc>, oneshot::Sender<StoreResult<Done>>);
 
-async fn commit(pool: &SqlitePool, batch: Vec<Pending>) {
+async fn commit(conn: &mut SqliteConnection, batch: Vec<Pending>) {
     if batch.is_empty() {
         return;
     }
-    match apply_in_one_transaction(pool, &batch).await {
+    match apply_in_one_transaction(conn, &batch).await {
         Ok(results) => {
             for ((_, _, reply), done) in batch.into_iter().zip(results) {
                 let _ = reply.send(Ok(done));
@@ -205,7 +237,7 @@ async fn commit(pool: &SqlitePool, batch: Vec<Pending>) {
             // each on its own so that the others still go through.
             tracing::warn!(%error, size = batch.len(), "batch failed, retrying its changes one by one");
             for pending in batch {
-                Box::pin(commit(pool, vec![pending])).await;
+                Box::pin(commit(conn, vec![pending])).await;
             }
         }
         Err(error) => {
@@ -217,10 +249,10 @@ async fn commit(pool: &SqlitePool, batch: Vec<Pending>) {
     }
 }
 
-async fn apply_in_one_transaction(pool: &SqlitePool, batch: &[Pending]) -> StoreResult<Vec<Done>> {
+async fn apply_in_one_transaction(conn: &mut SqliteConnection, batch: &[Pending]) -> StoreResult<Vec<Done>> {
     // IMMEDIATE takes the write lock up front, so another process writing
     // meanwhile (the command line) makes this wait, not fail mid-batch.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
     let mut rest = batch;
     while !rest.is_empty() {
