@@ -31,7 +31,7 @@ use crate::domain::{
     Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
 };
 use crate::store::{EventFilter, EventUpdate, Store, StoreResult};
-use crate::token::TokenHash;
+use crate::token::{CancelLookup, TokenHash};
 
 /// How long a cached answer may be served, at most.
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -324,11 +324,11 @@ impl Store for Invalidating {
         result
     }
 
-    async fn registration_by_token(&self, token: &TokenHash) -> StoreResult<Option<(Registration, Event)>> {
+    async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>> {
         self.inner.registration_by_token(token).await
     }
 
-    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
         let result = self.inner.cancel(token, now).await;
         self.caches.seats_changed();
         result

@@ -60,7 +60,7 @@ async fn sign_up(
         level,
         language: Lang::Fr,
         token_salt,
-        cancel_token_hash: keys.cancel_token(id, &token_salt).hash(),
+        cancel_key: keys.cancel_token(id, &token_salt).key(),
         answers: Vec::new(),
     };
     store.register(registration, now).await?;

@@ -11,12 +11,12 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::store::Store;
-use crate::token::{Token, new_salt};
+use crate::token::{CancelToken, new_salt};
 
 /// A registration just made, with the one copy of its cancel token.
 pub struct SignedUp {
     pub registration: Registration,
-    pub token: Token,
+    pub token: CancelToken,
 }
 
 /// The event a sign-up is for (by uuid or slug, never a draft) and its
@@ -63,7 +63,7 @@ pub async fn sign_up(
         level,
         language: lang,
         token_salt,
-        cancel_token_hash: token.hash(),
+        cancel_key: token.key(),
         answers,
     };
     match state.store.register(new, Utc::now()).await? {
@@ -81,8 +81,8 @@ pub async fn sign_up(
 /// Cancels the registration behind `raw_token`; cancelling twice is not an
 /// error, the second time changes nothing.
 pub async fn cancel(state: &AppState, raw_token: &str) -> Result<Registration, AppError> {
-    let token = Token::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
-    match state.store.cancel(&token.hash(), Utc::now()).await? {
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    match state.store.cancel(&token, Utc::now()).await? {
         CancelOutcome::Cancelled { registration, promoted } => {
             state.mail_wakeup.notify_one();
             tracing::info!(
@@ -100,8 +100,8 @@ pub async fn cancel(state: &AppState, raw_token: &str) -> Result<Registration, A
 
 /// The registration and event behind a cancel link.
 pub async fn by_token(store: &dyn Store, raw_token: &str) -> Result<(Registration, Event), AppError> {
-    let token = Token::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
-    store.registration_by_token(&token.hash()).await?.ok_or(AppError::RegistrationNotFound)
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    store.registration_by_token(&token).await?.ok_or(AppError::RegistrationNotFound)
 }
 
 /// An event as the public may see it: by uuid or slug, never a draft.

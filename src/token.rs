@@ -1,11 +1,20 @@
-//! Secret tokens sent to people (cancel links).
+//! Secret tokens sent to people (cancel links) and kept by browsers and
+//! API clients (sessions, CSRF, API tokens).
 //!
-//! A token is HMAC-SHA256(server secret, 128 random bits || registration id):
-//! 256 unguessable bits. The database keeps the random salt and the
-//! SHA-256 of the token, never the token: someone who reads the database
-//! cannot forge a link. The server, holding the secret, can write the link
-//! again whenever it sends an email (a promotion from the waiting list, a
-//! resent confirmation) without having kept it.
+//! A cancel link's secret is HMAC-SHA256(server secret, 128 random bits ||
+//! registration id): 256 unguessable bits. The link carries the registration
+//! id in front of it. The database keeps the random salt and a lookup key,
+//! the id followed by the SHA-256 of the secret, never the secret: someone
+//! who reads the database cannot forge a link. The server, holding the
+//! secret, can write the link again whenever it sends an email (a promotion
+//! from the waiting list, a resent confirmation) without having kept it.
+//!
+//! Why the id leads the key: keys of new registrations then go at the end of
+//! the key's unique index instead of at random places in it. With keys that
+//! were bare hashes, every sign-up rewrote one page of that index, a quarter
+//! of the write volume of a rush. Links issued before (the bare secret, with
+//! no id) are still accepted; finding them reads the whole table, as they
+//! are rare and their events soon past.
 
 use std::path::Path;
 
@@ -23,6 +32,38 @@ pub struct Token(String);
 /// What the database keeps of a token: enough to find it, useless to forge it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenHash(pub [u8; 32]);
+
+/// A cancel link's token: the registration id and the secret, as they
+/// appear in the link.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CancelToken {
+    text: String,
+    key: CancelKey,
+}
+
+/// What the database keeps of a cancel link: the registration id, then the
+/// SHA-256 of the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CancelKey(pub [u8; 48]);
+
+/// How to find the registration a cancel link points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelLookup {
+    Key(CancelKey),
+    /// A link issued before links carried the registration id: the SHA-256
+    /// of its secret, which is the end of the key.
+    Legacy(TokenHash),
+}
+
+impl CancelLookup {
+    /// The value the lookup compares with the stored key, or with its end.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            CancelLookup::Key(key) => &key.0,
+            CancelLookup::Legacy(hash) => &hash.0,
+        }
+    }
+}
 
 /// Random bits mixed into each registration's token.
 pub type Salt = [u8; 16];
@@ -86,8 +127,12 @@ impl TokenKey {
         }
     }
 
-    pub fn cancel_token(&self, registration_id: Uuid, salt: &Salt) -> Token {
-        Token(URL_SAFE_NO_PAD.encode(self.mac(b"atelier-cancel-v1", &[salt, registration_id.as_bytes()])))
+    pub fn cancel_token(&self, registration_id: Uuid, salt: &Salt) -> CancelToken {
+        let secret = self.mac(b"atelier-cancel-v1", &[salt, registration_id.as_bytes()]);
+        let mut link = [0u8; CancelToken::BYTES];
+        link[..16].copy_from_slice(registration_id.as_bytes());
+        link[16..].copy_from_slice(&secret);
+        CancelToken { text: URL_SAFE_NO_PAD.encode(link), key: cancel_key(registration_id, &secret) }
     }
 
     /// The short code shown in confirmation emails and typed at the door,
@@ -150,10 +195,54 @@ impl Token {
     }
 }
 
+impl CancelToken {
+    /// The registration id (16 bytes), then the secret (32).
+    const BYTES: usize = 48;
+
+    /// Accepts only text shaped like a link we issued (either form), so that
+    /// arbitrary input never reaches a query.
+    pub fn parse(raw: &str) -> Option<CancelLookup> {
+        let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+        match bytes.len() {
+            Self::BYTES => {
+                let id = Uuid::from_slice(&bytes[..16]).ok()?;
+                Some(CancelLookup::Key(cancel_key(id, &bytes[16..])))
+            }
+            Token::BYTES => Some(CancelLookup::Legacy(Token(raw.to_owned()).hash())),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The key the database keeps for this link.
+    pub fn key(&self) -> CancelKey {
+        self.key
+    }
+}
+
+/// The id, then the SHA-256 of the secret as text: the hash that links
+/// without the id were stored under, so that keys made from older rows
+/// (see the migrations) and from today's links agree.
+fn cancel_key(id: Uuid, secret: &[u8]) -> CancelKey {
+    let mut key = [0u8; 48];
+    key[..16].copy_from_slice(id.as_bytes());
+    key[16..].copy_from_slice(&Sha256::digest(URL_SAFE_NO_PAD.encode(secret).as_bytes()));
+    CancelKey(key)
+}
+
 // Tokens never appear in logs.
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(…)")
+    }
+}
+
+impl std::fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CancelToken(…)")
     }
 }
 
@@ -171,7 +260,22 @@ mod tests {
         assert_ne!(token, key.cancel_token(Uuid::new_v4(), &salt));
         assert_ne!(token, key.cancel_token(id, &new_salt()));
         assert_ne!(token, TokenKey::random().cancel_token(id, &salt));
-        assert_eq!(Token::parse(token.as_str()), Some(token.clone()));
+        assert_eq!(CancelToken::parse(token.as_str()), Some(CancelLookup::Key(token.key())));
+    }
+
+    #[test]
+    fn cancel_keys_start_with_the_registration_id_and_match_older_hashes() {
+        let key = TokenKey::random();
+        let (id, salt) = (Uuid::now_v7(), new_salt());
+        let token = key.cancel_token(id, &salt);
+        assert_eq!(&token.key().0[..16], id.as_bytes(), "keys of new registrations sort by id");
+        assert!(!token.as_str().contains(&URL_SAFE_NO_PAD.encode(token.key().0)), "the key is not the link");
+        // A link from before ids were in links: the bare secret. Its stored
+        // hash, moved behind the id by the migration, is this key's end.
+        let secret = &URL_SAFE_NO_PAD.decode(token.as_str()).expect("base64")[16..];
+        let older_link = URL_SAFE_NO_PAD.encode(secret);
+        let Some(CancelLookup::Legacy(hash)) = CancelToken::parse(&older_link) else { panic!("older links parse") };
+        assert_eq!(hash.0[..], token.key().0[16..]);
     }
 
     #[test]
@@ -187,8 +291,9 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_refused() {
-        for raw in ["", "abc", "../../etc/passwd", &"A".repeat(44)] {
+        for raw in ["", "abc", "../../etc/passwd", &"A".repeat(44), &"A".repeat(65)] {
             assert!(Token::parse(raw).is_none(), "{raw:?}");
+            assert!(CancelToken::parse(raw).is_none(), "{raw:?}");
         }
     }
 

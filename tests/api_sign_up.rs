@@ -19,6 +19,7 @@ on_both_backends! {
     #[tokio::test] cancelling_from_the_waiting_list_closes_the_gap,
     #[tokio::test] unknown_cancel_tokens_are_not_found,
     #[tokio::test] cancel_tokens_are_stored_only_as_hashes,
+    #[tokio::test] links_without_the_registration_id_still_work_after_the_upgrade,
 }
 
 async fn seats_are_confirmed_then_the_waiting_list_takes_over() {
@@ -284,42 +285,91 @@ async fn unknown_cancel_tokens_are_not_found() {
 }
 
 async fn cancel_tokens_are_stored_only_as_hashes() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sha2::Digest;
+
     let app = spawn_app().await;
     app.create_event(masterclass("hash", 5)).await;
     let (_, body) = app.sign_up("hash", person(1)).await;
     let url = body["cancel_url"].as_str().expect("url");
     let token = url.rsplit('/').next().expect("token");
-    assert!(token.len() >= 22, "at least 128 bits in base64: {token}");
+    let bytes = URL_SAFE_NO_PAD.decode(token).expect("base64url");
+    assert_eq!(bytes.len(), 48, "the registration id, then 256 secret bits: {token}");
+    assert_eq!(bytes[..16], *uuid::Uuid::parse_str(body["id"].as_str().expect("id")).expect("uuid").as_bytes());
+    let secret = URL_SAFE_NO_PAD.encode(&bytes[16..]);
 
     let db = app.open_database().await;
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT cancel_token_hash FROM registrations").fetch_one(&db).await.expect("row");
-    use sha2::Digest;
-    assert_eq!(stored, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT cancel_key FROM registrations").fetch_one(&db).await.expect("row");
+    assert_eq!(stored[..16], bytes[..16], "the key starts with the id");
+    assert_eq!(stored[16..], sha2::Sha256::digest(secret.as_bytes())[..], "then the secret's hash");
     match &app.database_path {
         Some(path) => {
             let raw = std::fs::read(path).expect("db file");
             let wal = std::fs::read(path.with_extension("db-wal")).unwrap_or_default();
-            let needle = token.as_bytes();
-            for bytes in [&raw, &wal] {
-                assert!(
-                    !bytes.windows(needle.len()).any(|w| w == needle),
-                    "the clear token is nowhere in the database"
-                );
+            for needle in [token.as_bytes(), secret.as_bytes(), &bytes[16..]] {
+                for bytes in [&raw, &wal] {
+                    assert!(
+                        !bytes.windows(needle.len()).any(|w| w == needle),
+                        "the clear token is nowhere in the database"
+                    );
+                }
             }
         }
         None => {
             // PostgreSQL: no row of any table, read as text, holds it.
             for table in ["registrations", "outbox", "events"] {
-                let found: i64 = sqlx::query_scalar(&format!(
-                    "SELECT COUNT(*) FROM {table} t WHERE strpos(CAST(t AS TEXT), $1) > 0"
-                ))
-                .bind(token)
-                .fetch_one(&db)
-                .await
-                .expect("search");
-                assert_eq!(found, 0, "the clear token is not in {table}");
+                for needle in [token, &secret] {
+                    let found: i64 = sqlx::query_scalar(&format!(
+                        "SELECT COUNT(*) FROM {table} t WHERE strpos(CAST(t AS TEXT), $1) > 0"
+                    ))
+                    .bind(needle)
+                    .fetch_one(&db)
+                    .await
+                    .expect("search");
+                    assert_eq!(found, 0, "the clear token is not in {table}");
+                }
             }
         }
     }
+}
+
+/// Links sent before cancel links carried the registration id are the bare
+/// secret, and the database kept its hash alone. Rewind one registration to
+/// that state, upgrade again, and use both its old link and its new one.
+async fn links_without_the_registration_id_still_work_after_the_upgrade() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    let app = spawn_app().await;
+    app.create_event(masterclass("older-links", 1)).await;
+    let (_, first) = app.sign_up("older-links", person(1)).await;
+    let (_, second) = app.sign_up("older-links", person(2)).await;
+    let url = first["cancel_url"].as_str().expect("url").replace(&app.base, "");
+    let token = url.rsplit('/').next().expect("token").to_owned();
+    let older_token = URL_SAFE_NO_PAD.encode(&URL_SAFE_NO_PAD.decode(&token).expect("base64url")[16..]);
+    let older_url = url.replace(&token, &older_token);
+
+    let db = app.open_database().await;
+    for statement in [
+        "UPDATE registrations SET cancel_key = substr(cancel_key, 17)",
+        "ALTER TABLE registrations RENAME COLUMN cancel_key TO cancel_token_hash",
+        "DELETE FROM _sqlx_migrations WHERE description = 'cancel keys lead with the id'",
+    ] {
+        sqlx::query(statement).execute(&db).await.expect(statement);
+    }
+    db.close().await;
+    let app = app.restart(|_| {}).await;
+
+    for path in [&url, &older_url] {
+        let (status, page) = app.get_page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(page.contains(person(1)["name"].as_str().expect("name")), "{path} shows the registration");
+    }
+    let (status, cancelled) = app.cancel(&older_url).await;
+    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")), "{cancelled}");
+    let (status, waiting) = app.cancel(&second["cancel_url"].as_str().expect("url").replace(&app.base, "")).await;
+    assert_eq!(status, 200, "the new link of a registration from before the upgrade works: {waiting}");
+    let (status, again) = app.cancel(&url).await;
+    assert_eq!((status, again["status"].as_str()), (200, Some("cancelled")), "{again}");
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName, Refusal};
 use crate::i18n::Lang;
-use crate::token::{Salt, TokenHash};
+use crate::token::{CancelKey, Salt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -75,7 +75,7 @@ pub struct NewRegistration {
     pub level: Level,
     pub language: Lang,
     pub token_salt: Salt,
-    pub cancel_token_hash: TokenHash,
+    pub cancel_key: CancelKey,
     /// Answers to the event's questions, validated: (question, answer).
     pub answers: Vec<(Uuid, String)>,
 }

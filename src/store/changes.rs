@@ -24,7 +24,7 @@ macro_rules! registration_changes {
         };
         use crate::store::rows::{EventRow, RegistrationRow};
         use crate::store::{EventUpdate, StoreError, StoreResult, sql};
-        use crate::token::TokenHash;
+        use crate::token::CancelLookup;
 
         /// The event, read with `event_for_change`: on PostgreSQL this locks
         /// its row until the transaction ends, so that no other change to its
@@ -146,7 +146,7 @@ macro_rules! registration_changes {
                     .push_bind(status.code())
                     .push_bind(*ticket)
                     .push_bind(&new.token_salt[..])
-                    .push_bind(&new.cancel_token_hash.0[..])
+                    .push_bind(&new.cancel_key.0[..])
                     .push_bind(new.language.code())
                     .push_bind(*now)
                     .push_bind(*now)
@@ -283,14 +283,18 @@ macro_rules! registration_changes {
             Ok(())
         }
 
-        pub async fn cancel(conn: &mut $conn, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
-            let event_id: Option<Uuid> =
-                sqlx::query_scalar(sql::EVENT_OF_TOKEN).bind(&token.0[..]).fetch_optional(&mut *conn).await?;
+        pub async fn cancel(conn: &mut $conn, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+            let event_id: Option<Uuid> = sqlx::query_scalar(sql::event_of_cancel_link(token))
+                .bind(token.as_bytes())
+                .fetch_optional(&mut *conn)
+                .await?;
             let Some(event_id) = event_id else { return Ok(CancelOutcome::NotFound) };
             // Lock first, then read the registration's state as it now stands.
             event(conn, event_id).await?;
-            let row: Option<RegistrationRow> =
-                sqlx::query_as(sql::REGISTRATION_BY_TOKEN).bind(&token.0[..]).fetch_optional(&mut *conn).await?;
+            let row: Option<RegistrationRow> = sqlx::query_as(sql::registration_by_cancel_link(token))
+                .bind(token.as_bytes())
+                .fetch_optional(&mut *conn)
+                .await?;
             match row {
                 None => Ok(CancelOutcome::NotFound),
                 Some(row) => withdraw(conn, Registration::try_from(row)?, MessageKind::Cancelled, now).await,

@@ -30,7 +30,7 @@ macro_rules! store_with_shared_methods {
                 AttendeeRow, ClaimedRow, EventRow, OrganizerRow, QuestionRow, RegistrationRow, RegistrationWithSalt,
             };
             use crate::store::{EventFilter, EventUpdate, Store, StoreError, StoreResult, sql};
-            use crate::token::TokenHash;
+            use crate::token::{CancelLookup, TokenHash};
 
             impl super::$store {
                 /// The registrations (with their token salts) that claimed
@@ -262,9 +262,11 @@ macro_rules! store_with_shared_methods {
                     Ok(row.map(OrganizerRow::into_parts).transpose()?.map(|(organizer, _)| organizer))
                 }
 
-                async fn registration_by_token(&self, token: &TokenHash) -> StoreResult<Option<(Registration, Event)>> {
-                    let row: Option<RegistrationRow> =
-                        sqlx::query_as(sql::REGISTRATION_BY_TOKEN).bind(&token.0[..]).fetch_optional(&self.read).await?;
+                async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>> {
+                    let row: Option<RegistrationRow> = sqlx::query_as(sql::registration_by_cancel_link(token))
+                        .bind(token.as_bytes())
+                        .fetch_optional(&self.read)
+                        .await?;
                     let Some(row) = row else { return Ok(None) };
                     let registration = Registration::try_from(row)?;
                     let event = self

@@ -16,7 +16,7 @@ use crate::domain::{
     Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent,
     NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
 };
-use crate::token::TokenHash;
+use crate::token::{CancelLookup, TokenHash};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -198,12 +198,12 @@ pub trait Store: Send + Sync + 'static {
     /// once that is durable.
     async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome>;
 
-    /// A registration and its event, from the hash of its cancel token.
-    async fn registration_by_token(&self, token: &TokenHash) -> StoreResult<Option<(Registration, Event)>>;
+    /// A registration and its event, from its cancel link.
+    async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>>;
 
     /// Cancels in one transaction, handing a freed seat to the first person
     /// waiting.
-    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
 
     /// Claims up to `limit` messages that are due at `now`, leasing them
     /// until `lease_until` so that no other worker takes them meanwhile.

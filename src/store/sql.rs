@@ -1,6 +1,8 @@
 //! SQL that SQLite and PostgreSQL both accept (`$n` placeholders, CAST,
 //! standard functions). Backend-specific statements stay in their backend.
 
+use crate::token::CancelLookup;
+
 /// The columns `rows::EventRow` reads, in a macro so that queries can be
 /// assembled with `concat!` at compile time.
 macro_rules! event_columns {
@@ -38,7 +40,7 @@ pub const ACTIVE_REGISTRATIONS_AMONG: &str =
 
 /// Followed by `VALUES (…), …`, a row per registration.
 pub const INSERT_REGISTRATIONS: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, \
-     status, waitlist_seq, token_salt, cancel_token_hash, language, consent_at, created_at, updated_at) ";
+     status, waitlist_seq, token_salt, cancel_key, language, consent_at, created_at, updated_at) ";
 
 /// Followed by ids, `)`, and the backend's row lock: events with their last
 /// waiting-list ticket.
@@ -69,16 +71,33 @@ r.language, r.created_at, r.cancelled_at, \
     };
 }
 
-pub const REGISTRATION_BY_TOKEN: &str =
-    concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.cancel_token_hash = $1");
+/// The statement that finds a registration by its cancel link, to bind
+/// with `CancelLookup::as_bytes`. Links without the registration id end the
+/// key: no index helps there, and they are rare (see src/token.rs).
+pub fn registration_by_cancel_link(token: &CancelLookup) -> &'static str {
+    match token {
+        CancelLookup::Key(_) => {
+            concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.cancel_key = $1")
+        }
+        CancelLookup::Legacy(_) => {
+            concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE substr(r.cancel_key, 17) = $1")
+        }
+    }
+}
+
+/// As `registration_by_cancel_link`, only the event's id.
+pub fn event_of_cancel_link(token: &CancelLookup) -> &'static str {
+    match token {
+        CancelLookup::Key(_) => "SELECT event_id FROM registrations WHERE cancel_key = $1",
+        CancelLookup::Legacy(_) => "SELECT event_id FROM registrations WHERE substr(cancel_key, 17) = $1",
+    }
+}
 
 pub const SET_REGISTRATION_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = NULL, updated_at = $3, \
      cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END WHERE id = $1";
 
 pub const REGISTRATION_BY_ID: &str =
     concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
-
-pub const EVENT_OF_TOKEN: &str = "SELECT event_id FROM registrations WHERE cancel_token_hash = $1";
 
 /// Followed by ids and `)`: registrations with their token salts.
 pub const REGISTRATIONS_WITH_SALTS: &str =

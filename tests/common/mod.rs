@@ -279,7 +279,7 @@ pub fn new_registration(event: uuid::Uuid, n: usize) -> atelier::domain::NewRegi
         level: Level::Master,
         language: atelier::i18n::Lang::Fr,
         token_salt: salt,
-        cancel_token_hash: TokenKey::random().cancel_token(id, &salt).hash(),
+        cancel_key: TokenKey::random().cancel_token(id, &salt).key(),
         answers: vec![],
     }
 }

@@ -145,7 +145,7 @@ super::common::store_with_shared_methods!(PostgresStore, sqlx::Postgres, {
         in_transaction!(self, |tx| changes::register(&mut tx, &registration, now))
     }
 
-    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
         in_transaction!(self, |tx| changes::cancel(&mut tx, token, now))
     }
 

@@ -123,7 +123,7 @@ super::common::store_with_shared_methods!(SqliteStore, sqlx::Sqlite, {
         self.batches.submit(Op::Register(Box::new(registration)), now).await?.into_register()
     }
 
-    async fn cancel(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
         self.batches.submit(Op::Cancel(*token), now).await?.into_cancel()
     }
 

@@ -19,7 +19,7 @@ use crate::domain::{
 };
 use crate::store::rows::ClaimedRow;
 use crate::store::{EventUpdate, StoreError, StoreResult, sql};
-use crate::token::TokenHash;
+use crate::token::CancelLookup;
 
 /// Large enough to amortise the fsync, small enough that the first request
 /// of a batch is not kept waiting long.
@@ -28,7 +28,7 @@ const QUEUE: usize = 8192;
 
 pub enum Op {
     Register(Box<NewRegistration>),
-    Cancel(TokenHash),
+    Cancel(CancelLookup),
     UpdateEvent(uuid::Uuid, Box<NewEvent>),
     CancelEvent(uuid::Uuid),
     Remove {

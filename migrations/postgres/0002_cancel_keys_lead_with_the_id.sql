@@ -1,0 +1,9 @@
+-- Cancel links now carry the registration id, and the key kept to find
+-- them is the id followed by the SHA-256 that was kept alone until now (see
+-- src/token.rs). Keys that start with a time-ordered id go at the end of
+-- the unique index instead of at random places in it.
+UPDATE registrations
+    SET cancel_token_hash = uuid_send(id) || cancel_token_hash
+    WHERE length(cancel_token_hash) = 32;
+
+ALTER TABLE registrations RENAME COLUMN cancel_token_hash TO cancel_key;
