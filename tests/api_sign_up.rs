@@ -276,12 +276,26 @@ async fn cancelling_from_the_waiting_list_closes_the_gap() {
 }
 
 async fn unknown_cancel_tokens_are_not_found() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     let app = spawn_app().await;
-    for token in ["nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+    app.create_event(masterclass("forged", 5)).await;
+    let (_, body) = app.sign_up("forged", person(1)).await;
+    let url = body["cancel_url"].as_str().expect("url");
+    let mut link = URL_SAFE_NO_PAD.decode(url.rsplit('/').next().expect("token")).expect("base64url");
+    // A real registration id with a secret that is not its own.
+    link[40] ^= 1;
+    let forged = URL_SAFE_NO_PAD.encode(&link);
+    for token in ["nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &forged] {
         let (status, body) = app.cancel(&format!("/r/{token}")).await;
         assert_eq!(status, 404, "{token}");
         assert_eq!(body["error"]["code"], "registration_not_found");
+        let (status, _) = app.get_page(&format!("/r/{token}")).await;
+        assert_eq!(status, 404, "{token}");
     }
+    let (_, registrations) = app.get_json("/api/v1/events/forged").await;
+    assert_eq!(registrations["seats_left"].as_i64(), Some(4), "the seat is still taken");
 }
 
 async fn cancel_tokens_are_stored_only_as_hashes() {
@@ -354,6 +368,8 @@ async fn links_without_the_registration_id_still_work_after_the_upgrade() {
     for statement in [
         "UPDATE registrations SET cancel_key = substr(cancel_key, 17)",
         "ALTER TABLE registrations RENAME COLUMN cancel_key TO cancel_token_hash",
+        "DROP INDEX registrations_by_older_link",
+        "ALTER TABLE registrations DROP COLUMN older_link",
         "DELETE FROM _sqlx_migrations WHERE description = 'cancel keys lead with the id'",
     ] {
         sqlx::query(statement).execute(&db).await.expect(statement);
@@ -372,4 +388,12 @@ async fn links_without_the_registration_id_still_work_after_the_upgrade() {
     assert_eq!(status, 200, "the new link of a registration from before the upgrade works: {waiting}");
     let (status, again) = app.cancel(&url).await;
     assert_eq!((status, again["status"].as_str()), (200, Some("cancelled")), "{again}");
+
+    // Sign-ups from now on never had a link without the id.
+    let (status, _) = app.sign_up("older-links", person(3)).await;
+    assert_eq!(status, 201);
+    let db = app.open_database().await;
+    let marked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE older_link").fetch_one(&db).await.expect("count");
+    assert_eq!(marked, 2, "only the registrations from before the upgrade");
 }

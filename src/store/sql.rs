@@ -72,15 +72,20 @@ r.language, r.created_at, r.cancelled_at, \
 }
 
 /// The statement that finds a registration by its cancel link, to bind
-/// with `CancelLookup::as_bytes`. Links without the registration id end the
-/// key: no index helps there, and they are rare (see src/token.rs).
+/// with `CancelLookup::as_bytes`. Links without the registration id match
+/// the end of the key, among the registrations made before links carried
+/// the id (a partial index of its own).
 pub fn registration_by_cancel_link(token: &CancelLookup) -> &'static str {
     match token {
         CancelLookup::Key(_) => {
             concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.cancel_key = $1")
         }
         CancelLookup::Legacy(_) => {
-            concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE substr(r.cancel_key, 17) = $1")
+            concat!(
+                "SELECT ",
+                registration_columns!(),
+                " FROM registrations r WHERE r.older_link AND substr(r.cancel_key, 17) = $1"
+            )
         }
     }
 }
@@ -89,7 +94,9 @@ pub fn registration_by_cancel_link(token: &CancelLookup) -> &'static str {
 pub fn event_of_cancel_link(token: &CancelLookup) -> &'static str {
     match token {
         CancelLookup::Key(_) => "SELECT event_id FROM registrations WHERE cancel_key = $1",
-        CancelLookup::Legacy(_) => "SELECT event_id FROM registrations WHERE substr(cancel_key, 17) = $1",
+        CancelLookup::Legacy(_) => {
+            "SELECT event_id FROM registrations WHERE older_link AND substr(cancel_key, 17) = $1"
+        }
     }
 }
 

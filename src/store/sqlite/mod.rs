@@ -74,8 +74,10 @@ impl SqliteStore {
             .connect_with(options.clone().read_only(true).pragma("cache_size", "-256"))
             .await?;
 
-        let checkpoints = Checkpointer::start(&options).await?;
+        // The writer first: should the checkpointer fail to start, dropping
+        // the writer ends its thread.
         let batches = BatchWriter::start(write.clone()).map_err(sqlx::Error::Io)?;
+        let checkpoints = Checkpointer::start(&options).await?;
         Ok(Self { read, write, batches, checkpoints })
     }
 }

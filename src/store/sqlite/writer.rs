@@ -25,6 +25,10 @@ use crate::token::CancelLookup;
 /// of a batch is not kept waiting long.
 const MAX_BATCH: usize = 512;
 const QUEUE: usize = 8192;
+/// Batches in a row before the write connection goes back to the pool, so
+/// that the store's other writes wait a few tens of milliseconds at most
+/// during a rush. Taking it again costs ~0.5 ms, once per this many batches.
+const BATCHES_PER_TURN: usize = 16;
 
 pub enum Op {
     Register(Box<NewRegistration>),
@@ -145,9 +149,13 @@ impl BatchWriter {
     pub fn start(pool: SqlitePool) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let (finish, finished) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("sqlite-writer".into()).spawn(move || {
-            runtime.block_on(run(pool, queue));
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(run(pool, queue)),
+                // The queue closes with this thread: changes are refused
+                // (503), not lost.
+                Err(error) => tracing::error!(%error, "cannot start the SQLite writer"),
+            }
             let _ = finish.send(());
         })?;
         Ok(Self { jobs, finished: Mutex::new(Some(finished)) })
@@ -172,24 +180,35 @@ impl BatchWriter {
 async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
     let mut received = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut received, MAX_BATCH).await > 0 {
-        // The write connection is kept while changes keep coming, and handed
-        // back (to the store's other writes) as soon as none is waiting.
+        // The write connection is kept while changes keep coming, for up to
+        // `BATCHES_PER_TURN` batches: the store's other writes (sessions,
+        // check-in, new events) share it and get their turn in between.
         let mut conn = match pool.acquire().await {
             Ok(conn) => conn,
             Err(error) => {
                 tracing::error!(%error, "the write connection is unavailable");
                 let closed = matches!(error, sqlx::Error::PoolClosed);
+                let mut stop = false;
                 for job in received.drain(..) {
-                    if let Job::Apply { reply, .. } = job {
-                        let error =
-                            if closed { StoreError::Closed } else { StoreError::Database(sqlx::Error::PoolTimedOut) };
-                        let _ = reply.send(Err(error));
+                    match job {
+                        Job::Apply { reply, .. } => {
+                            let error = if closed {
+                                StoreError::Closed
+                            } else {
+                                StoreError::Database(sqlx::Error::PoolTimedOut)
+                            };
+                            let _ = reply.send(Err(error));
+                        }
+                        Job::Stop => stop = true,
                     }
+                }
+                if stop {
+                    return;
                 }
                 continue;
             }
         };
-        loop {
+        for turn in 1.. {
             let mut batch = Vec::with_capacity(received.len());
             let mut stop = false;
             for job in received.drain(..) {
@@ -212,7 +231,7 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
                 }
                 return;
             }
-            if queue.is_empty() {
+            if queue.is_empty() || turn == BATCHES_PER_TURN {
                 break;
             }
             queue.recv_many(&mut received, MAX_BATCH).await;
