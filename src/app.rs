@@ -98,12 +98,9 @@ impl Application {
         // Messages left from a previous run go out now.
         self.state.mail_wakeup.notify_one();
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
-        // The client address feeds the sign-in rate limit.
-        let service = router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        crate::serve::serve(self.listener, router(self.state), shutdown).await;
         mail.shutdown().await;
         store.close().await;
-        served?;
         Ok(())
     }
 }

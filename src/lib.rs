@@ -15,6 +15,7 @@ pub mod mail;
 pub mod negotiate;
 pub mod organizing;
 pub mod registrations;
+pub mod serve;
 pub mod store;
 pub mod token;
 pub mod web;

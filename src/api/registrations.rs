@@ -52,17 +52,17 @@ pub async fn create(
     Path(id): Path<String>,
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
+    // Header values share hyper's read buffer: holding the map while the
+    // sign-up waits for its batch would hold that buffer too.
+    let browser_language =
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
+    drop(headers);
     let cached = sign_up_event(&state, &id).await?;
     let (event, questions) = &*cached;
     let language = match form.language.as_deref() {
         Some(code) => Lang::from_code(code)
             .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
-        None => headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Lang::from_accept_language)
-            .or_else(|| Lang::from_code(&event.language))
-            .unwrap_or_default(),
+        None => browser_language.or_else(|| Lang::from_code(&event.language)).unwrap_or_default(),
     };
     let done = sign_up(&state, event, questions, &form, language).await?;
     let body = RegistrationCreated {
