@@ -6,10 +6,11 @@
 //! to read the next one, 16 KiB per connection in all (a heap profile of
 //! 2,000 sign-ups in flight: 32 MiB of read buffers). Capping the buffer at
 //! hyper's minimum, 8 KiB, keeps it to one. A request head (request line
-//! and headers) must then fit in 8 KiB, as with nginx's default; bodies
-//! stream through the buffer whatever their size.
+//! and headers) must then fit in 8 KiB; bodies stream through the buffer
+//! whatever their size.
 
 use std::future::Future;
+use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ const MAX_BUFFER: usize = 8 * 1024;
 /// A client has this long to send a request's head, so that slow or idle
 /// connections do not pile up.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a shutdown waits for requests in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()>) {
@@ -36,11 +39,16 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<
         let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
+                // The client gave up before we took its connection.
+                Err(error) if matches!(
+                    error.kind(),
+                    ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+                ) => continue,
                 Err(error) => {
                     // Out of file descriptors, most often: wait for some to
                     // be closed rather than spin.
                     tracing::warn!(%error, "cannot accept a connection");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
             },
@@ -63,5 +71,9 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // A client that stalls in the middle of a request must not hold the
+    // shutdown forever; what is queued for the store is still committed.
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        tracing::warn!("some connections were still open after {DRAIN_TIMEOUT:?}; closing them");
+    }
 }
