@@ -188,19 +188,11 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
             Err(error) => {
                 tracing::error!(%error, "the write connection is unavailable");
                 let closed = matches!(error, sqlx::Error::PoolClosed);
-                let mut stop = false;
-                for job in received.drain(..) {
-                    match job {
-                        Job::Apply { reply, .. } => {
-                            let error = if closed {
-                                StoreError::Closed
-                            } else {
-                                StoreError::Database(sqlx::Error::PoolTimedOut)
-                            };
-                            let _ = reply.send(Err(error));
-                        }
-                        Job::Stop => stop = true,
-                    }
+                let (batch, stop) = take_batch(&mut received);
+                for (_, _, reply) in batch {
+                    let error =
+                        if closed { StoreError::Closed } else { StoreError::Database(sqlx::Error::PoolTimedOut) };
+                    let _ = reply.send(Err(error));
                 }
                 if stop {
                     return;
@@ -209,17 +201,7 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
             }
         };
         for turn in 1.. {
-            let mut batch = Vec::with_capacity(received.len());
-            let mut stop = false;
-            for job in received.drain(..) {
-                match job {
-                    // The request behind it gave up (timed out, client gone):
-                    // committing it now would surprise whoever retries.
-                    Job::Apply { reply, .. } if reply.is_closed() => {}
-                    Job::Apply { op, now, reply } => batch.push((op, now, reply)),
-                    Job::Stop => stop = true,
-                }
-            }
+            let (batch, stop) = take_batch(&mut received);
             commit(&mut conn, batch).await;
             if stop {
                 queue.close();
@@ -240,6 +222,22 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
 }
 
 type Pending = (Op, DateTime<Utc>, oneshot::Sender<StoreResult<Done>>);
+
+/// The changes among the jobs received, and whether a stop was among them.
+fn take_batch(received: &mut Vec<Job>) -> (Vec<Pending>, bool) {
+    let mut batch = Vec::with_capacity(received.len());
+    let mut stop = false;
+    for job in received.drain(..) {
+        match job {
+            // The request behind it gave up (timed out, client gone):
+            // committing it now would surprise whoever retries.
+            Job::Apply { reply, .. } if reply.is_closed() => {}
+            Job::Apply { op, now, reply } => batch.push((op, now, reply)),
+            Job::Stop => stop = true,
+        }
+    }
+    (batch, stop)
+}
 
 async fn commit(conn: &mut SqliteConnection, batch: Vec<Pending>) {
     if batch.is_empty() {
