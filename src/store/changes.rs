@@ -19,10 +19,10 @@ macro_rules! registration_changes {
 
         use crate::domain::{
             CancelOutcome, Delivery, Event, EventStatus, Level, MessageKind, NewEvent, NewQuestion, NewRegistration,
-            RegisterOutcome, Registration, RegistrationStatus, next_whole_second, registration_refusal, seat_for,
-            whole_seconds,
+            RegisterOutcome, Registration, RegistrationStatus, next_whole_second, registration_refusal, whole_seconds,
         };
         use crate::store::rows::{EventRow, RegistrationRow};
+        use crate::store::seats::{EventSeats, Seat};
         use crate::store::{EventUpdate, StoreError, StoreResult, sql};
         use crate::token::CancelLookup;
 
@@ -81,8 +81,7 @@ macro_rules! registration_changes {
             let mut taken = active_registrations(conn, batch).await?;
 
             let mut outcomes = Vec::with_capacity(batch.len());
-            let mut accepted: Vec<(&NewRegistration, DateTime<Utc>, RegistrationStatus, Option<i64>, Option<i64>)> =
-                Vec::with_capacity(batch.len());
+            let mut accepted: Vec<(&NewRegistration, DateTime<Utc>, Seat)> = Vec::with_capacity(batch.len());
             let mut filled = Vec::new();
             for &(new, now) in batch {
                 let Some(event) = seats.get_mut(&new.event_id) else {
@@ -97,33 +96,12 @@ macro_rules! registration_changes {
                     outcomes.push(RegisterOutcome::AlreadyRegistered);
                     continue;
                 }
-                let status = seat_for(event.event.capacity, event.event.confirmed_count);
-                let (ticket, position) = if status == RegistrationStatus::Waitlisted {
-                    event.waitlist_seq += 1;
-                    event.event.waitlisted_count += 1;
-                    (Some(event.waitlist_seq), Some(event.event.waitlisted_count))
-                } else {
-                    event.event.confirmed_count += 1;
-                    if event.event.confirmed_count == event.event.capacity {
-                        filled.push((new.event_id, new.id, now));
-                    }
-                    (None, None)
-                };
-                event.changed = Some(now);
-                accepted.push((new, now, status, ticket, position));
-                outcomes.push(RegisterOutcome::Registered(Registration {
-                    id: new.id,
-                    event_id: new.event_id,
-                    name: new.name.as_str().to_owned(),
-                    email: new.email.as_str().to_owned(),
-                    institution: new.institution.as_deref().map(str::to_owned),
-                    level: new.level,
-                    status,
-                    waitlist_position: position,
-                    language: new.language,
-                    created_at: now,
-                    cancelled_at: None,
-                }));
+                let seat = event.take(now);
+                if seat.fills {
+                    filled.push((new.event_id, new.id, now));
+                }
+                accepted.push((new, now, seat));
+                outcomes.push(RegisterOutcome::Registered(seat.registration(new, now)));
             }
             if accepted.is_empty() {
                 return Ok(outcomes);
@@ -136,15 +114,15 @@ macro_rules! registration_changes {
             // statements and hold memory.
             let keep = accepted.len() <= 8;
             let mut insert = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REGISTRATIONS);
-            insert.push_values(&accepted, |mut row, (new, now, status, ticket, _)| {
+            insert.push_values(&accepted, |mut row, (new, now, seat)| {
                 row.push_bind(new.id)
                     .push_bind(new.event_id)
                     .push_bind(new.name.as_str())
                     .push_bind(new.email.as_str())
                     .push_bind(new.institution.as_deref())
                     .push_bind(new.level.code())
-                    .push_bind(status.code())
-                    .push_bind(*ticket)
+                    .push_bind(seat.status.code())
+                    .push_bind(seat.ticket)
                     .push_bind(&new.token_salt[..])
                     .push_bind(&new.cancel_key.0[..])
                     .push_bind(new.language.code())
@@ -168,14 +146,13 @@ macro_rules! registration_changes {
             }
 
             let mut messages = sqlx::QueryBuilder::<$db>::new(sql::INSERT_MESSAGES);
-            messages.push_values(&accepted, |mut row, (new, now, _, _, position)| {
-                let kind = if position.is_some() { MessageKind::Waitlisted } else { MessageKind::Confirmed };
+            messages.push_values(&accepted, |mut row, (new, now, seat)| {
                 row.push_bind(Uuid::now_v7())
                     .push_bind(new.id)
-                    .push_bind(kind.code())
+                    .push_bind(seat.message().code())
                     .push_bind(new.email.as_str())
                     .push_bind(new.language.code())
-                    .push_bind(*position)
+                    .push_bind(seat.position)
                     .push_bind(whole_seconds(*now))
                     .push_bind(whole_seconds(*now));
             });
@@ -206,15 +183,6 @@ macro_rules! registration_changes {
             waitlist_seq: i64,
         }
 
-        /// An event's seats as sign-ups change them.
-        struct EventSeats {
-            event: Event,
-            /// The last waiting-list ticket handed out.
-            waitlist_seq: i64,
-            /// When a sign-up last changed its counts, if one did.
-            changed: Option<DateTime<Utc>>,
-        }
-
         /// The events, locked for the rest of the transaction on PostgreSQL.
         async fn seats_for_change(conn: &mut $conn, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, EventSeats>> {
             let mut query = sqlx::QueryBuilder::<$db>::new(sql::EVENTS_WITH_TICKETS);
@@ -228,7 +196,7 @@ macro_rules! registration_changes {
             rows.into_iter()
                 .map(|row| {
                     let event = Event::try_from(row.event)?;
-                    Ok((event.id, EventSeats { event, waitlist_seq: row.waitlist_seq, changed: None }))
+                    Ok((event.id, EventSeats::new(event, row.waitlist_seq)))
                 })
                 .collect()
         }

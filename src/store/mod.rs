@@ -5,6 +5,7 @@ mod changes;
 mod common;
 pub mod postgres;
 mod rows;
+mod seats;
 mod sql;
 pub mod sqlite;
 
@@ -24,6 +25,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the SQLite writer's direct calls (`sqlite::sign_ups`).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// A value in the database that this version does not understand.

@@ -10,27 +10,29 @@ use crate::domain::{
 use crate::domain::{Question, QuestionKind};
 use crate::i18n::Lang;
 
+/// Fields are open to the store: the SQLite writer also reads this row
+/// through rusqlite (`sqlite::sign_ups`).
 #[derive(sqlx::FromRow)]
 pub struct EventRow {
-    id: Uuid,
-    slug: String,
-    kind: String,
-    title: String,
-    description: String,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    location: String,
-    address: Option<String>,
-    host: String,
-    levels: String,
-    capacity: i64,
-    language: String,
-    status: String,
-    registration_opens_at: DateTime<Utc>,
-    registration_closes_at: DateTime<Utc>,
-    what_to_bring: Option<String>,
-    confirmed_count: i64,
-    waitlisted_count: i64,
+    pub(in crate::store) id: Uuid,
+    pub(in crate::store) slug: String,
+    pub(in crate::store) kind: String,
+    pub(in crate::store) title: String,
+    pub(in crate::store) description: String,
+    pub(in crate::store) starts_at: DateTime<Utc>,
+    pub(in crate::store) ends_at: DateTime<Utc>,
+    pub(in crate::store) location: String,
+    pub(in crate::store) address: Option<String>,
+    pub(in crate::store) host: String,
+    pub(in crate::store) levels: String,
+    pub(in crate::store) capacity: i64,
+    pub(in crate::store) language: String,
+    pub(in crate::store) status: String,
+    pub(in crate::store) registration_opens_at: DateTime<Utc>,
+    pub(in crate::store) registration_closes_at: DateTime<Utc>,
+    pub(in crate::store) what_to_bring: Option<String>,
+    pub(in crate::store) confirmed_count: i64,
+    pub(in crate::store) waitlisted_count: i64,
 }
 
 impl TryFrom<EventRow> for Event {

@@ -38,13 +38,36 @@ pub const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM events";
 pub const ACTIVE_REGISTRATIONS_AMONG: &str =
     "SELECT event_id, email FROM registrations WHERE status <> 'cancelled' AND (event_id, email) IN (";
 
+macro_rules! insert_registrations {
+    () => {
+        "INSERT INTO registrations (id, event_id, name, email, institution, level, \
+         status, waitlist_seq, token_salt, cancel_key, language, consent_at, created_at, updated_at) "
+    };
+}
+
 /// Followed by `VALUES (…), …`, a row per registration.
-pub const INSERT_REGISTRATIONS: &str = "INSERT INTO registrations (id, event_id, name, email, institution, level, \
-     status, waitlist_seq, token_salt, cancel_key, language, consent_at, created_at, updated_at) ";
+pub const INSERT_REGISTRATIONS: &str = insert_registrations!();
+
+/// One registration, consented to, created and updated at `$12`.
+pub const INSERT_REGISTRATION: &str =
+    concat!(insert_registrations!(), "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)");
+
+/// Whether `$2` holds a registration (confirmed or waiting) for event `$1`.
+pub const ACTIVE_REGISTRATION: &str =
+    "SELECT 1 FROM registrations WHERE event_id = $1 AND email = $2 AND status <> 'cancelled'";
 
 /// Followed by ids, `)`, and the backend's row lock: events with their last
 /// waiting-list ticket.
 pub const EVENTS_WITH_TICKETS: &str = concat!("SELECT ", event_columns!(), ", waitlist_seq FROM events WHERE id IN (");
+
+/// Event `$1` with its last waiting-list ticket.
+pub const EVENT_WITH_TICKET: &str = concat!("SELECT ", event_columns!(), ", waitlist_seq FROM events WHERE id = $1");
+
+/// Sets an event's live counts: `$1` confirmed, `$2` waiting, `$3` the last
+/// ticket, changed at `$4`, for event `$5` (numbered in order of appearance,
+/// as rusqlite binds them).
+pub const SET_EVENT_COUNTS: &str = "UPDATE events SET confirmed_count = $1, waitlisted_count = $2, \
+     waitlist_seq = $3, updated_at = $4 WHERE id = $5";
 
 /// Followed by `VALUES (id, confirmed, waitlisted, ticket, when), …` and
 /// `SET_EVENT_COUNTS_WHERE`: sets several events' live counts at once.

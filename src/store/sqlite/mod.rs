@@ -6,6 +6,7 @@
 //! commits many of them in one transaction (group commit).
 
 mod checkpoint;
+mod sign_ups;
 mod writer;
 
 /// The registration changes, on SQLite's one write connection: no row lock

@@ -11,8 +11,9 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::changes::{
-    cancel, cancel_event, confirm_out_of_turn, record_deliveries, register, register_many, remove, resend, update_event,
+    cancel, cancel_event, confirm_out_of_turn, record_deliveries, register, remove, resend, update_event,
 };
+use super::sign_ups;
 use crate::domain::{
     CancelOutcome, Delivery, Event, MessageKind, NewEvent, NewRegistration, RegisterOutcome, next_whole_second,
     whole_seconds,
@@ -267,14 +268,28 @@ async fn commit(conn: &mut SqliteConnection, batch: Vec<Pending>) {
 }
 
 async fn apply_in_one_transaction(conn: &mut SqliteConnection, batch: &[Pending]) -> StoreResult<Vec<Done>> {
-    // IMMEDIATE takes the write lock up front, so another process writing
-    // meanwhile (the command line) makes this wait, not fail mid-batch.
-    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let applied = apply(conn, batch).await;
+    if applied.is_err() {
+        // Leave nothing of the failed batch behind: its changes are retried
+        // one by one or refused.
+        if let Err(error) = sign_ups::on_handle(conn, sign_ups::roll_back).await.and_then(|done| done) {
+            tracing::error!(%error, "cannot roll back a failed batch");
+        }
+    }
+    applied
+}
+
+/// Applies the batch in one transaction and commits it. The transaction's
+/// start and end and the sign-ups run directly on the connection's handle
+/// (`sign_ups`), so that a batch of nothing but sign-ups, the usual one,
+/// costs a single hand-off to sqlx's worker; other changes go through sqlx
+/// in the same transaction.
+async fn apply(conn: &mut SqliteConnection, batch: &[Pending]) -> StoreResult<Vec<Done>> {
     let mut results = Vec::with_capacity(batch.len());
+    let mut begun = false;
     let mut rest = batch;
-    while !rest.is_empty() {
-        // Sign-ups in a row are applied together, in their order: a few
-        // statements for all of them rather than a few each.
+    loop {
+        // Sign-ups in a row are applied together, in their order.
         let sign_ups: Vec<(&NewRegistration, DateTime<Utc>)> = rest
             .iter()
             .map_while(|(op, now, _)| match op {
@@ -282,39 +297,52 @@ async fn apply_in_one_transaction(conn: &mut SqliteConnection, batch: &[Pending]
                 _ => None,
             })
             .collect();
-        if !sign_ups.is_empty() {
-            let outcomes = register_many(&mut tx, &sign_ups).await?;
+        rest = &rest[sign_ups.len()..];
+        let ends = rest.is_empty();
+        if !begun || !sign_ups.is_empty() || ends {
+            let outcomes = sign_ups::on_handle(conn, |db| {
+                if !begun {
+                    sign_ups::begin(db)?;
+                }
+                let outcomes = sign_ups::register(db, &sign_ups)?;
+                if ends {
+                    sign_ups::commit(db)?;
+                }
+                Ok::<_, StoreError>(outcomes)
+            })
+            .await??;
+            begun = true;
             results.extend(outcomes.into_iter().map(Done::Register));
-            rest = &rest[sign_ups.len()..];
-            continue;
         }
-        let Some(((op, now, _), tail)) = rest.split_first() else { break };
-        let done = match op {
-            Op::Register(registration) => Done::Register(register(&mut tx, registration, *now).await?),
-            Op::Cancel(token) => Done::Cancel(cancel(&mut tx, token, *now).await?),
-            Op::UpdateEvent(id, changes) => Done::Update(update_event(&mut tx, *id, changes, *now).await?),
-            Op::CancelEvent(id) => Done::Event(cancel_event(&mut tx, *id, *now).await?),
-            Op::Remove { event, registration } => Done::Removal(remove(&mut tx, *event, *registration, *now).await?),
-            Op::Resend { event, registration } => Done::Resent(resend(&mut tx, *event, *registration, *now).await?),
-            Op::ConfirmOutOfTurn { event, registration } => {
-                Done::Flag(confirm_out_of_turn(&mut tx, *event, *registration, *now).await?)
-            }
-            Op::ClaimMessages { lease_until, limit } => Done::Claimed(
-                sqlx::query_as(sql::CLAIM_MESSAGES_SQLITE)
-                    .bind(whole_seconds(*now))
-                    .bind(next_whole_second(*lease_until))
-                    .bind(limit)
-                    .fetch_all(&mut *tx)
-                    .await?,
-            ),
-            Op::RecordDeliveries(deliveries, lease) => {
-                record_deliveries(&mut tx, deliveries, *lease, *now).await?;
-                Done::Flag(true)
-            }
-        };
-        results.push(done);
+        let Some(((op, now, _), tail)) = rest.split_first() else { return Ok(results) };
+        results.push(apply_one(conn, op, *now).await?);
         rest = tail;
     }
-    tx.commit().await?;
-    Ok(results)
+}
+
+/// One change other than a sign-up, through sqlx, in the open transaction.
+async fn apply_one(conn: &mut SqliteConnection, op: &Op, now: DateTime<Utc>) -> StoreResult<Done> {
+    Ok(match op {
+        Op::Register(registration) => Done::Register(register(conn, registration, now).await?),
+        Op::Cancel(token) => Done::Cancel(cancel(conn, token, now).await?),
+        Op::UpdateEvent(id, changes) => Done::Update(update_event(conn, *id, changes, now).await?),
+        Op::CancelEvent(id) => Done::Event(cancel_event(conn, *id, now).await?),
+        Op::Remove { event, registration } => Done::Removal(remove(conn, *event, *registration, now).await?),
+        Op::Resend { event, registration } => Done::Resent(resend(conn, *event, *registration, now).await?),
+        Op::ConfirmOutOfTurn { event, registration } => {
+            Done::Flag(confirm_out_of_turn(conn, *event, *registration, now).await?)
+        }
+        Op::ClaimMessages { lease_until, limit } => Done::Claimed(
+            sqlx::query_as(sql::CLAIM_MESSAGES_SQLITE)
+                .bind(whole_seconds(now))
+                .bind(next_whole_second(*lease_until))
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?,
+        ),
+        Op::RecordDeliveries(deliveries, lease) => {
+            record_deliveries(conn, deliveries, *lease, now).await?;
+            Done::Flag(true)
+        }
+    })
 }
