@@ -13,6 +13,7 @@ on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] the_same_person_signing_up_many_times_at_once_gets_one_place,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] simultaneous_rushes_on_two_events_keep_each_count_exact,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] an_organizer_hears_once_that_a_rushed_event_is_full,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] a_sign_up_the_database_refuses_takes_no_other_down,
 }
 
 async fn five_hundred_simultaneous_sign_ups_for_thirty_seats() {
@@ -189,4 +190,57 @@ async fn an_organizer_hears_once_that_a_rushed_event_is_full() {
         .await
         .expect("outbox");
     assert_eq!(told, [organizer], "one message, to the organizer who asked");
+}
+
+/// A sign-up the database refuses (here a trigger stands in for a full disk
+/// or a bug) fails alone: on SQLite it sits in a batch with the others,
+/// which is rolled back and retried change by change. Everyone else is
+/// registered, and the refused one leaves no row, seat, ticket or email.
+async fn a_sign_up_the_database_refuses_takes_no_other_down() {
+    let app = spawn_app().await;
+    app.create_event(masterclass("fragile", 30)).await;
+    let db = app.open_database().await;
+    let refuse = match app.backend {
+        common::Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON registrations WHEN NEW.email = 'etudiant7@example.org' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+        common::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.email = 'etudiant7@example.org' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+             RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON registrations FOR EACH ROW EXECUTE FUNCTION refuse_one()",
+        ],
+    };
+    for statement in refuse {
+        sqlx::query(statement).execute(&db).await.expect("trigger");
+    }
+
+    let mut answers = join_all((0..200).map(|n| {
+        let app = &app;
+        async move { app.sign_up("fragile", person(n)).await }
+    }))
+    .await;
+    let (status, refused) = answers.remove(7);
+    assert_eq!(status, 500, "{refused}");
+    assert_eq!(refused["error"]["code"], "internal_error");
+    let (confirmed, positions) = seats_taken(&answers);
+    assert_eq!(confirmed, 30);
+    assert_eq!(positions, (1..=169).collect::<Vec<_>>(), "no ticket lost to the refused sign-up");
+
+    let rows: (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(CASE WHEN email = 'etudiant7@example.org' THEN 1 END) FROM registrations",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("rows");
+    assert_eq!(rows, (199, 0));
+    let messages: (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(CASE WHEN recipient = 'etudiant7@example.org' THEN 1 END) FROM outbox")
+            .fetch_one(&db)
+            .await
+            .expect("messages");
+    assert_eq!(messages, (199, 0));
+    let (_, event) = app.get_json("/api/v1/events/fragile").await;
+    assert_eq!((event["seats_left"].as_i64(), event["waitlist_length"].as_i64()), (Some(0), Some(169)));
 }

@@ -9,6 +9,7 @@ on_both_backends! {
     #[tokio::test] answers_are_checked_stored_and_exported,
     #[tokio::test] the_public_form_asks_the_questions,
     #[tokio::test] questions_are_kept_when_an_edit_does_not_touch_them,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] answers_stay_with_their_person_when_many_sign_up_at_once,
 }
 
 async fn event_with_questions(app: &common::TestApp, token: &str) -> Value {
@@ -81,6 +82,51 @@ async fn answers_are_checked_stored_and_exported() {
     let row = reader.records().next().expect("a row").expect("readable");
     assert_eq!(&row[row.len() - 3], "Sans gluten");
     assert_eq!(&row[row.len() - 2], "Végétarien");
+}
+
+/// Simultaneous sign-ups are stored together (in one SQLite transaction):
+/// each person's answers must still be theirs.
+async fn answers_stay_with_their_person_when_many_sign_up_at_once() {
+    let app = spawn_app().await;
+    let token = organizer_token(&app, "rush-questions@example.org").await;
+    let created = event_with_questions(&app, &token).await;
+    let id = |i: usize| created["questions"][i]["id"].as_str().expect("id").to_owned();
+    let lunch = |n: usize| if n % 3 == 0 { "Végétarien" } else { "Standard" };
+    let photos = |n: usize| if n % 2 == 0 { "yes" } else { "no" };
+
+    let answers = futures::future::join_all((0..60).map(|n| {
+        let mut body = person(n);
+        // Every third person leaves the optional question blank.
+        body["answers"] = if n % 3 == 1 {
+            json!({ id(1): lunch(n), id(2): photos(n) })
+        } else {
+            json!({ id(0): format!("Allergie n°{n}"), id(1): lunch(n), id(2): photos(n) })
+        };
+        let app = &app;
+        async move { app.sign_up("masterclass-naobios", body).await }
+    }))
+    .await;
+    let (confirmed, positions) = common::seats_taken(&answers);
+    assert_eq!((confirmed, positions.len()), (10, 50));
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    let list: Vec<Value> = response.json().await.expect("json");
+    assert_eq!(list.len(), 60);
+    for registration in &list {
+        let email = registration["email"].as_str().expect("email");
+        let n: usize = email.trim_start_matches("etudiant").trim_end_matches("@example.org").parse().expect("n");
+        let given = &registration["answers"];
+        let allergy = if n % 3 == 1 { Value::Null } else { json!(format!("Allergie n°{n}")) };
+        assert_eq!(given[id(0)], allergy, "{email}");
+        assert_eq!(given[id(1)], lunch(n), "{email}");
+        assert_eq!(given[id(2)], photos(n), "{email}");
+    }
 }
 
 async fn the_public_form_asks_the_questions() {
