@@ -29,6 +29,18 @@ async fn event_with_questions(app: &common::TestApp, token: &str) -> Value {
     response.json().await.expect("json")
 }
 
+/// The event's registrations, as its organizer's API lists them.
+async fn registrations(app: &common::TestApp, token: &str) -> Value {
+    let response = app
+        .client
+        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent");
+    response.json().await.expect("json")
+}
+
 async fn answers_are_checked_stored_and_exported() {
     let app = spawn_app().await;
     let token = organizer_token(&app, "questions@example.org").await;
@@ -54,14 +66,7 @@ async fn answers_are_checked_stored_and_exported() {
     body["answers"] = json!({ id(0): "Sans gluten", id(1): "Végétarien", id(2): "yes" });
     assert_eq!(app.sign_up("masterclass-naobios", body).await.0, 201);
 
-    let response = app
-        .client
-        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    let list: Value = response.json().await.expect("json");
+    let list = registrations(&app, &token).await;
     assert_eq!(list[0]["answers"][id(1)], "Végétarien");
     assert_eq!(list[0]["answers"][id(2)], "yes");
 
@@ -109,16 +114,9 @@ async fn answers_stay_with_their_person_when_many_sign_up_at_once() {
     let (confirmed, positions) = common::seats_taken(&answers);
     assert_eq!((confirmed, positions.len()), (10, 50));
 
-    let response = app
-        .client
-        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    let list: Vec<Value> = response.json().await.expect("json");
-    assert_eq!(list.len(), 60);
-    for registration in &list {
+    let list = registrations(&app, &token).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(60));
+    for registration in list.as_array().into_iter().flatten() {
         let email = registration["email"].as_str().expect("email");
         let n: usize = email.trim_start_matches("etudiant").trim_end_matches("@example.org").parse().expect("n");
         let given = &registration["answers"];
@@ -177,14 +175,7 @@ async fn questions_are_kept_when_an_edit_does_not_touch_them() {
     };
     let updated: Value = patch(json!({"capacity": 20})).await.expect("sent").json().await.expect("json");
     assert_eq!(updated["questions"], created["questions"], "untouched");
-    let response = app
-        .client
-        .get(app.url("/api/v1/events/masterclass-naobios/registrations"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    let list: Value = response.json().await.expect("json");
+    let list = registrations(&app, &token).await;
     assert_eq!(list[0]["answers"][id(1)], "Standard", "answers survive other edits");
 
     let response = patch(json!({"questions": [{"label": "Un seul choix", "kind": "choice", "choices": ["A"]}]})).await;
