@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::{CachedStatement, Connection, Statement, params};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -41,6 +41,13 @@ pub async fn on_handle<R>(conn: &mut SqliteConnection, work: impl FnOnce(&Connec
 /// Takes SQLite's write lock up front, so that another process writing
 /// meanwhile (the command line) makes the batch wait, not fail half-way.
 pub fn begin(db: &Connection) -> StoreResult<()> {
+    // A transaction still open here is what a failed rollback left behind
+    // (sqlx's own transactions end before the connection is handed over):
+    // undo it rather than fail every batch that follows.
+    if !db.is_autocommit() {
+        tracing::warn!("rolling back a transaction a failed batch left open");
+        db.execute_batch("ROLLBACK")?;
+    }
     Ok(db.execute_batch("BEGIN IMMEDIATE")?)
 }
 
@@ -206,11 +213,13 @@ fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
-/// A time sqlx wrote (RFC 3339).
+/// A time as sqlx wrote it (RFC 3339), or as SQLite's own `datetime()`
+/// writes it (UTC), should someone have edited an event by hand.
 fn time_at(row: &rusqlite::Row<'_>, column: usize) -> StoreResult<DateTime<Utc>> {
     let text: String = row.get(column)?;
     DateTime::parse_from_rfc3339(&text)
         .map(|time| time.with_timezone(&Utc))
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%F %T%.f").map(|time| time.and_utc()))
         .map_err(|_| StoreError::Corrupt(format!("time {text:?} in column {column} of an event")))
 }
 
@@ -220,6 +229,25 @@ mod tests {
     use sqlx::Connection as _;
 
     use super::*;
+
+    /// A transaction left open by a failed rollback must not block every
+    /// batch after it.
+    #[tokio::test]
+    async fn a_batch_begins_even_after_a_transaction_was_left_open() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("in-memory SQLite");
+        sqlx::query("CREATE TABLE t (x INTEGER)").execute(&mut conn).await.expect("table");
+        let left_open = on_handle(&mut conn, |db| {
+            db.execute_batch("BEGIN; INSERT INTO t VALUES (1)")?;
+            begin(db)?;
+            db.execute_batch("INSERT INTO t VALUES (2)")?;
+            commit(db)
+        })
+        .await
+        .expect("handle");
+        assert!(left_open.is_ok(), "{left_open:?}");
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t").fetch_all(&mut conn).await.expect("rows");
+        assert_eq!(rows, [2], "the leftover was undone, the batch committed");
+    }
 
     /// Times written here must be the very text sqlx writes: SQL compares
     /// them as text with the ones sqlx wrote.
@@ -243,5 +271,13 @@ mod tests {
                     .expect("time");
             assert_eq!(read, time);
         }
+        let edited = on_handle(&mut conn, |db| {
+            db.query_row("SELECT datetime(1795000000, 'unixepoch')", [], |row| Ok(time_at(row, 0)))
+        })
+        .await
+        .expect("handle")
+        .expect("row")
+        .expect("time");
+        assert_eq!(edited, Utc.timestamp_opt(1_795_000_000, 0).single().expect("a time"));
     }
 }
