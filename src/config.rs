@@ -188,14 +188,27 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// `scheme://user:password@host` → `scheme://user:[redacted]@host`.
+/// A connection URL fit for logs: the password, whether in the user part
+/// (`scheme://user:password@host`) or in the query (`?password=…`, as
+/// PostgreSQL also takes it), becomes `redacted`. A URL that does not parse
+/// is not shown at all, since where its secret sits is unknown.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_owned() };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}"),
-        None => url.to_owned(),
+    let Ok(mut parsed) = url::Url::parse(url) else { return "(unparsable URL)".to_owned() };
+    if parsed.password().is_some() {
+        // Fails only for URLs without a host, which have no password either.
+        let _ = parsed.set_password(Some("redacted"));
     }
+    if parsed.query_pairs().any(|(key, _)| key.contains("password")) {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if key.contains("password") { "redacted".into() } else { value.into_owned() };
+                (key.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.into()
 }
 
 #[cfg(test)]
@@ -211,6 +224,16 @@ mod tests {
         for secret in ["hunter2", "s3cret", &"k".repeat(40)] {
             assert!(!shown.contains(secret), "{shown}");
         }
-        assert!(shown.contains("smtps://mailer:[redacted]@smtp.example.org:465"));
+        assert!(shown.contains("smtps://mailer:redacted@smtp.example.org:465"));
+    }
+
+    #[test]
+    fn passwords_in_the_query_are_hidden_too() {
+        let shown = redact_url("postgres://db.internal/atelier?user=atelier&password=hunter2&sslmode=require");
+        assert_eq!(shown, "postgres://db.internal/atelier?user=atelier&password=redacted&sslmode=require");
+        let shown = redact_url("postgres://atelier:p%40ss@db.internal/atelier?sslpassword=k3y");
+        assert_eq!(shown, "postgres://atelier:redacted@db.internal/atelier?sslpassword=redacted");
+        assert_eq!(redact_url("sqlite://data/atelier.db"), "sqlite://data/atelier.db");
+        assert_eq!(redact_url("not a url with a s3cret"), "(unparsable URL)");
     }
 }

@@ -19,6 +19,7 @@ on_both_backends! {
     #[tokio::test] without_smtp_messages_are_written_as_files,
     #[tokio::test] shutdown_waits_for_a_send_in_progress,
     #[tokio::test] messages_to_one_person_arrive_in_order_after_an_outage,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] in_a_rush_each_email_says_what_the_answer_said,
 }
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -125,6 +126,41 @@ async fn waiting_list_and_promotion_messages() {
     let rows = settled_outbox(&db).await;
     let kinds: Vec<_> = rows.iter().map(|(kind, _, status)| (kind.as_str(), status.as_str())).collect();
     assert_eq!(kinds, [("confirmed", "sent"), ("waitlisted", "sent"), ("cancelled", "sent"), ("promoted", "sent")]);
+}
+
+/// Sign-ups stored together (one SQLite batch) each get their own email,
+/// with the seat or the waiting-list position their answer gave.
+async fn in_a_rush_each_email_says_what_the_answer_said() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    app.create_event(masterclass("rush-mail", 5)).await;
+    let answers = futures::future::join_all((0..60).map(|n| {
+        let app = &app;
+        async move { (n, app.sign_up("rush-mail", person(n)).await) }
+    }))
+    .await;
+
+    let received = mails_after(&sink, 60).await;
+    assert_eq!(received.len(), 60);
+    let mut confirmed = 0;
+    for (n, (status, answer)) in &answers {
+        assert_eq!(*status, 201, "{answer}");
+        let to = format!("etudiant{n}@example.org");
+        let mine: Vec<&Mail> = received.iter().filter(|m| m.to == to).collect();
+        assert_eq!(mine.len(), 1, "one email for {to}");
+        let expected = match answer["status"].as_str() {
+            Some("confirmed") => {
+                confirmed += 1;
+                "Inscription confirmée : Masterclass rush-mail".to_owned()
+            }
+            _ => {
+                let position = answer["waitlist_position"].as_i64().expect("a position");
+                format!("Liste d'attente (position {position}) : Masterclass rush-mail")
+            }
+        };
+        assert_eq!(mine[0].subject, expected, "{to}");
+    }
+    assert_eq!(confirmed, 5);
 }
 
 async fn mails_after(sink: &SmtpSink, count: usize) -> Vec<Mail> {
