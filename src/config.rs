@@ -198,11 +198,12 @@ pub fn redact_url(url: &str) -> String {
         // Fails only for URLs without a host, which have no password either.
         let _ = parsed.set_password(Some("redacted"));
     }
-    if parsed.query_pairs().any(|(key, _)| key.contains("password")) {
+    let secret = |key: &str| key.contains("password");
+    if parsed.query_pairs().any(|(key, _)| secret(&key)) {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(key, value)| {
-                let value = if key.contains("password") { "redacted".into() } else { value.into_owned() };
+                let value = if secret(&key) { "redacted".into() } else { value.into_owned() };
                 (key.into_owned(), value)
             })
             .collect();

@@ -26,7 +26,10 @@ use crate::store::seats::EventSeats;
 use crate::store::{StoreError, StoreResult, sql};
 
 /// Runs `work` on the connection's SQLite handle, on the calling thread.
-pub async fn on_handle<R>(conn: &mut SqliteConnection, work: impl FnOnce(&Connection) -> R) -> StoreResult<R> {
+pub async fn on_handle<R>(
+    conn: &mut SqliteConnection,
+    work: impl FnOnce(&Connection) -> StoreResult<R>,
+) -> StoreResult<R> {
     let mut handle = conn.lock_handle().await?;
     // SAFETY: while `handle` lives, sqlx's worker makes no call on this
     // connection or its statements (the guarantee `lock_handle` gives), and a
@@ -35,7 +38,7 @@ pub async fn on_handle<R>(conn: &mut SqliteConnection, work: impl FnOnce(&Connec
     // only borrows it and cannot keep it.
     #[allow(unsafe_code)]
     let db = unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-    Ok(work(&db))
+    work(&db)
 }
 
 /// Takes SQLite's write lock up front, so that another process writing
@@ -173,7 +176,8 @@ fn notify_organizers(
 fn prepare<'db>(db: &'db Connection, sql: &str) -> StoreResult<CachedStatement<'db>> {
     let statement = db.prepare_cached(sql)?;
     for index in 1..=statement.parameter_count() {
-        if statement.parameter_name(index) != Some(format!("${index}").as_str()) {
+        let number = statement.parameter_name(index).and_then(|name| name.strip_prefix('$')?.parse::<usize>().ok());
+        if number != Some(index) {
             return Err(StoreError::Corrupt(format!("parameter {index} out of order in {sql}")));
         }
     }
@@ -242,11 +246,21 @@ mod tests {
             db.execute_batch("INSERT INTO t VALUES (2)")?;
             commit(db)
         })
-        .await
-        .expect("handle");
+        .await;
         assert!(left_open.is_ok(), "{left_open:?}");
         let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t").fetch_all(&mut conn).await.expect("rows");
         assert_eq!(rows, [2], "the leftover was undone, the batch committed");
+    }
+
+    /// rusqlite binds by position: a statement whose `$n` appear out of
+    /// order would put values in the wrong columns, so it is refused.
+    #[tokio::test]
+    async fn statements_with_parameters_out_of_order_are_refused() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("in-memory SQLite");
+        let in_order = on_handle(&mut conn, |db| prepare(db, "SELECT $1, $2, $1").map(drop)).await;
+        assert!(in_order.is_ok(), "{in_order:?}");
+        let out_of_order = on_handle(&mut conn, |db| prepare(db, "SELECT $2, $1").map(drop)).await;
+        assert!(matches!(out_of_order, Err(StoreError::Corrupt(_))), "{out_of_order:?}");
     }
 
     /// Times written here must be the very text sqlx writes: SQL compares
@@ -264,20 +278,12 @@ mod tests {
                 sqlx::query_scalar("SELECT CAST($1 AS TEXT)").bind(time).fetch_one(&mut conn).await.expect("select");
             assert_eq!(time_text(time), by_sqlx);
             let read =
-                on_handle(&mut conn, |db| db.query_row("SELECT $1", params![by_sqlx], |row| Ok(time_at(row, 0))))
-                    .await
-                    .expect("handle")
-                    .expect("row")
-                    .expect("time");
-            assert_eq!(read, time);
+                on_handle(&mut conn, |db| db.query_row("SELECT $1", params![by_sqlx], |row| Ok(time_at(row, 0)))?);
+            assert_eq!(read.await.expect("time"), time);
         }
         let edited = on_handle(&mut conn, |db| {
-            db.query_row("SELECT datetime(1795000000, 'unixepoch')", [], |row| Ok(time_at(row, 0)))
-        })
-        .await
-        .expect("handle")
-        .expect("row")
-        .expect("time");
-        assert_eq!(edited, Utc.timestamp_opt(1_795_000_000, 0).single().expect("a time"));
+            db.query_row("SELECT datetime(1795000000, 'unixepoch')", [], |row| Ok(time_at(row, 0)))?
+        });
+        assert_eq!(edited.await.expect("time"), Utc.timestamp_opt(1_795_000_000, 0).single().expect("a time"));
     }
 }

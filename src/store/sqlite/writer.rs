@@ -272,7 +272,7 @@ async fn apply_in_one_transaction(conn: &mut SqliteConnection, batch: &[Pending]
     if applied.is_err() {
         // Leave nothing of the failed batch behind: its changes are retried
         // one by one or refused.
-        if let Err(error) = sign_ups::on_handle(conn, sign_ups::roll_back).await.and_then(|done| done) {
+        if let Err(error) = sign_ups::on_handle(conn, sign_ups::roll_back).await {
             tracing::error!(%error, "cannot roll back a failed batch");
         }
     }
@@ -308,9 +308,9 @@ async fn apply(conn: &mut SqliteConnection, batch: &[Pending]) -> StoreResult<Ve
                 if ends {
                     sign_ups::commit(db)?;
                 }
-                Ok::<_, StoreError>(outcomes)
+                Ok(outcomes)
             })
-            .await??;
+            .await?;
             begun = true;
             results.extend(outcomes.into_iter().map(Done::Register));
         }
