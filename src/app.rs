@@ -5,39 +5,26 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::MatchedPath;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde_json::json;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::cache::{Caches, Invalidating};
+use crate::cache::Caches;
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::error::{AppError, render_errors};
+use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::store::{self, Store};
+use crate::operations::queries;
+use crate::state::AppState;
+use crate::store::{self, Health};
 use crate::token::TokenKey;
-use tokio::sync::Notify;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    /// Derives cancel links.
-    pub keys: Arc<TokenKey>,
-    /// Wakes the mail worker when a change queued a message.
-    pub mail_wakeup: Arc<Notify>,
-    /// PUBLIC_URL is https: cookies get the Secure flag.
-    pub secure_cookies: bool,
-    /// PUBLIC_URL without trailing slash, for absolute links.
-    pub public_url: Arc<str>,
-    /// Rendered catalogue and sign-up events, fresh for at most a second.
-    pub caches: Arc<Caches>,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -53,27 +40,28 @@ impl Application {
     /// Opens (and migrates) the database, loads demo content if asked, and
     /// binds the listener.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let keys = Arc::new(match &config.secret_key {
-            Some(secret) => TokenKey::from_secret(secret)?,
-            None => TokenKey::load_or_create(&config.secret_key_file)?,
-        });
-        let caches = Arc::new(Caches::default());
-        // Every write through the store invalidates what the caches hold.
-        let store: Arc<dyn Store> =
-            Arc::new(Invalidating::new(store::connect(&config.database_url).await?, caches.clone()));
-        if config.demo {
-            crate::demo::load_if_empty(&*store, &keys).await?;
-        }
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// As `build`, with the time read from `clock` (tests move it).
+    pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.listen_addr).await?;
         let public_url: Arc<str> = match &config.public_url {
             Some(_) => config.public_url(),
             None => format!("http://{}", listener.local_addr()?),
         }
         .into();
-        let mailer = Mailer::new(config, store.clone(), keys.clone(), public_url.clone())?;
-        let secure_cookies = public_url.starts_with("https://");
-        let mail_wakeup = Arc::new(Notify::new());
-        let state = AppState { store, keys, mail_wakeup, secure_cookies, public_url, caches };
+        let state = state(config, public_url, clock).await?;
+        if config.demo {
+            crate::demo::load_if_empty(&state).await?;
+        }
+        let mailer = Mailer::new(
+            config,
+            state.store.clone(),
+            state.keys.clone(),
+            state.public_url.clone(),
+            state.clock.clone(),
+        )?;
         Ok(Self { listener, state, mailer })
     }
 
@@ -81,8 +69,9 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
-    pub fn store(&self) -> Arc<dyn Store> {
-        self.state.store.clone()
+    /// What handlers reach, for tests that call operations themselves.
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     pub fn public_url(&self) -> &str {
@@ -105,6 +94,29 @@ impl Application {
     }
 }
 
+/// The state for a command-line run: the same store and secret as the
+/// service, no listener. Messages it queues are sent by the running
+/// service's mail worker.
+pub async fn command_line_state(config: &Config) -> anyhow::Result<AppState> {
+    state(config, config.public_url().into(), Clock::system()).await
+}
+
+async fn state(config: &Config, public_url: Arc<str>, clock: Clock) -> anyhow::Result<AppState> {
+    let keys = Arc::new(match &config.secret_key {
+        Some(secret) => TokenKey::from_secret(secret)?,
+        None => TokenKey::load_or_create(&config.secret_key_file)?,
+    });
+    Ok(AppState {
+        store: store::connect(&config.database_url).await?,
+        keys,
+        mail_wakeup: Arc::new(Notify::new()),
+        secure_cookies: public_url.starts_with("https://"),
+        public_url,
+        caches: Arc::new(Caches::default()),
+        clock,
+    })
+}
+
 pub fn router(state: AppState) -> Router {
     let security_headers = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -122,7 +134,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
         .layer(middleware::from_fn(time_limit))
-        .layer(middleware::from_fn(render_errors));
+        .layer(middleware::from_fn(crate::web::errors::render));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -145,12 +157,14 @@ async fn time_limit(request: axum::extract::Request, next: Next) -> Response {
     }
 }
 
-async fn health(State(state): State<AppState>) -> StatusCode {
-    match state.store.ping().await {
-        Ok(()) => StatusCode::OK,
-        Err(error) => {
-            tracing::error!(%error, "health check failed");
-            StatusCode::SERVICE_UNAVAILABLE
+/// 200 when the service can take sign-ups: a write to the database
+/// succeeds now. 503 otherwise, with the reason (for the operator).
+async fn health(State(state): State<AppState>) -> Response {
+    match queries::health(&state).await {
+        Health::Ready => (StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response(),
+        Health::Unavailable(reason) => {
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({ "status": "unavailable", "reason": reason })))
+                .into_response()
         }
     }
 }

@@ -4,24 +4,24 @@
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
-use crate::domain::{Email, Institution, PersonName};
-use crate::domain::{EventKind, EventStatus, Level, NewEvent, NewRegistration};
-use crate::i18n::Lang;
-use crate::store::Store;
-use crate::token::{TokenKey, new_salt};
+use crate::domain::{EventKind, EventStatus, Lang, Level, NewEvent, SignUpForm};
+use crate::operations::{Actor, events, queries, registrations};
+use crate::state::AppState;
 
-/// Loads the demo into an empty database; leaves any other one alone.
-pub async fn load_if_empty(store: &dyn Store, keys: &TokenKey) -> anyhow::Result<()> {
-    if store.count_events().await? > 0 {
+/// Loads the demo into an empty database; leaves any other one alone. It
+/// goes through the same operations as organizers and people signing up.
+pub async fn load_if_empty(state: &AppState) -> anyhow::Result<()> {
+    if queries::count_events(state).await? > 0 {
         tracing::info!("database already has events: demo content not loaded");
         return Ok(());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut count = 0;
     for (event, attendees) in events(now) {
-        let created = store.create_event(event, None, now).await?;
-        for (i, attendee) in attendees.iter().enumerate() {
-            sign_up(store, keys, created.id, i, attendee, now).await?;
+        let created = events::create(state, &Actor::CommandLine, event, true).await?;
+        // Only the levels the event admits: the others would be refused.
+        for (i, attendee) in attendees.iter().enumerate().filter(|(_, attendee)| created.admits(attendee.2)) {
+            registrations::sign_up(state, &created, &[], &sign_up_form(i, attendee), Lang::Fr).await?;
         }
         count += 1;
     }
@@ -29,14 +29,8 @@ pub async fn load_if_empty(store: &dyn Store, keys: &TokenKey) -> anyhow::Result
     Ok(())
 }
 
-async fn sign_up(
-    store: &dyn Store,
-    keys: &TokenKey,
-    event_id: uuid::Uuid,
-    index: usize,
-    &(name, institution, level): &Attendee,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+/// A fictional attendee's sign-up, with an address at example.org.
+fn sign_up_form(index: usize, &(name, institution, level): &Attendee) -> SignUpForm {
     let email_local: String = name
         .to_lowercase()
         .chars()
@@ -48,23 +42,15 @@ async fn sign_up(
             c => c,
         })
         .collect();
-    let id = uuid::Uuid::now_v7();
-    let token_salt = new_salt();
-    let registration = NewRegistration {
-        id,
-        event_id,
-        name: PersonName::parse(name).map_err(|e| anyhow::anyhow!("demo name: {e:?}"))?,
-        email: Email::parse(&format!("{email_local}.{index}@example.org"))
-            .map_err(|e| anyhow::anyhow!("demo email: {e:?}"))?,
-        institution: Institution::parse(institution).map_err(|e| anyhow::anyhow!("demo institution: {e:?}"))?,
-        level,
-        language: Lang::Fr,
-        token_salt,
-        cancel_key: keys.cancel_token(id, &token_salt).key(),
-        answers: Vec::new(),
-    };
-    store.register(registration, now).await?;
-    Ok(())
+    SignUpForm {
+        name: Some(name.into()),
+        email: Some(format!("{email_local}.{index}@example.org")),
+        institution: Some(institution.into()),
+        level: Some(level.code().into()),
+        consent: Some(true),
+        language: None,
+        answers: None,
+    }
 }
 
 /// `days` from today at `hour:minute`, Paris time.

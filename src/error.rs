@@ -1,22 +1,20 @@
 //! One error type for every handler. It becomes JSON under /api and an HTML
 //! page elsewhere, in the language the request asked for: handlers return
-//! `AppError`, and the `render_errors` middleware, which knows the request,
-//! writes the body.
+//! `AppError`, and a middleware that knows the request
+//! (`web::errors::render`) writes the body.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::Request;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::Lang;
 use crate::domain::{FieldError, FieldErrorKind, Refusal};
-use crate::i18n::{Lang, Texts};
-use crate::negotiate::negotiate;
+use crate::i18n::Texts;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +29,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("already registered")]
     AlreadyRegistered,
+    /// An edit made from an older version of the event.
+    #[error("the event changed since it was read")]
+    EditConflict,
+    /// Too late for the person to cancel: the event has started.
+    #[error("the event has started")]
+    EventStarted,
     #[error("registration refused: {0:?}")]
     Refused(Refusal),
     #[error("bad request: {0}")]
@@ -71,6 +75,7 @@ impl AppError {
             AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::EditConflict | AppError::EventStarted => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -91,6 +96,8 @@ impl AppError {
             AppError::RegistrationNotFound => "registration_not_found",
             AppError::Validation(_) | AppError::InvalidData(_) => "invalid_input",
             AppError::AlreadyRegistered => "already_registered",
+            AppError::EditConflict => "edit_conflict",
+            AppError::EventStarted => "event_started",
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -113,6 +120,8 @@ impl AppError {
             AppError::RegistrationNotFound => t.registration_not_found.into(),
             AppError::Validation(_) => t.invalid_input.into(),
             AppError::AlreadyRegistered => t.already_registered.into(),
+            AppError::EditConflict => t.edit_conflict.into(),
+            AppError::EventStarted => t.event_started.into(),
             AppError::Refused(refusal) => t.refusal(*refusal).into(),
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
             AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),
@@ -189,9 +198,10 @@ pub struct FieldMessage {
     pub message: String,
 }
 
-/// Marks a response as an error whose body `render_errors` writes.
+/// Marks a response as an error whose body the rendering middleware writes
+/// in the request's language.
 #[derive(Clone)]
-struct Rendered(Arc<AppError>);
+pub struct Rendered(pub Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -209,32 +219,16 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Writes the body of error responses for the request they answer.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let lang = negotiate(request.uri(), request.headers());
-    let is_api = request.uri().path().starts_with("/api");
-    let response = next.run(request).await;
-    let Some(Rendered(error)) = response.extensions().get::<Rendered>().cloned() else {
-        return response;
-    };
-    let status = response.status();
-    let mut rendered = if is_api {
-        axum::Json(error.to_json(lang)).into_response()
-    } else {
-        crate::web::layout::error_page(lang, status, &error.message(lang.texts())).into_response()
-    };
-    *rendered.status_mut() = status;
-    if let Some(challenge) = response.headers().get(header::WWW_AUTHENTICATE) {
-        rendered.headers_mut().insert(header::WWW_AUTHENTICATE, challenge.clone());
-    }
-    rendered
-}
-
 impl From<StoreError> for AppError {
+    /// A database that cannot take writes now (full disk, read-only,
+    /// shutting down) is a 503: the request may work later. Anything else
+    /// is a fault of ours.
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Closed => AppError::Unavailable,
-            other => AppError::Internal(other.into()),
+        if error.is_unavailable() {
+            tracing::error!(%error, "the store cannot take writes");
+            AppError::Unavailable
+        } else {
+            AppError::Internal(error.into())
         }
     }
 }

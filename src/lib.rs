@@ -1,21 +1,25 @@
 //! Atelier: registrations for round tables and masterclasses.
+//!
+//! Data flows one way: HTTP (`web`, `admin`, `api`) → handler → operation
+//! (`operations`) → store (`store`) → outbox → mail worker (`mail`) → SMTP.
 
-pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod app;
 pub mod cache;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
 pub mod i18n;
+pub mod logs;
 pub mod mail;
 pub mod negotiate;
-pub mod organizing;
-pub mod registrations;
+pub mod operations;
 pub mod serve;
+pub mod state;
 pub mod store;
 pub mod token;
 pub mod web;

@@ -1,21 +1,14 @@
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
-use atelier::accounts;
-use atelier::app::Application;
+use atelier::app::{Application, command_line_state};
 use atelier::config::{Cli, Command, OrganizerCommand, TokenCommand};
 use atelier::domain::Role;
+use atelier::operations::{Actor, accounts};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info")))
-        // Logs on stderr: stdout carries command output (a new API token).
-        .with_writer(std::io::stderr)
-        // Colours only for a person at a terminal, not in files and journals.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    atelier::logs::init(&cli.config.log);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&cli.config).await?;
@@ -26,18 +19,18 @@ async fn main() -> anyhow::Result<()> {
                 Ok(password) => password,
                 Err(_) => ask_password()?,
             };
-            let store = atelier::store::connect(&cli.config.database_url).await?;
+            let state = command_line_state(&cli.config).await?;
             let role = if admin { Role::Admin } else { Role::Organizer };
-            let result = accounts::add_organizer(&*store, &email, &name, &password, role).await;
-            store.close().await;
+            let result = accounts::add_organizer(&state, &Actor::CommandLine, &email, &name, &password, role).await;
+            state.store.close().await;
             let organizer = result?;
             println!("Organizer {} created ({}).", organizer.email, organizer.role.code());
             Ok(())
         }
         Command::Token(TokenCommand::Create { organizer, label }) => {
-            let store = atelier::store::connect(&cli.config.database_url).await?;
-            let result = accounts::create_api_token(&*store, &organizer, &label).await;
-            store.close().await;
+            let state = command_line_state(&cli.config).await?;
+            let result = accounts::create_api_token(&state, &Actor::CommandLine, &organizer, &label).await;
+            state.store.close().await;
             println!("{}", result?.as_str());
             Ok(())
         }

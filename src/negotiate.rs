@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
 use axum_extra::extract::CookieJar;
 
-use crate::i18n::Lang;
+use crate::domain::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 

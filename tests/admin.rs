@@ -179,7 +179,7 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     assert_eq!(response.status(), 303);
     let (_, html) = page(&client, app.url(&detail)).await;
     assert!(html.contains("1 / 1 places confirmées, 0 en liste d'attente"));
-    assert!(html.contains("registration removed"), "the audit log shows it");
+    assert!(html.contains("Inscription retirée : Étudiant·e 1"), "the history shows it, in French, with the name");
 
     // Edit: more seats, new title.
     let response = post(
@@ -490,8 +490,11 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
-    assert!(html.contains("hote@gensensor.example — GenSensor (organizer)"));
-    assert!(html.contains("admin@example.org — organizer added"), "the audit log shows who added whom");
+    assert!(html.contains("hote@gensensor.example — GenSensor (organisateur)"));
+    assert!(
+        html.contains("admin@example.org — Compte créé : hote@gensensor.example (organisateur)"),
+        "the history shows who added whom"
+    );
     let again = post(
         &admin,
         &app,
@@ -542,7 +545,7 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     assert_eq!(response.status(), 303);
     let (status, html) = page(&partner, app.url(&detail)).await;
     assert_eq!(status, 200, "a co-organizer manages the event");
-    assert!(html.contains("co-organizer added"));
+    assert!(html.contains("Organisateur ajouté à l'événement : partenaire@example.org"));
     let (_, list) = page(&partner, app.url("/admin")).await;
     assert!(list.contains("Masterclass partagée"));
 }

@@ -163,7 +163,7 @@ async fn an_organizer_hears_once_that_a_rushed_event_is_full() {
     let token = common::organizer_token(&app, organizer).await;
     let email = atelier::domain::Email::parse(organizer).expect("email");
     let (account, _) = app.store.organizer_by_email(&email).await.expect("read").expect("organizer");
-    app.store.set_notifications(account.id, false, true).await.expect("saved");
+    app.store.set_notifications(account.id, false, true, chrono::Utc::now()).await.expect("saved");
     let response = app
         .client
         .post(app.url("/api/v1/events"))

@@ -25,7 +25,7 @@ async fn demo_content_is_loaded_into_an_empty_database_only() {
         ..atelier::config::Config::for_database(app.config.database_url.clone())
     };
     let again = atelier::app::Application::build(&config).await.expect("builds");
-    assert_eq!(again.store().count_events().await.expect("count"), events.len() as i64);
+    assert_eq!(again.state().store.count_events().await.expect("count"), events.len() as i64);
 }
 
 async fn without_demo_a_new_database_is_empty() {

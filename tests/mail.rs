@@ -273,8 +273,14 @@ async fn without_smtp_messages_are_written_as_files() {
     app.sign_up("fichiers", person(1)).await;
     let deadline = tokio::time::Instant::now() + WAIT;
     let files = loop {
+        // The .eml files (a message is written beside its file, then renamed).
         let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| !p.to_string_lossy().ends_with(".partial"))
+                    .collect()
+            })
             .unwrap_or_default();
         if !files.is_empty() || tokio::time::Instant::now() > deadline {
             break files;
@@ -350,9 +356,9 @@ async fn a_worker_whose_lease_ran_out_cannot_overwrite_the_next_claim() {
         row
     };
     for stale in [Delivery::NotAttempted, Delivery::Sent] {
-        app.store.record_deliveries(&[(id, stale)], first[0].lease, later).await.expect("recorded");
+        app.store.record_deliveries(vec![(id, stale)], first[0].lease, later).await.expect("recorded");
         assert_eq!(state().await, ("pending".to_owned(), 2), "the first worker's record changes nothing");
     }
-    app.store.record_deliveries(&[(id, Delivery::Sent)], second[0].lease, later).await.expect("recorded");
+    app.store.record_deliveries(vec![(id, Delivery::Sent)], second[0].lease, later).await.expect("recorded");
     assert_eq!(state().await, ("sent".to_owned(), 2));
 }

@@ -6,10 +6,10 @@ use chrono_tz::Europe::Paris;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::domain::Lang;
 use crate::domain::{
     Event, EventInput, EventKind, FieldError, Level, MAX_QUESTIONS, Question, QuestionInput, QuestionKind,
 };
-use crate::i18n::Lang;
 use crate::web::csrf::{self, CsrfToken};
 
 /// The form as posted. Times are `datetime-local` values, Paris time.
@@ -46,7 +46,9 @@ pub struct EventFields {
     #[serde(default)]
     pub what_to_bring: String,
     pub publish: Option<String>,
-    pub csrf: Option<String>,
+    /// The event's version when the form was opened (editing only).
+    #[serde(default)]
+    pub version: String,
     /// Question slots, one entry per slot in each list (a slot with an
     /// empty label asks nothing).
     #[serde(default)]
@@ -107,7 +109,7 @@ impl EventFields {
             language: event.language.clone(),
             what_to_bring: event.what_to_bring.clone().unwrap_or_default(),
             publish: None,
-            csrf: None,
+            version: event.version.to_string(),
         }
     }
 
@@ -146,7 +148,49 @@ impl EventFields {
             status: Some(status.to_owned()),
             what_to_bring: Some(self.what_to_bring.clone()),
             questions: Some(self.questions()),
+            version: self.version.trim().parse().ok(),
         }
+    }
+
+    /// The fields (by name) where these values differ from `other`'s, with
+    /// these values, as the organizer typed them.
+    pub fn differences(&self, other: &EventFields) -> Vec<(&'static str, String)> {
+        let texts = [
+            ("kind", &self.kind, &other.kind),
+            ("title", &self.title, &other.title),
+            ("slug", &self.slug, &other.slug),
+            ("description", &self.description, &other.description),
+            ("starts_at", &self.starts_at, &other.starts_at),
+            ("ends_at", &self.ends_at, &other.ends_at),
+            ("location", &self.location, &other.location),
+            ("address", &self.address, &other.address),
+            ("host", &self.host, &other.host),
+            ("capacity", &self.capacity, &other.capacity),
+            ("registration_opens_at", &self.registration_opens_at, &other.registration_opens_at),
+            ("registration_closes_at", &self.registration_closes_at, &other.registration_closes_at),
+            ("language", &self.language, &other.language),
+            ("what_to_bring", &self.what_to_bring, &other.what_to_bring),
+        ];
+        let mut differences: Vec<_> = texts
+            .into_iter()
+            .filter(|(_, mine, theirs)| mine.trim() != theirs.trim())
+            .map(|(field, mine, _)| (field, mine.clone()))
+            .collect();
+        if self.levels != other.levels {
+            differences.push(("levels", self.levels.join(", ")));
+        }
+        if self
+            .q_label
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .ne(other.q_label.iter().filter(|l| !l.trim().is_empty()))
+        {
+            differences.push((
+                "questions",
+                self.q_label.iter().filter(|l| !l.trim().is_empty()).cloned().collect::<Vec<_>>().join(" / "),
+            ));
+        }
+        differences
     }
 }
 
@@ -189,6 +233,7 @@ pub fn render(
         @if !errors.is_empty() { p.notice.error role="alert" { (t.form_has_errors) } }
         form.event-form method="post" action=(action) {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            @if !creating { input type="hidden" name="version" value=(values.version); }
             div.field.invalid[kind_error.is_some()] {
                 label for="kind" { (a.form_kind) }
                 @if let Some(message) = &kind_error { p.field-error { (message) } }

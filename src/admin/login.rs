@@ -2,33 +2,22 @@
 //! serve any request); failed attempts are counted there too.
 
 use std::net::SocketAddr;
-use std::sync::LazyLock;
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use chrono::{Duration, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, Signed};
-use crate::accounts::verify_password;
-use crate::app::AppState;
-use crate::domain::Email;
+use crate::domain::Lang;
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::operations::accounts::{self, SESSION_LENGTH, SignIn};
+use crate::state::AppState;
 use crate::token::Token;
-use crate::web::csrf::{self, CsrfToken};
+use crate::web::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use crate::web::layout::base;
-
-const SESSION_LENGTH: Duration = Duration::hours(12);
-const FAILURE_WINDOW: Duration = Duration::minutes(15);
-/// Per address tried, and per client (one client trying many addresses).
-const MAX_FAILURES_PER_EMAIL: i64 = 5;
-const MAX_FAILURES_PER_CLIENT: i64 = 20;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Credentials {
@@ -36,7 +25,6 @@ pub struct Credentials {
     email: String,
     #[serde(default)]
     password: String,
-    csrf: Option<String>,
 }
 
 pub async fn show(lang: Lang, uri: Uri, csrf: CsrfToken, signed: Result<Signed, AppError>) -> Response {
@@ -78,48 +66,18 @@ pub async fn sign_in(
     lang: Lang,
     uri: Uri,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
-    jar: CookieJar,
     csrf: CsrfToken,
-    credentials: Result<Form<Credentials>, FormRejection>,
+    CsrfForm(credentials): CsrfForm<Credentials>,
 ) -> Result<Response, AppError> {
-    let Form(credentials) = credentials?;
-    csrf::verify(&jar, credentials.csrf.as_deref())?;
-    let now = Utc::now();
-    let email = credentials.email.trim().to_lowercase();
     let client = client.ip().to_string();
-    // Each attempt counts before its password is checked: attempts sent all
-    // at once cannot slip past the limit while others are being hashed.
-    state.store.record_login_failure(&email, &client, now).await?;
-    let (by_email, by_client) = state.store.login_failures(&email, &client, now - FAILURE_WINDOW).await?;
-    if by_email > MAX_FAILURES_PER_EMAIL || by_client > MAX_FAILURES_PER_CLIENT {
-        tracing::warn!(%client, "sign-in refused: too many failures");
-        return Err(AppError::TooManyAttempts);
-    }
-
-    let account = match Email::parse(&email) {
-        Ok(parsed) => state.store.organizer_by_email(&parsed).await?,
-        Err(_) => None,
-    };
-    // Hashing runs even for unknown addresses, so that timing does not tell
-    // which addresses have an account.
-    let hash = account.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
-    let password = credentials.password.clone();
-    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let organizer = match account {
-        Some((organizer, _)) if valid => organizer,
-        _ => {
-            let page = form(lang, uri.path(), &csrf, &email, Some(lang.texts().admin().bad_credentials));
+    let token = match accounts::sign_in(&state, &credentials.email, &credentials.password, &client).await? {
+        SignIn::Signed(token) => token,
+        SignIn::BadCredentials => {
+            let message = Some(lang.texts().admin().bad_credentials);
+            let page = form(lang, uri.path(), &csrf, credentials.email.trim(), message);
             return Ok((StatusCode::UNAUTHORIZED, csrf, page).into_response());
         }
     };
-
-    let token = Token::random();
-    state.store.create_session(&token.hash(), organizer.id, now + SESSION_LENGTH, now).await?;
-    // The attempt succeeded: it and this address's failures are forgotten.
-    state.store.forget_login_failures(&email, now - FAILURE_WINDOW).await?;
-    tracing::info!(organizer = %organizer.id, "signed in");
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -133,20 +91,13 @@ pub async fn sign_in(
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SignOut {
-    csrf: Option<String>,
-}
-
 pub async fn sign_out(
     State(state): State<AppState>,
     jar: CookieJar,
-    form: Result<Form<SignOut>, FormRejection>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let Form(form) = form?;
-    csrf::verify(&jar, form.csrf.as_deref())?;
     if let Some(token) = jar.get(SESSION_COOKIE).and_then(|c| Token::parse(c.value())) {
-        state.store.delete_session(&token.hash()).await?;
+        accounts::sign_out(&state, &token.hash()).await?;
     }
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().append(
@@ -155,7 +106,3 @@ pub async fn sign_out(
     );
     Ok(response)
 }
-
-/// A hash of a random password nobody knows, made once.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| crate::accounts::hash_password(Token::random().as_str()).unwrap_or_default());

@@ -14,13 +14,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use chrono::Utc;
+use chrono_tz::Europe::Paris;
 use maud::{Markup, html};
 
-use crate::app::AppState;
-use crate::domain::Organizer;
+use crate::domain::{AuditLine, Lang, Organizer, Role, Via};
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::operations::{Actor, ManagedEvent, queries};
+use crate::state::AppState;
 use crate::token::Token;
 use crate::web::csrf::{self, CsrfToken};
 use crate::web::layout::base;
@@ -54,6 +54,12 @@ pub fn router() -> Router<AppState> {
 /// The organizer signed in through the session cookie.
 pub struct Signed(pub Organizer);
 
+impl Signed {
+    pub fn actor(self) -> Actor {
+        Actor::Organizer { organizer: self.0, via: Via::BackOffice }
+    }
+}
+
 impl FromRequestParts<AppState> for Signed {
     type Rejection = AppError;
 
@@ -62,9 +68,45 @@ impl FromRequestParts<AppState> for Signed {
             .get(SESSION_COOKIE)
             .and_then(|c| Token::parse(c.value()))
             .ok_or(AppError::SignInRequired)?;
-        let organizer =
-            state.store.organizer_by_session(&token.hash(), Utc::now()).await?.ok_or(AppError::SignInRequired)?;
+        let organizer = queries::organizer_by_session(state, &token.hash()).await?.ok_or(AppError::SignInRequired)?;
         Ok(Self(organizer))
+    }
+}
+
+/// The event of the path's `{id}`, if the signed-in organizer (the second
+/// field) manages it.
+pub struct Managed(pub ManagedEvent, pub Organizer);
+
+impl FromRequestParts<AppState> for Managed {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Signed(organizer) = Signed::from_request_parts(parts, state).await?;
+        let key = crate::web::event_key(parts, state).await?;
+        let actor = Actor::Organizer { organizer: organizer.clone(), via: Via::BackOffice };
+        Ok(Self(queries::managed_event(state, actor, &key).await?, organizer))
+    }
+}
+
+/// The event's page in the back-office, with `rest` after it.
+fn event_path(managed: &ManagedEvent, rest: &str) -> String {
+    format!("/admin/events/{}{rest}", managed.event.id)
+}
+
+/// The history, newest first, worded in the reader's language; with
+/// `with_event`, each entry names its event (the history of every event).
+fn history(lang: Lang, lines: &[AuditLine], with_event: bool) -> Markup {
+    let a = lang.texts().admin();
+    html! {
+        ul.history {
+            @for line in lines {
+                li {
+                    (line.at.with_timezone(&Paris).format("%d/%m/%Y %H:%M")) " — " (a.audit_actor(line)) " — "
+                    (a.audit_entry(line))
+                    @if let (true, Some(event)) = (with_event, &line.event) { " (" (event) ")" }
+                }
+            }
+        }
     }
 }
 
@@ -79,7 +121,7 @@ fn page(lang: Lang, path: &str, title: &str, organizer: &Organizer, csrf: &CsrfT
             nav.admin-bar aria-label=(t.back_office) {
                 a href="/admin" { (t.my_events) }
                 a href="/admin/settings" { (t.settings) }
-                @if organizer.role == crate::domain::Role::Admin {
+                @if organizer.role == Role::Admin {
                     a href="/admin/organizers" { (t.organizers) }
                 }
                 span.who { (organizer.email) }

@@ -1,20 +1,17 @@
 //! An organizer's own preferences: which emails they want.
 
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 use maud::html;
 use serde::Deserialize;
 
 use super::{Signed, page};
-use crate::app::AppState;
-use crate::domain::Organizer;
+use crate::domain::{Lang, Organizer};
 use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::web::csrf::{self, CsrfToken};
+use crate::operations::accounts;
+use crate::state::AppState;
+use crate::web::csrf::{self, CsrfForm, CsrfToken};
 
 pub async fn show(lang: Lang, uri: Uri, csrf: CsrfToken, Signed(organizer): Signed) -> Response {
     render(lang, &uri, csrf, &organizer, false)
@@ -46,22 +43,17 @@ fn render(lang: Lang, uri: &Uri, csrf: CsrfToken, organizer: &Organizer, saved: 
 pub struct Preferences {
     on_cancel: Option<String>,
     when_full: Option<String>,
-    csrf: Option<String>,
 }
 
 pub async fn save(
     State(state): State<AppState>,
     lang: Lang,
     uri: Uri,
-    jar: CookieJar,
     csrf: CsrfToken,
     Signed(organizer): Signed,
-    form: Result<Form<Preferences>, FormRejection>,
+    CsrfForm(form): CsrfForm<Preferences>,
 ) -> Result<Response, AppError> {
-    let Form(form) = form?;
-    csrf::verify(&jar, form.csrf.as_deref())?;
-    let (on_cancel, when_full) = (form.on_cancel.is_some(), form.when_full.is_some());
-    state.store.set_notifications(organizer.id, on_cancel, when_full).await?;
-    let organizer = Organizer { notify_on_cancel: on_cancel, notify_when_full: when_full, ..organizer };
+    let organizer =
+        accounts::set_notifications(&state, organizer, form.on_cancel.is_some(), form.when_full.is_some()).await?;
     Ok(render(lang, &uri, csrf, &organizer, true))
 }

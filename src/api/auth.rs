@@ -4,13 +4,20 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 
-use crate::app::AppState;
-use crate::domain::Organizer;
+use crate::domain::{Organizer, Via};
 use crate::error::AppError;
+use crate::operations::{Actor, ManagedEvent, queries};
+use crate::state::AppState;
 use crate::token::Token;
 
 /// The organizer behind a valid API token; 401 otherwise.
 pub struct ApiOrganizer(pub Organizer);
+
+impl ApiOrganizer {
+    pub fn actor(self) -> Actor {
+        Actor::Organizer { organizer: self.0, via: Via::Api }
+    }
+}
 
 impl FromRequestParts<AppState> for ApiOrganizer {
     type Rejection = AppError;
@@ -23,7 +30,22 @@ impl FromRequestParts<AppState> for ApiOrganizer {
             .and_then(|v| v.strip_prefix("Bearer "))
             .and_then(|raw| Token::parse(raw.trim()))
             .ok_or(AppError::Unauthorized)?;
-        let organizer = state.store.organizer_by_api_token(&token.hash()).await?.ok_or(AppError::Unauthorized)?;
+        let organizer = queries::organizer_by_api_token(state, &token.hash()).await?.ok_or(AppError::Unauthorized)?;
         Ok(Self(organizer))
+    }
+}
+
+/// The event of the path's `{id}` (uuid or slug), if the caller manages it:
+/// 401 without a valid token, 404 without such an event, 403 for another
+/// organizer's.
+pub struct ApiManaged(pub ManagedEvent);
+
+impl FromRequestParts<AppState> for ApiManaged {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = ApiOrganizer::from_request_parts(parts, state).await?;
+        let key = crate::web::event_key(parts, state).await?;
+        Ok(Self(queries::managed_event(state, caller.actor(), &key).await?))
     }
 }

@@ -11,10 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Json;
-use crate::app::AppState;
 use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, Question};
 use crate::error::{AppError, ErrorBody};
-use crate::registrations::public_event;
+use crate::operations::queries;
+use crate::state::AppState;
 use crate::store::EventFilter;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +41,10 @@ pub struct EventJson {
     pub status: EventStatus,
     /// Language the event is held in (`fr` or `en`).
     pub language: String,
+    /// Grows with every change to the event (not to its seats). Send it
+    /// back with a change (`PATCH`) so that a change made meanwhile is not
+    /// undone: a stale one gets 409 `edit_conflict`.
+    pub version: i64,
     /// Questions asked at sign-up (answer them by id in `answers`); given
     /// when one event is asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +78,7 @@ impl From<Event> for EventJson {
             registration_closes_at: e.registration_closes_at,
             status: e.status,
             language: e.language,
+            version: e.version,
             questions: None,
         }
     }
@@ -121,7 +126,7 @@ pub async fn list(
     let body = state
         .caches
         .page(&key, || async {
-            let events = state.store.upcoming_events(&EventFilter { kind, level }, Utc::now()).await?;
+            let events = queries::upcoming(&state, &EventFilter { kind, level }).await?;
             let list: Vec<EventJson> = events.into_iter().map(EventJson::from).collect();
             let bytes = serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?;
             Ok::<_, AppError>(Bytes::from(bytes))
@@ -141,7 +146,7 @@ pub async fn list(
     )
 )]
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventJson>, AppError> {
-    let event = public_event(&*state.store, &id).await?;
-    let questions = state.store.event_questions(event.id).await?;
+    let event = queries::public_event(&state, &id).await?;
+    let questions = queries::questions(&state, &event).await?;
     Ok(Json(EventJson::with_questions(event, questions)))
 }

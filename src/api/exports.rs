@@ -1,17 +1,16 @@
 //! Attendee exports for organizers: CSV, XLSX and the PDF attendance sheet.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::auth::ApiOrganizer;
-use crate::app::AppState;
-use crate::domain::Organizer;
+use super::auth::ApiManaged;
+use crate::domain::Lang;
 use crate::error::{AppError, ErrorBody};
-use crate::export::{self, Delimiter, Download, Format};
-use crate::i18n::Lang;
-use crate::organizing::managed_event;
+use crate::export::{Delimiter, Download, Format};
+use crate::operations::queries;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ExportQuery {
@@ -34,22 +33,6 @@ impl ExportQuery {
     }
 }
 
-/// Checks access, reads the registrations and writes the file; shared with
-/// the back-office's download links.
-pub async fn export_for(
-    state: &AppState,
-    organizer: &Organizer,
-    key: &str,
-    format: Format,
-    lang: Lang,
-) -> Result<Download, AppError> {
-    let event = managed_event(state, organizer, key).await?;
-    let lines = state.store.event_registrations(event.id).await?;
-    let questions = state.store.event_questions(event.id).await?;
-    let name = if organizer.name.is_empty() { organizer.email.clone() } else { organizer.name.clone() };
-    export::render(format, event, questions, lines, name, lang).await.map_err(AppError::Internal)
-}
-
 fn options(query: Result<Query<ExportQuery>, QueryRejection>) -> ExportQuery {
     // Unknown options fall back to the defaults.
     query.map(|Query(q)| q).unwrap_or_default()
@@ -70,12 +53,11 @@ fn options(query: Result<Query<ExportQuery>, QueryRejection>) -> ExportQuery {
 )]
 pub async fn csv(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Download, AppError> {
     let query = options(query);
-    export_for(&state, &organizer, &key, Format::Csv(query.delimiter()), query.lang()).await
+    queries::export(&state, &managed, Format::Csv(query.delimiter()), query.lang()).await
 }
 
 /// Every registration as an Excel workbook, with real dates.
@@ -93,11 +75,10 @@ pub async fn csv(
 )]
 pub async fn xlsx(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Download, AppError> {
-    export_for(&state, &organizer, &key, Format::Xlsx, options(query).lang()).await
+    queries::export(&state, &managed, Format::Xlsx, options(query).lang()).await
 }
 
 /// The attendance sheet to sign (feuille d'émargement), A4 PDF.
@@ -115,9 +96,8 @@ pub async fn xlsx(
 )]
 pub async fn attendance_sheet(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Download, AppError> {
-    export_for(&state, &organizer, &key, Format::AttendanceSheet, options(query).lang()).await
+    queries::export(&state, &managed, Format::AttendanceSheet, options(query).lang()).await
 }

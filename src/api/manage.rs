@@ -1,6 +1,6 @@
 //! The organizer API: events they run and the people registered.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -8,15 +8,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
-use super::auth::ApiOrganizer;
+use super::auth::{ApiManaged, ApiOrganizer};
 use super::events::EventJson;
-use crate::app::AppState;
-use crate::domain::{
-    AttendeeLine, EventInput, EventStatus, FieldError, FieldErrorKind, Level, Refusal, RegistrationStatus,
-};
+use crate::domain::{AttendeeLine, EventInput, Level, RegistrationStatus};
 use crate::error::{AppError, ErrorBody};
-use crate::organizing::{create_event, managed_event, record};
-use crate::store::EventUpdate;
+use crate::operations::{events, queries};
+use crate::state::AppState;
 
 /// Creates an event owned by the caller. Drafts are invisible to the public
 /// until published.
@@ -33,25 +30,21 @@ use crate::store::EventUpdate;
 )]
 pub async fn create(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
+    caller: ApiOrganizer,
     Json(input): Json<EventInput>,
 ) -> Result<(StatusCode, Json<EventJson>), AppError> {
-    let now = Utc::now();
-    let event = input.validate(now).map_err(AppError::Validation)?;
-    match create_event(&state, event, &organizer, input.slug.is_some()).await? {
-        Ok(created) => {
-            tracing::info!(event = %created.id, organizer = %organizer.id, "event created");
-            record(&state, &organizer, created.id, "event created (API)", &created.title).await;
-            let questions = state.store.event_questions(created.id).await?;
-            Ok((StatusCode::CREATED, Json(EventJson::with_questions(created, questions))))
-        }
-        Err(errors) => Err(AppError::Validation(errors)),
-    }
+    let event = input.validate(state.clock.now()).map_err(AppError::Validation)?;
+    let created = events::create(&state, &caller.actor(), event, input.slug.is_some()).await?;
+    let questions = queries::questions(&state, &created).await?;
+    Ok((StatusCode::CREATED, Json(EventJson::with_questions(created, questions))))
 }
 
-/// Changes some fields of an event; absent fields keep their value. Raising
-/// the capacity gives the new seats to the waiting list at once (each person
-/// is emailed); lowering it below the number confirmed removes nobody.
+/// Changes some fields of an event; absent fields keep their value. With
+/// the `version` read, a change made meanwhile by someone else is not
+/// undone: the request gets 409 `edit_conflict` instead; without it, the
+/// fields are applied to the event as it then stands. Raising the capacity
+/// gives the new seats to the waiting list at once (each person is
+/// emailed); lowering it below the number confirmed removes nobody.
 #[utoipa::path(
     patch,
     path = "/api/v1/events/{id}",
@@ -63,34 +56,18 @@ pub async fn create(
         (status = 401, description = "Missing or unknown API token", body = ErrorBody),
         (status = 403, description = "Another organizer's event", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),
-        (status = 409, description = "The event is cancelled", body = ErrorBody),
+        (status = 409, description = "The event is cancelled (`event_cancelled`), or changed since `version` (`edit_conflict`)", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
     Json(patch): Json<EventInput>,
 ) -> Result<Json<EventJson>, AppError> {
-    let current = managed_event(&state, &organizer, &key).await?;
-    if current.status == EventStatus::Cancelled {
-        return Err(AppError::Refused(Refusal::EventCancelled));
-    }
-    let changes = EventInput::from(&current).overlay(patch).validate(Utc::now()).map_err(AppError::Validation)?;
-    match state.store.update_event(current.id, changes, Utc::now()).await? {
-        EventUpdate::Updated(event) => {
-            tracing::info!(event = %event.id, organizer = %organizer.id, "event updated");
-            let detail = format!("capacity {}, {}", event.capacity, event.status.code());
-            record(&state, &organizer, event.id, "event edited (API)", &detail).await;
-            state.mail_wakeup.notify_one();
-            let questions = state.store.event_questions(event.id).await?;
-            Ok(Json(EventJson::with_questions(*event, questions)))
-        }
-        EventUpdate::NotFound => Err(AppError::EventNotFound),
-        EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),
-        EventUpdate::SlugTaken => Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)])),
-    }
+    let event = events::update(&state, &managed, patch).await?;
+    let questions = queries::questions(&state, &event).await?;
+    Ok(Json(EventJson::with_questions(event, questions)))
 }
 
 /// Cancels an event: it stays visible as cancelled, takes no more sign-ups,
@@ -109,15 +86,9 @@ pub async fn update(
 )]
 pub async fn cancel(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
 ) -> Result<Json<EventJson>, AppError> {
-    let event = managed_event(&state, &organizer, &key).await?;
-    let cancelled = state.store.cancel_event(event.id, Utc::now()).await?.ok_or(AppError::EventNotFound)?;
-    tracing::info!(event = %event.id, organizer = %organizer.id, "event cancelled");
-    record(&state, &organizer, event.id, "event cancelled (API)", "").await;
-    state.mail_wakeup.notify_one();
-    Ok(Json(cancelled.into()))
+    Ok(Json(events::cancel(&state, &managed).await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -176,10 +147,8 @@ impl From<AttendeeLine> for AttendeeJson {
 )]
 pub async fn registrations(
     State(state): State<AppState>,
-    ApiOrganizer(organizer): ApiOrganizer,
-    Path(key): Path<String>,
+    ApiManaged(managed): ApiManaged,
 ) -> Result<Json<Vec<AttendeeJson>>, AppError> {
-    let event = managed_event(&state, &organizer, &key).await?;
-    let lines = state.store.event_registrations(event.id).await?;
+    let lines = queries::registrations(&state, &managed).await?;
     Ok(Json(lines.into_iter().map(AttendeeJson::from).collect()))
 }

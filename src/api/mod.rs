@@ -3,7 +3,6 @@
 mod auth;
 mod events;
 mod exports;
-pub use exports::export_for;
 mod manage;
 mod openapi;
 mod registrations;
@@ -13,8 +12,8 @@ use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,11 +7,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
-use crate::app::AppState;
-use crate::domain::{FieldError, FieldErrorKind, RegistrationStatus, SignUpForm};
+use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
-use crate::i18n::Lang;
-use crate::registrations::{cancel as cancel_operation, sign_up, sign_up_event};
+use crate::operations::{queries, registrations};
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationCreated {
@@ -57,14 +56,14 @@ pub async fn create(
     let browser_language =
         headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
     drop(headers);
-    let cached = sign_up_event(&state, &id).await?;
+    let cached = queries::sign_up_event(&state, &id).await?;
     let (event, questions) = &*cached;
     let language = match form.language.as_deref() {
         Some(code) => Lang::from_code(code)
             .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
         None => browser_language.or_else(|| Lang::from_code(&event.language)).unwrap_or_default(),
     };
-    let done = sign_up(&state, event, questions, &form, language).await?;
+    let done = registrations::sign_up(&state, event, questions, &form, language).await?;
     let body = RegistrationCreated {
         id: done.registration.id,
         status: done.registration.status,
@@ -75,7 +74,9 @@ pub async fn create(
 }
 
 /// Cancels a registration. A confirmed seat goes to the first person on the
-/// waiting list in the same transaction. Cancelling twice is harmless.
+/// waiting list in the same transaction. Cancelling twice is harmless. Once
+/// the event has started, the person can no longer cancel (organizers can
+/// still remove them).
 #[utoipa::path(
     post,
     path = "/api/v1/registrations/{token}/cancel",
@@ -83,12 +84,13 @@ pub async fn create(
     responses(
         (status = 200, description = "Cancelled", body = RegistrationCancelled),
         (status = 404, description = "Unknown token", body = ErrorBody),
+        (status = 409, description = "The event has started (`event_started`)", body = ErrorBody),
     )
 )]
 pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<RegistrationCancelled>, AppError> {
-    let registration = cancel_operation(&state, &token).await?;
+    let registration = registrations::cancel(&state, &token).await?;
     Ok(Json(RegistrationCancelled { id: registration.id, status: registration.status }))
 }

@@ -73,6 +73,10 @@ pub struct Event {
     pub what_to_bring: Option<String>,
     pub confirmed_count: i64,
     pub waitlisted_count: i64,
+    /// Grows with every change to the event itself (not to its seat
+    /// counts): an edit made from an older version is refused rather than
+    /// allowed to undo what happened since.
+    pub version: i64,
 }
 
 impl Event {
@@ -135,6 +139,25 @@ pub fn registration_refusal(event: &Event, level: Level, now: DateTime<Utc>) -> 
     event.sign_up_state(now).err().or_else(|| (!event.admits(level)).then_some(Refusal::LevelNotAdmitted))
 }
 
+/// What an event edit led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventUpdate {
+    /// Saved; `changed` names the fields that changed (API names).
+    Updated {
+        event: Box<Event>,
+        changed: Vec<&'static str>,
+    },
+    NotFound,
+    /// The event was cancelled: it can no longer change.
+    Cancelled,
+    /// The event changed since the version the edit was made from; it is
+    /// given as it now stands.
+    Conflict(Box<Event>),
+    /// The edit, applied to the event as it stands, is invalid (or its
+    /// slug is another event's).
+    Invalid(Vec<super::FieldError>),
+}
+
 /// What an organizer (or the demo loader) gives to create an event.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
@@ -156,6 +179,38 @@ pub struct NewEvent {
     pub what_to_bring: Option<String>,
     /// `None` keeps an event's questions when editing it.
     pub questions: Option<Vec<super::NewQuestion>>,
+}
+
+impl NewEvent {
+    /// The fields (API names) in which this differs from `current`, whose
+    /// questions were `questions`.
+    pub fn changes_from(&self, current: &Event, questions: &[super::Question]) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut check = |field, differs: bool| {
+            if differs {
+                changed.push(field);
+            }
+        };
+        check("slug", self.slug != current.slug);
+        check("kind", self.kind != current.kind);
+        check("title", self.title != current.title);
+        check("description", self.description != current.description);
+        check("starts_at", self.starts_at != current.starts_at);
+        check("ends_at", self.ends_at != current.ends_at);
+        check("location", self.location != current.location);
+        check("address", self.address != current.address);
+        check("host", self.host != current.host);
+        check("levels", self.levels != current.levels);
+        check("capacity", self.capacity != current.capacity);
+        check("language", self.language != current.language);
+        check("status", self.status != current.status);
+        check("registration_opens_at", self.registration_opens_at != current.registration_opens_at);
+        check("registration_closes_at", self.registration_closes_at != current.registration_closes_at);
+        check("what_to_bring", self.what_to_bring != current.what_to_bring);
+        let current_questions: Vec<super::NewQuestion> = questions.iter().cloned().map(Into::into).collect();
+        check("questions", self.questions.as_ref().is_some_and(|new| *new != current_questions));
+        changed
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +239,7 @@ mod tests {
             what_to_bring: None,
             confirmed_count: 12,
             waitlisted_count: 0,
+            version: 1,
         }
     }
 

@@ -40,6 +40,11 @@ pub struct EventInput {
     /// questions position by position (answers stay with their position;
     /// those to questions removed are dropped).
     pub questions: Option<Vec<QuestionInput>>,
+    /// When changing an event: the `version` it was read at. If the event
+    /// has changed since, the change is refused (409 `edit_conflict`)
+    /// rather than allowed to undo the other change. Without it, the
+    /// fields given are applied to the event as it then stands.
+    pub version: Option<i64>,
 }
 
 impl From<&Event> for EventInput {
@@ -65,6 +70,7 @@ impl From<&Event> for EventInput {
             what_to_bring: event.what_to_bring.clone(),
             // Questions are kept unless a change names them.
             questions: None,
+            version: None,
         }
     }
 }
@@ -90,6 +96,7 @@ impl EventInput {
             status: patch.status.or(self.status),
             what_to_bring: patch.what_to_bring.or(self.what_to_bring),
             questions: patch.questions.or(self.questions),
+            version: patch.version,
         }
     }
 }

@@ -1,16 +1,20 @@
 //! Plain types and rules with no I/O: validated values, event and
 //! registration states, and the decisions a sign-up depends on.
 
+mod audit;
 mod event;
 mod event_input;
+mod lang;
 mod organizer;
 mod outbox;
 mod person;
 mod question;
 mod registration;
 
-pub use event::{Event, EventKind, EventStatus, NewEvent, Refusal, registration_refusal};
+pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
+pub use event::{Event, EventKind, EventStatus, EventUpdate, NewEvent, Refusal, registration_refusal};
 pub use event_input::{EventInput, MAX_CAPACITY};
+pub use lang::Lang;
 pub use organizer::{Organizer, Role};
 pub use outbox::{Announcement, Delivery, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};

@@ -2,9 +2,9 @@
 
 use uuid::Uuid;
 
+use super::Lang;
 use super::event_input::optional_text;
 use super::{Event, FieldError, FieldErrorKind, Registration};
-use crate::i18n::Lang;
 use crate::token::Salt;
 
 /// Which message: one per registration change a person must hear about.

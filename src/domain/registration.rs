@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::Lang;
 use super::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName, Refusal};
-use crate::i18n::Lang;
 use crate::token::{CancelKey, Salt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -137,6 +137,9 @@ pub enum CancelOutcome {
     },
     /// It was cancelled before; nothing changed.
     AlreadyCancelled(Registration),
+    /// The event has started: the person can no longer cancel (an organizer
+    /// can still remove them).
+    EventStarted,
     NotFound,
 }
 

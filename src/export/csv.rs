@@ -4,8 +4,8 @@
 use chrono_tz::Europe::Paris;
 
 use super::{Cell, headers, row};
+use crate::domain::Lang;
 use crate::domain::{AttendeeLine, Question};
-use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Delimiter {

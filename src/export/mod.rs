@@ -10,8 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AttendeeLine, Event, Question, RegistrationStatus};
-use crate::i18n::Lang;
+use crate::domain::{AttendeeLine, Event, Lang, Question};
 
 pub use self::csv::{Delimiter, to_csv};
 pub use self::pdf::attendance_sheet;
@@ -42,67 +41,30 @@ fn optional_time(value: Option<DateTime<Utc>>) -> Cell {
 /// Column titles, in the order of `row`: the fixed ones, then one per
 /// question of the event.
 pub fn headers(lang: Lang, questions: &[Question]) -> Vec<String> {
-    let fixed: Vec<&str> = match lang {
-        Lang::Fr => vec![
-            "Nom",
-            "E-mail",
-            "Établissement",
-            "Niveau",
-            "Statut",
-            "Position en liste d'attente",
-            "Inscrit le",
-            "Annulé le",
-            "Présent (pointé le)",
-            "Langue",
-            "Dernier e-mail",
-        ],
-        Lang::En => vec![
-            "Name",
-            "Email",
-            "Institution",
-            "Level",
-            "Status",
-            "Waiting-list position",
-            "Registered at",
-            "Cancelled at",
-            "Checked in at",
-            "Language",
-            "Latest email",
-        ],
-    };
-    fixed.into_iter().map(str::to_owned).chain(questions.iter().map(|q| q.label.clone())).collect()
+    let fixed = lang.texts().export_headers.iter().map(|header| (*header).to_owned());
+    fixed.chain(questions.iter().map(|q| q.label.clone())).collect()
 }
 
 pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell> {
     let t = lang.texts();
     let r = &line.registration;
-    let answers = questions.iter().map(|q| optional_text(line.answers.get(&q.id).map(String::as_str)));
+    let answer = |q: &Question| line.answers.get(&q.id).map(|answer| t.admin().answer(q.kind, answer));
+    let answers = questions.iter().map(|q| optional_text(answer(q)));
     let mut cells = vec![
         text(&r.name),
         text(&r.email),
         optional_text(r.institution.as_deref()),
         text(t.level(r.level)),
-        text(status_label(r.status, lang)),
+        text((t.status_word)(r.status)),
         r.waitlist_position.map_or(Cell::Empty, Cell::Number),
         Cell::Time(r.created_at),
         optional_time(r.cancelled_at),
         optional_time(line.checked_in_at),
-        text(r.language.code()),
-        optional_text(line.email_status.as_deref()),
+        text((t.language_name)(r.language)),
+        optional_text(line.email_status.as_deref().map(|status| t.admin().email_status(Some(status)))),
     ];
     cells.extend(answers);
     cells
-}
-
-fn status_label(status: RegistrationStatus, lang: Lang) -> &'static str {
-    match (lang, status) {
-        (Lang::Fr, RegistrationStatus::Confirmed) => "confirmé",
-        (Lang::Fr, RegistrationStatus::Waitlisted) => "liste d'attente",
-        (Lang::Fr, RegistrationStatus::Cancelled) => "annulé",
-        (Lang::En, RegistrationStatus::Confirmed) => "confirmed",
-        (Lang::En, RegistrationStatus::Waitlisted) => "waiting list",
-        (Lang::En, RegistrationStatus::Cancelled) => "cancelled",
-    }
 }
 
 /// The export formats.

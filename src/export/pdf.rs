@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::Paris;
 use printpdf::{IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point};
 
+use crate::domain::Lang;
 use crate::domain::{AttendeeLine, Event, RegistrationStatus};
-use crate::i18n::Lang;
 
 const MARGIN: f32 = 15.0;
 const ROW: f32 = 10.0;

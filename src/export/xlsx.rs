@@ -4,8 +4,8 @@ use chrono_tz::Europe::Paris;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::{Cell, headers, row};
+use crate::domain::Lang;
 use crate::domain::{AttendeeLine, Event, Question};
-use crate::i18n::Lang;
 
 pub fn to_xlsx(
     event: &Event,

@@ -13,7 +13,6 @@ mod transport;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use futures::StreamExt;
 use lettre::Message;
 use lettre::message::header::ContentType;
@@ -22,6 +21,7 @@ use rand::Rng;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::config::{Config, MAX_LEASE_SECS};
 use crate::domain::{Announcement, Delivery, PendingMessage};
 use crate::store::Store;
@@ -37,6 +37,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 
 pub struct Mailer {
     store: Arc<dyn Store>,
+    clock: Clock,
     transport: Transport,
     templates: Templates,
     keys: Arc<TokenKey>,
@@ -58,6 +59,7 @@ impl Mailer {
         store: Arc<dyn Store>,
         keys: Arc<TokenKey>,
         public_url: Arc<str>,
+        clock: Clock,
     ) -> anyhow::Result<Self> {
         let from: Mailbox =
             config.mail_from.parse().map_err(|e| anyhow::anyhow!("invalid MAIL_FROM {:?}: {e}", config.mail_from))?;
@@ -70,6 +72,7 @@ impl Mailer {
             domain: from.email.domain().to_owned(),
             from,
             store,
+            clock,
             transport,
             templates,
             keys,
@@ -93,7 +96,7 @@ impl Mailer {
     async fn run(self, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
         let this = &self;
         while !*stopped.borrow() {
-            let now = Utc::now();
+            let now = self.clock.now();
             let lease_until = now + self.lease;
             match self.store.claim_messages(now, lease_until, CLAIM).await {
                 Ok(messages) if !messages.is_empty() => {
@@ -115,7 +118,7 @@ impl Mailer {
                         .buffer_unordered(IN_FLIGHT)
                         .ready_chunks(IN_FLIGHT);
                     while let Some(deliveries) = results.next().await {
-                        if let Err(error) = self.store.record_deliveries(&deliveries, lease, Utc::now()).await {
+                        if let Err(error) = self.store.record_deliveries(deliveries, lease, self.clock.now()).await {
                             tracing::error!(%error, "could not record deliveries; they will be retried after the lease");
                         }
                     }
@@ -140,14 +143,14 @@ impl Mailer {
                 return Delivery::Failed { error };
             }
         };
-        let delivery = match self.transport.send(email).await {
+        let delivery = match self.transport.send(message.id, email).await {
             Ok(()) => Delivery::Sent,
             Err(SendError::Permanent(error)) => Delivery::Failed { error },
             Err(SendError::Transient(error)) if message.attempts >= self.max_attempts => {
                 Delivery::Failed { error: format!("gave up after {} attempts: {error}", message.attempts) }
             }
             Err(SendError::Transient(error)) => {
-                Delivery::Retry { at: Utc::now() + self.backoff(message.attempts), error }
+                Delivery::Retry { at: self.clock.now() + self.backoff(message.attempts), error }
             }
         };
         match &delivery {
@@ -210,7 +213,7 @@ impl Mailer {
             Mailbox::new(display, message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?);
         let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
         let body = if message.kind.gives_a_seat() {
-            let ics = ics::invitation(event, registration, &event_url, Utc::now());
+            let ics = ics::invitation(event, registration, &event_url, self.clock.now());
             let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
                 .map_err(|e| format!("calendar content type: {e}"))?;
             MultiPart::mixed().multipart(body).singlepart(Attachment::new("invitation.ics".into()).body(ics, calendar))

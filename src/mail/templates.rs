@@ -6,8 +6,8 @@
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use crate::domain::Lang;
 use crate::domain::{Announcement, MessageKind};
-use crate::i18n::Lang;
 
 /// Each message kind has a subject, a text and an HTML template per language.
 macro_rules! message_files {

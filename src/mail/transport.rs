@@ -1,14 +1,17 @@
 //! Where messages go: an SMTP server (SMTP_URL), or .eml files in MAIL_DIR
 //! when none is configured.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use uuid::Uuid;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files { transport: AsyncFileTransport<Tokio1Executor>, dir: PathBuf },
+    /// One `{outbox id}.eml` file per message: a message sent again (after
+    /// a crash) rewrites its own file rather than adding one.
+    Files(PathBuf),
 }
 
 /// Why a send failed, and whether trying again can help.
@@ -34,25 +37,40 @@ impl Transport {
     pub fn files(dir: PathBuf) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&dir)
             .map_err(|e| anyhow::anyhow!("cannot create the mail folder {}: {e}", dir.display()))?;
-        Ok(Self::Files { transport: AsyncFileTransport::new(&dir), dir })
+        Ok(Self::Files(dir))
     }
 
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// Sends the message `id` of the outbox.
+    pub async fn send(&self, id: Uuid, message: Message) -> Result<(), SendError> {
         match self {
             Transport::Smtp(smtp) => match smtp.send(message).await {
                 Ok(_) => Ok(()),
                 Err(e) if refuses_this_message(&e) => Err(SendError::Permanent(e.to_string())),
                 Err(e) => Err(SendError::Transient(e.to_string())),
             },
-            Transport::Files { transport, dir } => match transport.send(message).await {
-                Ok(id) => {
-                    tracing::info!(path = %dir.join(format!("{id}.eml")).display(), "message written");
-                    Ok(())
-                }
-                Err(e) => Err(SendError::Transient(e.to_string())),
-            },
+            Transport::Files(dir) => {
+                let path = dir.join(format!("{id}.eml"));
+                write_whole(&path, &message.formatted()).await.map_err(|e| SendError::Transient(e.to_string()))?;
+                tracing::info!(path = %path.display(), "message written");
+                Ok(())
+            }
         }
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a file written beside it,
+/// then renamed (a full disk leaves no half message to open).
+async fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = path.with_extension("eml.partial");
+    let written = tokio::fs::write(&partial, bytes).await;
+    let done = match written {
+        Ok(()) => tokio::fs::rename(&partial, path).await,
+        Err(error) => Err(error),
+    };
+    if done.is_err() {
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    done
 }
 
 /// Only a refusal of this recipient or this message is final. Other 5xx

@@ -1,21 +1,35 @@
-//! Storage: one interface, one implementation per backend, chosen from the
-//! DATABASE_URL scheme. SQL text that both dialects accept lives in `sql`.
+//! Storage: what the application asks of a database, per aggregate
+//! (`EventStore`, `RegistrationStore`, `OutboxStore`, `AccountStore`,
+//! `AuditStore`; `Store` is their sum), written once over a small trait of
+//! statement-sized calls (`statement::Sql`) with one SQL text wherever the
+//! dialects agree. A backend (`sqlite`, `postgres`, chosen from the
+//! DATABASE_URL scheme) only provides connections for reads and a way to
+//! apply a `Change` in a transaction.
 
-mod changes;
-mod common;
+mod accounts;
+mod audit;
+mod change;
+mod database;
+mod events;
+mod outbox;
 pub mod postgres;
+mod registrations;
 mod rows;
 mod seats;
-mod sql;
 pub mod sqlite;
+pub mod statement;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+pub use change::{Change, Done};
+pub use database::{Backend, Database};
+
 use crate::domain::{
-    Announcement, AttendeeLine, CancelOutcome, Delivery, Email, Event, EventKind, Level, MessageKind, NewEvent,
-    NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
+    Announcement, AttendeeLine, AuditLine, CancelOutcome, Delivery, Email, Event, EventInput, EventKind, EventUpdate,
+    Level, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome,
+    Registration, Role,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -25,7 +39,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    /// From the SQLite writer's direct calls (`sqlite::sign_ups`).
+    /// From the SQLite writer's direct calls (`sqlite::handle`).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
@@ -33,25 +47,52 @@ pub enum StoreError {
     /// A value in the database that this version does not understand.
     #[error("corrupt row: {0}")]
     Corrupt(String),
-    /// A unique value (such as an event slug) is already taken.
-    #[error("{0} is already taken")]
-    Taken(&'static str),
     /// The store is shutting down and takes no more writes.
     #[error("the store is shutting down")]
     Closed,
+    /// A write failed and the connection could not be brought back to a
+    /// clean state; it was given up, and the next write gets a new one.
+    #[error("the write connection was given up after: {0}")]
+    Unusable(String),
     #[error("unsupported DATABASE_URL: {0}")]
     UnsupportedUrl(String),
 }
 
-/// What an event edit led to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventUpdate {
-    Updated(Box<Event>),
-    NotFound,
-    /// Another event has the slug asked for.
-    SlugTaken,
-    /// The event was cancelled: it can no longer change.
-    Cancelled,
+impl StoreError {
+    /// Whether the database cannot take the request now but may later:
+    /// shutting down, the disk full, the file read-only or unreachable, the
+    /// server gone. Such failures are answered 503, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Closed | StoreError::Unusable(_) => true,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => sqlite_unavailable(failure.extended_code),
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    code.parse().is_ok_and(sqlite_unavailable)
+                } else {
+                    // SQLSTATE: read-only transaction, insufficient
+                    // resources, connection exceptions.
+                    code == "25006" || code.starts_with("53") || code.starts_with("08")
+                }
+            }
+            StoreError::Database(
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
+/// SQLite result codes (primary, the low byte) for a database that cannot
+/// be written now: busy, read-only, I/O error, full, cannot open.
+fn sqlite_unavailable(code: i32) -> bool {
+    matches!(code & 0xff, 5 | 8 | 10 | 13 | 14)
+}
+
+/// A unique value (an event slug, an organizer's email) is already taken.
+fn is_unique_violation(error: &StoreError) -> bool {
+    matches!(error, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
 }
 
 /// Which published, upcoming events to list.
@@ -61,67 +102,71 @@ pub struct EventFilter {
     pub level: Option<Level>,
 }
 
-/// Everything the application asks of a database.
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Answers when the database does (health check).
-    async fn ping(&self) -> StoreResult<()>;
+/// Whether the store can take writes now, and if not why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Ready,
+    /// A reason fit for an operator (no personal data).
+    Unavailable(String),
+}
 
+#[async_trait]
+pub trait EventStore: Send + Sync {
     /// Published events starting after `now`, soonest first.
     async fn upcoming_events(&self, filter: &EventFilter, now: DateTime<Utc>) -> StoreResult<Vec<Event>>;
-
     /// An event by id or slug, whatever its status.
     async fn event_by_id(&self, id: Uuid) -> StoreResult<Option<Event>>;
     async fn event_by_slug(&self, slug: &str) -> StoreResult<Option<Event>>;
-
     async fn count_events(&self) -> StoreResult<i64>;
-
     /// The questions an event asks at sign-up, in order.
     async fn event_questions(&self, event: Uuid) -> StoreResult<Vec<Question>>;
-    /// Creates an event, owned by `owner` when given.
-    async fn create_event(&self, event: NewEvent, owner: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<Event>;
-
-    /// Replaces an event's fields. Seats added by a larger capacity go to the
-    /// waiting list at once.
-    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate>;
-
-    /// Cancels an event and queues a message to everyone registered.
-    async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
-
-    /// Every registration of an event, oldest first, with waiting-list
-    /// positions and email delivery state.
-    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;
-
+    /// Events an organizer manages (all of them for an admin), latest first.
+    async fn events_managed_by(&self, organizer: &Organizer) -> StoreResult<Vec<Event>>;
     /// Whether an organizer (not an admin: admins manage everything) owns
     /// or was added to an event.
     async fn is_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<bool>;
-
-    /// Fails with `Taken("email")` when the address has an account.
-    async fn create_organizer(
+    async fn event_organizers(&self, event: Uuid) -> StoreResult<Vec<Organizer>>;
+    /// Creates an event with the id given, owned by `owner` when given;
+    /// `None` when its slug is taken.
+    async fn create_event(
         &self,
-        email: &Email,
-        name: &str,
-        password_hash: &str,
-        role: Role,
+        id: Uuid,
+        event: NewEvent,
+        owner: Option<Uuid>,
+        audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Organizer>;
-
-    /// An organizer and their password hash.
-    async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>>;
-
-    async fn create_api_token(
+    ) -> StoreResult<Option<Event>>;
+    /// Applies `patch` to the event as it stands (see `events::update`).
+    async fn update_event(
         &self,
+        id: Uuid,
+        patch: EventInput,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EventUpdate>;
+    /// Cancels an event and queues a message to everyone registered.
+    async fn cancel_event(&self, id: Uuid, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
+    /// Lets another organizer manage an event; false if they already did.
+    async fn add_event_organizer(
+        &self,
+        event: Uuid,
         organizer: Uuid,
-        token: &TokenHash,
-        label: &str,
+        audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
+}
 
-    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>>;
-
-    /// Events an organizer manages (all of them for an admin), latest first.
-    async fn events_managed_by(&self, organizer: &Organizer) -> StoreResult<Vec<Event>>;
-
+#[async_trait]
+pub trait RegistrationStore: Send + Sync {
+    /// Signs a person up in one transaction: checks the event's rules at
+    /// commit time, takes a seat or a waiting-list place, and answers only
+    /// once that is durable.
+    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome>;
+    /// A registration and its event, from its cancel link.
+    async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>>;
+    /// Cancels in one transaction, handing a freed seat to the first person
+    /// waiting.
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
     /// An organizer removes a registration: the person is told, and a freed
     /// seat goes to the first person waiting. `None` if the registration is
     /// not one of this event's.
@@ -129,86 +174,53 @@ pub trait Store: Send + Sync + 'static {
         &self,
         event: Uuid,
         registration: Uuid,
+        audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<CancelOutcome>>;
-
-    /// Marks a confirmed attendee present (`at`), or not (`None`). False if
+    /// Queues again the message that matches the registration's state;
+    /// `None` if there is nothing to resend.
+    async fn resend(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MessageKind>>;
+    /// Confirms a waiting person out of turn, adding a seat for them; false
+    /// if the registration is not waiting for this event.
+    async fn confirm_out_of_turn(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Marks a confirmed attendee present (`at`), or not (`None`); false if
     /// the registration is not a confirmed one of this event.
-    async fn set_checked_in(&self, event: Uuid, registration: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<bool>;
+    async fn set_checked_in(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        at: Option<DateTime<Utc>>,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Every registration of an event, oldest first, with waiting-list
+    /// positions, email delivery state and answers.
+    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;
+}
 
-    /// Queues again the message that matches the registration's state
-    /// (confirmation or waiting list); `None` if there is nothing to resend.
-    async fn resend(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<Option<MessageKind>>;
-
-    /// An organizer confirms a waiting person out of turn: the event gains a
-    /// seat for them, so capacity still bounds the confirmed count. False if
-    /// the registration is not waiting for this event.
-    async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
-
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// Queues an organizer's message to every confirmed attendee; returns
     /// how many.
-    async fn announce(&self, event: Uuid, announcement: &Announcement, now: DateTime<Utc>) -> StoreResult<usize>;
-
-    async fn organizers(&self) -> StoreResult<Vec<Organizer>>;
-
-    async fn event_organizers(&self, event: Uuid) -> StoreResult<Vec<Organizer>>;
-
-    /// Lets another organizer manage an event (no-op if they already do).
-    async fn add_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<()>;
-
-    async fn set_notifications(&self, organizer: Uuid, on_cancel: bool, when_full: bool) -> StoreResult<()>;
-
-    /// Records an organizer action.
-    async fn audit(
+    async fn announce(
         &self,
-        organizer: Uuid,
-        event: Option<Uuid>,
-        action: &str,
-        detail: &str,
+        event: Uuid,
+        announcement: Announcement,
+        audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-
-    /// The latest actions on any event: (when, who, action, event and detail).
-    async fn recent_audit(&self) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>>;
-
-    /// The latest actions on an event: (when, who, action, detail).
-    async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<(DateTime<Utc>, String, String, String)>>;
-
-    /// Opens a sign-in session (and forgets expired ones).
-    async fn create_session(
-        &self,
-        token: &TokenHash,
-        organizer: Uuid,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-
-    /// The organizer behind a session that has not expired at `now`.
-    async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>>;
-
-    async fn delete_session(&self, token: &TokenHash) -> StoreResult<()>;
-
-    async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()>;
-
-    /// Failed sign-ins since `since`: (for this email, from this client).
-    async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)>;
-
-    /// After a successful sign-in: forgets this email's failures, and
-    /// everyone's older than `before`.
-    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>) -> StoreResult<()>;
-
-    /// Signs a person up in one transaction: checks the event's rules at
-    /// commit time, takes a seat or a waiting-list place, and answers only
-    /// once that is durable.
-    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome>;
-
-    /// A registration and its event, from its cancel link.
-    async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>>;
-
-    /// Cancels in one transaction, handing a freed seat to the first person
-    /// waiting.
-    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
-
+    ) -> StoreResult<usize>;
     /// Claims up to `limit` messages that are due at `now`, leasing them
     /// until `lease_until` so that no other worker takes them meanwhile.
     async fn claim_messages(
@@ -217,17 +229,80 @@ pub trait Store: Send + Sync + 'static {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<PendingMessage>>;
-
-    /// Records what became of claimed messages, in one transaction.
-    /// `lease` is the claim's, as `PendingMessage::lease` gives it: a
-    /// message since claimed by another worker is left alone.
+    /// Records what became of claimed messages, in one transaction. `lease`
+    /// is the claim's, as `PendingMessage::lease` gives it: a message since
+    /// claimed by another worker is left alone.
     async fn record_deliveries(
         &self,
-        deliveries: &[(Uuid, Delivery)],
+        deliveries: Vec<(Uuid, Delivery)>,
         lease: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+}
 
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// `None` when the address has an account already.
+    async fn create_organizer(
+        &self,
+        email: &Email,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Organizer>>;
+    /// An organizer and their password hash.
+    async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>>;
+    async fn organizers(&self) -> StoreResult<Vec<Organizer>>;
+    async fn create_api_token(
+        &self,
+        organizer: Uuid,
+        token: &TokenHash,
+        label: &str,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>>;
+    async fn set_notifications(
+        &self,
+        organizer: Uuid,
+        on_cancel: bool,
+        when_full: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Opens a sign-in session (and forgets expired ones).
+    async fn create_session(
+        &self,
+        token: &TokenHash,
+        organizer: Uuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The organizer behind a session that has not expired at `now`.
+    async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>>;
+    async fn delete_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Failed sign-ins since `since`: (for this email, from this client).
+    async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)>;
+    /// After a successful sign-in: forgets this email's failures, and
+    /// everyone's older than `before`.
+    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// The latest actions on any event or account, newest first.
+    async fn recent_audit(&self) -> StoreResult<Vec<AuditLine>>;
+    /// The latest actions on an event, newest first.
+    async fn event_audit(&self, event: Uuid) -> StoreResult<Vec<AuditLine>>;
+}
+
+/// Everything the application asks of a database.
+#[async_trait]
+pub trait Store: EventStore + RegistrationStore + OutboxStore + AccountStore + AuditStore + 'static {
+    /// Whether a write succeeds now (health check).
+    async fn health(&self, now: DateTime<Utc>) -> Health;
     /// Finishes queued writes and stops taking new ones.
     async fn close(&self);
 }
@@ -235,9 +310,9 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store that DATABASE_URL names, creating and migrating it.
 pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if database_url.starts_with("sqlite:") {
-        Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(database_url).await?))
+        Ok(std::sync::Arc::new(Database::new(sqlite::Sqlite::connect(database_url).await?)))
     } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(postgres::PostgresStore::connect(database_url).await?))
+        Ok(std::sync::Arc::new(Database::new(postgres::Postgres::connect(database_url).await?)))
     } else {
         Err(StoreError::UnsupportedUrl(format!(
             "{} (expected sqlite://path/to/file.db or postgres://user:password@host/database)",

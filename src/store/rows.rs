@@ -1,202 +1,155 @@
-//! Database rows as sqlx reads them, and their conversion to domain types.
+//! Rows read back as domain types, by column name, whichever connection
+//! read them (sqlx on either backend, or the SQLite writer's rusqlite
+//! handle).
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::StoreError;
+use super::statement::Columns;
+use super::{StoreError, StoreResult};
 use crate::domain::{
-    AttendeeLine, Event, EventKind, EventStatus, Level, Organizer, Registration, RegistrationStatus, Role,
+    AttendeeLine, AuditEntry, AuditLine, Event, EventKind, EventStatus, Lang, Level, Organizer, Question, QuestionKind,
+    Registration, RegistrationStatus, Role, Via,
 };
-use crate::domain::{Question, QuestionKind};
-use crate::i18n::Lang;
 
-/// Fields are open to the store: the SQLite writer also reads this row
-/// through rusqlite (`sqlite::sign_ups`).
-#[derive(sqlx::FromRow)]
-pub struct EventRow {
-    pub(in crate::store) id: Uuid,
-    pub(in crate::store) slug: String,
-    pub(in crate::store) kind: String,
-    pub(in crate::store) title: String,
-    pub(in crate::store) description: String,
-    pub(in crate::store) starts_at: DateTime<Utc>,
-    pub(in crate::store) ends_at: DateTime<Utc>,
-    pub(in crate::store) location: String,
-    pub(in crate::store) address: Option<String>,
-    pub(in crate::store) host: String,
-    pub(in crate::store) levels: String,
-    pub(in crate::store) capacity: i64,
-    pub(in crate::store) language: String,
-    pub(in crate::store) status: String,
-    pub(in crate::store) registration_opens_at: DateTime<Utc>,
-    pub(in crate::store) registration_closes_at: DateTime<Utc>,
-    pub(in crate::store) what_to_bring: Option<String>,
-    pub(in crate::store) confirmed_count: i64,
-    pub(in crate::store) waitlisted_count: i64,
+/// The columns `event` reads, for queries assembled with `concat!`.
+macro_rules! event_columns {
+    () => {
+        "id, slug, kind, title, description, starts_at, ends_at, location, address, host, levels, \
+         capacity, language, status, registration_opens_at, registration_closes_at, what_to_bring, \
+         confirmed_count, waitlisted_count, version"
+    };
+}
+pub(crate) use event_columns;
+
+pub fn event(row: &dyn Columns) -> StoreResult<Event> {
+    let kind: String = row.get("kind")?;
+    let status: String = row.get("status")?;
+    let levels: String = row.get("levels")?;
+    Ok(Event {
+        kind: EventKind::from_code(&kind).ok_or_else(|| corrupt("event kind", &kind))?,
+        status: EventStatus::from_code(&status).ok_or_else(|| corrupt("event status", &status))?,
+        levels: Level::split(&levels),
+        id: row.get("id")?,
+        slug: row.get("slug")?,
+        title: row.get("title")?,
+        description: row.get("description")?,
+        starts_at: row.get("starts_at")?,
+        ends_at: row.get("ends_at")?,
+        location: row.get("location")?,
+        address: row.get("address")?,
+        host: row.get("host")?,
+        capacity: row.get("capacity")?,
+        language: row.get("language")?,
+        registration_opens_at: row.get("registration_opens_at")?,
+        registration_closes_at: row.get("registration_closes_at")?,
+        what_to_bring: row.get("what_to_bring")?,
+        confirmed_count: row.get("confirmed_count")?,
+        waitlisted_count: row.get("waitlisted_count")?,
+        version: row.get("version")?,
+    })
 }
 
-impl TryFrom<EventRow> for Event {
-    type Error = StoreError;
-
-    fn try_from(row: EventRow) -> Result<Self, StoreError> {
-        Ok(Event {
-            kind: EventKind::from_code(&row.kind).ok_or_else(|| corrupt("event kind", &row.kind))?,
-            status: EventStatus::from_code(&row.status).ok_or_else(|| corrupt("event status", &row.status))?,
-            levels: Level::split(&row.levels),
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            description: row.description,
-            starts_at: row.starts_at,
-            ends_at: row.ends_at,
-            location: row.location,
-            address: row.address,
-            host: row.host,
-            capacity: row.capacity,
-            language: row.language,
-            registration_opens_at: row.registration_opens_at,
-            registration_closes_at: row.registration_closes_at,
-            what_to_bring: row.what_to_bring,
-            confirmed_count: row.confirmed_count,
-            waitlisted_count: row.waitlisted_count,
-        })
-    }
+/// An event with the last waiting-list ticket it handed out.
+pub fn event_with_ticket(row: &dyn Columns) -> StoreResult<(Event, i64)> {
+    Ok((event(row)?, row.get("waitlist_seq")?))
 }
 
-#[derive(sqlx::FromRow, Clone)]
-pub struct RegistrationRow {
-    id: Uuid,
-    event_id: Uuid,
-    name: String,
-    email: String,
-    institution: Option<String>,
-    level: String,
-    status: String,
-    language: String,
-    created_at: DateTime<Utc>,
-    cancelled_at: Option<DateTime<Utc>>,
-    waitlist_position: Option<i64>,
+/// The columns `registration` reads, for a registration `r`.
+macro_rules! registration_columns {
+    () => {
+        "r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, r.language, r.created_at, \
+         r.cancelled_at, \
+         CASE WHEN r.status = 'waitlisted' THEN \
+           (SELECT COUNT(*) FROM registrations w \
+            WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq) \
+         END AS waitlist_position"
+    };
+}
+pub(crate) use registration_columns;
+
+pub fn registration(row: &dyn Columns) -> StoreResult<Registration> {
+    registration_at(row, row.get("waitlist_position")?)
 }
 
-impl TryFrom<RegistrationRow> for Registration {
-    type Error = StoreError;
-
-    fn try_from(row: RegistrationRow) -> Result<Self, StoreError> {
-        Ok(Registration {
-            level: Level::from_code(&row.level).ok_or_else(|| corrupt("level", &row.level))?,
-            status: RegistrationStatus::from_code(&row.status)
-                .ok_or_else(|| corrupt("registration status", &row.status))?,
-            language: Lang::from_code(&row.language).unwrap_or_default(),
-            id: row.id,
-            event_id: row.event_id,
-            name: row.name,
-            email: row.email,
-            institution: row.institution,
-            waitlist_position: row.waitlist_position,
-            created_at: row.created_at,
-            cancelled_at: row.cancelled_at,
-        })
-    }
+/// A registration whose waiting-list position the caller computed.
+fn registration_at(row: &dyn Columns, waitlist_position: Option<i64>) -> StoreResult<Registration> {
+    let level: String = row.get("level")?;
+    let status: String = row.get("status")?;
+    let language: String = row.get("language")?;
+    Ok(Registration {
+        level: Level::from_code(&level).ok_or_else(|| corrupt("level", &level))?,
+        status: RegistrationStatus::from_code(&status).ok_or_else(|| corrupt("registration status", &status))?,
+        language: Lang::from_code(&language).unwrap_or_default(),
+        id: row.get("id")?,
+        event_id: row.get("event_id")?,
+        name: row.get("name")?,
+        email: row.get("email")?,
+        institution: row.get("institution")?,
+        waitlist_position,
+        created_at: row.get("created_at")?,
+        cancelled_at: row.get("cancelled_at")?,
+    })
 }
 
-#[derive(sqlx::FromRow)]
-pub struct AttendeeRow {
-    id: Uuid,
-    event_id: Uuid,
-    name: String,
-    email: String,
-    institution: Option<String>,
-    level: String,
-    status: String,
-    language: String,
-    created_at: DateTime<Utc>,
-    cancelled_at: Option<DateTime<Utc>>,
-    checked_in_at: Option<DateTime<Utc>>,
-    pub waitlist_seq: Option<i64>,
-    email_status: Option<String>,
+/// A registration and the salt its cancel link is derived from.
+pub fn registration_with_salt(row: &dyn Columns) -> StoreResult<(Registration, Vec<u8>)> {
+    Ok((registration(row)?, row.get("token_salt")?))
 }
 
-impl AttendeeRow {
-    /// The line, with the waiting-list position the caller computed.
-    pub fn into_line(self, waitlist_position: Option<i64>) -> Result<AttendeeLine, StoreError> {
-        let registration = RegistrationRow {
-            id: self.id,
-            event_id: self.event_id,
-            name: self.name,
-            email: self.email,
-            institution: self.institution,
-            level: self.level,
-            status: self.status,
-            language: self.language,
-            created_at: self.created_at,
-            cancelled_at: self.cancelled_at,
-            waitlist_position,
-        };
-        Ok(AttendeeLine {
-            registration: registration.try_into()?,
-            checked_in_at: self.checked_in_at,
-            email_status: self.email_status,
-            answers: Default::default(),
-        })
-    }
+/// A line of an attendee list, before its position and answers are known:
+/// the line and the waiting-list ticket its position is ranked from.
+pub fn attendee(row: &dyn Columns) -> StoreResult<(AttendeeLine, Option<i64>)> {
+    let line = AttendeeLine {
+        registration: registration_at(row, None)?,
+        checked_in_at: row.get("checked_in_at")?,
+        email_status: row.get("email_status")?,
+        answers: HashMap::new(),
+    };
+    Ok((line, row.get("waitlist_seq")?))
 }
 
-#[derive(sqlx::FromRow)]
-pub struct OrganizerRow {
-    id: Uuid,
-    email: String,
-    name: String,
-    role: String,
-    password_hash: String,
-    notify_on_cancel: bool,
-    notify_when_full: bool,
+/// The columns `organizer` reads, for an organizer `o`.
+macro_rules! organizer_columns {
+    () => {
+        "o.id, o.email, o.name, o.role, o.password_hash, o.notify_on_cancel, o.notify_when_full"
+    };
+}
+pub(crate) use organizer_columns;
+
+pub fn organizer(row: &dyn Columns) -> StoreResult<Organizer> {
+    let role: String = row.get("role")?;
+    Ok(Organizer {
+        role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
+        id: row.get("id")?,
+        email: row.get("email")?,
+        name: row.get("name")?,
+        notify_on_cancel: row.get("notify_on_cancel")?,
+        notify_when_full: row.get("notify_when_full")?,
+    })
 }
 
-impl OrganizerRow {
-    /// The organizer, and their password hash.
-    pub fn into_parts(self) -> Result<(Organizer, String), StoreError> {
-        let role = Role::from_code(&self.role).ok_or_else(|| corrupt("role", &self.role))?;
-        let organizer = Organizer {
-            id: self.id,
-            email: self.email,
-            name: self.name,
-            role,
-            notify_on_cancel: self.notify_on_cancel,
-            notify_when_full: self.notify_when_full,
-        };
-        Ok((organizer, self.password_hash))
-    }
+/// An organizer and their password hash.
+pub fn organizer_with_hash(row: &dyn Columns) -> StoreResult<(Organizer, String)> {
+    Ok((organizer(row)?, row.get("password_hash")?))
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("unknown {what} {value:?}"))
-}
-
-#[derive(sqlx::FromRow)]
-pub struct QuestionRow {
-    id: Uuid,
-    kind: String,
-    label: String,
-    choices: String,
-    required: bool,
-}
-
-impl TryFrom<QuestionRow> for Question {
-    type Error = StoreError;
-
-    fn try_from(row: QuestionRow) -> Result<Self, StoreError> {
-        Ok(Question {
-            id: row.id,
-            kind: QuestionKind::from_code(&row.kind).ok_or_else(|| corrupt("question kind", &row.kind))?,
-            label: row.label,
-            choices: row.choices.lines().map(str::to_owned).filter(|c| !c.is_empty()).collect(),
-            required: row.required,
-        })
-    }
+pub fn question(row: &dyn Columns) -> StoreResult<Question> {
+    let kind: String = row.get("kind")?;
+    let choices: String = row.get("choices")?;
+    Ok(Question {
+        id: row.get("id")?,
+        kind: QuestionKind::from_code(&kind).ok_or_else(|| corrupt("question kind", &kind))?,
+        label: row.get("label")?,
+        choices: choices.lines().map(str::to_owned).filter(|c| !c.is_empty()).collect(),
+        required: row.get("required")?,
+    })
 }
 
 /// A message just leased from the outbox.
-#[derive(sqlx::FromRow)]
+#[derive(Debug)]
 pub struct ClaimedRow {
     pub id: Uuid,
     pub registration_id: Uuid,
@@ -210,17 +163,56 @@ pub struct ClaimedRow {
     pub locked_until: DateTime<Utc>,
 }
 
-/// A registration and the salt its cancel link is derived from, for a
-/// message about it.
-#[derive(sqlx::FromRow)]
-pub struct RegistrationWithSalt {
-    #[sqlx(flatten)]
-    pub registration: RegistrationRow,
-    pub token_salt: Vec<u8>,
+pub fn claimed(row: &dyn Columns) -> StoreResult<ClaimedRow> {
+    Ok(ClaimedRow {
+        id: row.get("id")?,
+        registration_id: row.get("registration_id")?,
+        kind: row.get("kind")?,
+        recipient: row.get("recipient")?,
+        language: row.get("language")?,
+        waitlist_position: row.get("waitlist_position")?,
+        attempts: row.get("attempts")?,
+        subject: row.get("subject")?,
+        body: row.get("body")?,
+        locked_until: row.get("locked_until")?,
+    })
 }
 
-impl RegistrationRow {
-    pub fn id(&self) -> Uuid {
-        self.id
-    }
+/// A history entry with the names it refers to. Entries written before
+/// entries had kinds have no parameters: they are shown as recorded.
+pub fn audit_line(row: &dyn Columns) -> StoreResult<AuditLine> {
+    let params: Option<String> = row.get("params")?;
+    let entry = match params {
+        Some(params) => serde_json::from_str(&params).map_err(|e| corrupt("history entry", &e.to_string()))?,
+        None => AuditEntry::Recorded { action: row.get("action")?, detail: row.get("detail")? },
+    };
+    let via: Option<String> = row.get("via")?;
+    Ok(AuditLine {
+        at: row.get("at")?,
+        actor: row.get("actor_email")?,
+        via: via.as_deref().and_then(Via::from_code),
+        entry,
+        event: row.get("event_title")?,
+        person: row.get("person")?,
+        organizer: row.get("subject_email")?,
+    })
+}
+
+/// A single count, `SELECT COUNT(*) AS n`.
+pub fn count(row: &dyn Columns) -> StoreResult<i64> {
+    row.get("n")
+}
+
+/// A single id, `SELECT id`.
+pub fn id(row: &dyn Columns) -> StoreResult<Uuid> {
+    row.get("id")
+}
+
+/// For queries that only tell whether a row exists.
+pub fn nothing(_: &dyn Columns) -> StoreResult<()> {
+    Ok(())
+}
+
+pub fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
 }

@@ -1,11 +1,22 @@
-//! Seat decisions for a run of sign-ups, made in memory from an event's
-//! counts as the run goes. Both ways of running sign-ups share them: the
-//! sqlx one (`changes::register_many`, PostgreSQL and the SQLite writer's
-//! fallback) and the SQLite writer's own (`sqlite::sign_ups`).
+//! The sign-up decision: for a run of sign-ups, in order, who gets a seat,
+//! who a waiting-list ticket, who is refused, and the rows that records.
+//! Made in memory from each event's counts as the run goes, it is the same
+//! whichever way the rows are then written: the SQLite writer's, one row a
+//! statement on its borrowed handle (`sqlite::sign_ups`), or the sqlx
+//! path's, a few multi-row statements (`registrations::register_many`,
+//! PostgreSQL).
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
-use crate::domain::{Event, MessageKind, NewRegistration, Registration, RegistrationStatus, seat_for};
+use super::outbox::message_row;
+use super::statement::Value;
+use crate::domain::{
+    Event, MessageKind, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, registration_refusal,
+    seat_for,
+};
 
 /// An event's seats as sign-ups change them.
 pub struct EventSeats {
@@ -47,6 +58,18 @@ impl EventSeats {
             Seat { status, ticket: None, position: None, fills: self.event.confirmed_count == self.event.capacity }
         }
     }
+
+    /// The row of `SET_EVENT_COUNTS` for this event, if sign-ups changed it.
+    pub fn counts_row(&self) -> Option<Vec<Value>> {
+        let changed = self.changed?;
+        Some(vec![
+            self.event.confirmed_count.into(),
+            self.event.waitlisted_count.into(),
+            self.waitlist_seq.into(),
+            changed.into(),
+            self.event.id.into(),
+        ])
+    }
 }
 
 impl Seat {
@@ -71,4 +94,78 @@ impl Seat {
             cancelled_at: None,
         }
     }
+}
+
+/// What a run of sign-ups decided, and the rows to write for it.
+#[derive(Default)]
+pub struct SignUps {
+    /// One per sign-up, in order.
+    pub outcomes: Vec<RegisterOutcome>,
+    /// Rows of `INSERT_REGISTRATIONS`.
+    pub registrations: Vec<Vec<Value>>,
+    /// Rows of `INSERT_ANSWER`.
+    pub answers: Vec<Vec<Value>>,
+    /// Rows of `outbox::INSERT_MESSAGES`.
+    pub messages: Vec<Vec<Value>>,
+    /// (event, registration, when) for each sign-up that took an event's
+    /// last seat: the organizers who asked are told.
+    pub filled: Vec<(Uuid, Uuid, DateTime<Utc>)>,
+}
+
+/// Decides each sign-up of `batch` in order, each at its own time: checks
+/// the event's rules, refuses a second registration (`taken` holds the
+/// (event, email) pairs already registered), and takes a seat or a
+/// waiting-list ticket from `events`, which the caller read for the run.
+pub fn decide(
+    batch: &[(&NewRegistration, DateTime<Utc>)],
+    events: &mut HashMap<Uuid, EventSeats>,
+    taken: &mut HashSet<(Uuid, String)>,
+) -> SignUps {
+    let mut run = SignUps { outcomes: Vec::with_capacity(batch.len()), ..SignUps::default() };
+    for &(new, now) in batch {
+        let Some(seats) = events.get_mut(&new.event_id) else {
+            run.outcomes.push(RegisterOutcome::EventNotFound);
+            continue;
+        };
+        if let Some(refusal) = registration_refusal(&seats.event, new.level, now) {
+            run.outcomes.push(RegisterOutcome::Refused(refusal));
+            continue;
+        }
+        if !taken.insert((new.event_id, new.email.as_str().to_owned())) {
+            run.outcomes.push(RegisterOutcome::AlreadyRegistered);
+            continue;
+        }
+        let seat = seats.take(now);
+        if seat.fills {
+            run.filled.push((new.event_id, new.id, now));
+        }
+        run.registrations.push(registration_row(new, &seat, now));
+        for (question, answer) in &new.answers {
+            run.answers.push(vec![new.id.into(), (*question).into(), answer.as_str().into(), new.event_id.into()]);
+        }
+        let language = new.language.code();
+        run.messages.push(message_row(new.id, seat.message(), new.email.as_str(), language, seat.position, now));
+        run.outcomes.push(RegisterOutcome::Registered(seat.registration(new, now)));
+    }
+    run
+}
+
+/// A row of `INSERT_REGISTRATIONS`: consented to, created and updated now.
+fn registration_row(new: &NewRegistration, seat: &Seat, now: DateTime<Utc>) -> Vec<Value> {
+    vec![
+        new.id.into(),
+        new.event_id.into(),
+        new.name.as_str().into(),
+        new.email.as_str().into(),
+        new.institution.as_deref().into(),
+        new.level.code().into(),
+        seat.status.code().into(),
+        seat.ticket.into(),
+        new.token_salt.as_slice().into(),
+        new.cancel_key.0.as_slice().into(),
+        new.language.code().into(),
+        now.into(),
+        now.into(),
+        now.into(),
+    ]
 }

@@ -5,15 +5,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{base, event_facts, seats};
-use crate::app::AppState;
+use crate::domain::Lang;
 use crate::domain::{Event, EventKind, Level};
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::operations::queries;
+use crate::state::AppState;
 use crate::store::EventFilter;
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,7 +46,7 @@ pub async fn show(
     let page = state
         .caches
         .page(&key, || async {
-            let events = state.store.upcoming_events(&filter, Utc::now()).await?;
+            let events = queries::upcoming(&state, &filter).await?;
             Ok::<_, AppError>(Bytes::from(render(lang, uri.path(), &filter, &events).into_string()))
         })
         .await?;

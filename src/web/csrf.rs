@@ -2,15 +2,19 @@
 //! field (double submit). Another site can make a browser post a form, but
 //! cannot read the cookie to put the same value in the form.
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponseParts, ResponseParts};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::token::Token;
 
 const COOKIE: &str = "csrf";
@@ -63,8 +67,51 @@ impl IntoResponseParts for CsrfToken {
     }
 }
 
+/// A posted form whose CSRF field matches the cookie: the fields as `T`.
+/// Repeated keys (`levels=…&levels=…`) fill a `Vec`. A form without the
+/// right token is refused (403, "the form has expired") before anything
+/// else is read from it.
+pub struct CsrfForm<T>(pub T);
+
+/// The one field every form carries.
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+/// For forms with nothing but their CSRF field (a button).
+#[derive(Debug, Default, Deserialize)]
+pub struct NoFields {}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let jar = CookieJar::from_headers(request.headers());
+        let body = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest(rejection.body_text())
+            }
+        })?;
+        let field: CsrfField = serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        verify(&jar, field.csrf.as_deref())?;
+        let fields = serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(Self(fields))
+    }
+}
+
 /// Checks a submitted form's token against the cookie.
-pub fn verify(jar: &CookieJar, submitted: Option<&str>) -> Result<(), AppError> {
+fn verify(jar: &CookieJar, submitted: Option<&str>) -> Result<(), AppError> {
     let expected = jar.get(COOKIE).map(|c| c.value().as_bytes());
     match (expected, submitted) {
         (Some(expected), Some(submitted))

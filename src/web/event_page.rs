@@ -1,24 +1,20 @@
 //! `/events/{slug}`: one event, its description and the sign-up form.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
-use super::csrf::{self, CsrfToken};
+use super::csrf::{self, CsrfForm, CsrfToken};
 use super::layout::{base, event_facts, paragraphs, seats};
-use crate::app::AppState;
-use crate::domain::{Event, Level, Question, QuestionKind, Refusal, SignUpForm};
+use crate::domain::{Event, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::registrations::{public_event, sign_up as sign_up_operation, sign_up_event};
+use crate::operations::{queries, registrations};
+use crate::state::AppState;
 
 /// The form as posted: text fields, and `consent` present only when ticked.
 #[derive(Debug, Default, Deserialize)]
@@ -32,7 +28,6 @@ pub struct Fields {
     #[serde(default)]
     level: String,
     consent: Option<String>,
-    csrf: Option<String>,
     /// Answers, posted as `answers.<question id>`.
     #[serde(flatten)]
     other: HashMap<String, String>,
@@ -79,11 +74,11 @@ pub async fn show(
     Path(slug): Path<String>,
     csrf: CsrfToken,
 ) -> Result<impl IntoResponse, AppError> {
-    let event = public_event(&*state.store, &slug).await?;
-    let questions = state.store.event_questions(event.id).await?;
+    let event = queries::public_event(&state, &slug).await?;
+    let questions = queries::questions(&state, &event).await?;
     let form =
         SignUpPage { values: &Fields::default(), problems: &Problems::default(), questions: &questions, csrf: &csrf };
-    let page = render(lang, uri.path(), &event, &form);
+    let page = render(lang, uri.path(), &event, &form, state.clock.now());
     Ok((csrf, page))
 }
 
@@ -92,39 +87,40 @@ pub async fn sign_up(
     lang: Lang,
     uri: Uri,
     Path(slug): Path<String>,
-    jar: CookieJar,
     csrf: CsrfToken,
-    form: Result<Form<Fields>, FormRejection>,
+    CsrfForm(fields): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let cached = sign_up_event(&state, &slug).await?;
-    let Form(fields) = form?;
-    csrf::verify(&jar, fields.csrf.as_deref())?;
-    let t = lang.texts();
+    let cached = queries::sign_up_event(&state, &slug).await?;
     let (event, questions) = &*cached;
-    let (status, problems) = match sign_up_operation(&state, event, questions, &fields.to_sign_up(), lang).await {
-        Ok(done) => {
-            let to = format!("/r/{}?new=1", done.token.as_str());
-            return Ok(Redirect::to(&to).into_response());
-        }
-        Err(AppError::Validation(errors)) => {
+    let (status, problems) = match registrations::sign_up(&state, event, questions, &fields.to_sign_up(), lang).await {
+        Ok(done) => return Ok(Redirect::to(&format!("/r/{}?new=1", done.token.as_str())).into_response()),
+        Err(error) => problems(lang, error)?,
+    };
+    // Read the event again so that seats and state are current.
+    let event = queries::public_event(&state, &slug).await?;
+    let questions = queries::questions(&state, &event).await?;
+    let form = SignUpPage { values: &fields, problems: &problems, questions: &questions, csrf: &csrf };
+    let page = render(lang, uri.path(), &event, &form, state.clock.now());
+    Ok((status, csrf, page).into_response())
+}
+
+/// A refused sign-up as the form shows it again; other errors are passed on.
+fn problems(lang: Lang, error: AppError) -> Result<(StatusCode, Problems), AppError> {
+    let t = lang.texts();
+    Ok(match error {
+        AppError::Validation(errors) => {
             let fields = errors.iter().map(|e| (e.field.to_string(), t.field_error(e.kind))).collect();
             (StatusCode::UNPROCESSABLE_ENTITY, Problems { fields, notice: None })
         }
-        Err(AppError::Refused(Refusal::LevelNotAdmitted)) => {
+        AppError::Refused(Refusal::LevelNotAdmitted) => {
             let fields = vec![("level".to_owned(), t.refusal(Refusal::LevelNotAdmitted).to_owned())];
             (StatusCode::CONFLICT, Problems { fields, notice: None })
         }
-        Err(error @ (AppError::AlreadyRegistered | AppError::Refused(_))) => {
+        error @ (AppError::AlreadyRegistered | AppError::Refused(_)) => {
             (StatusCode::CONFLICT, Problems { fields: vec![], notice: Some(error.message(t)) })
         }
-        Err(other) => return Err(other),
-    };
-    // Read the event again so that seats and state are current.
-    let event = public_event(&*state.store, &slug).await?;
-    let questions = state.store.event_questions(event.id).await?;
-    let form = SignUpPage { values: &fields, problems: &problems, questions: &questions, csrf: &csrf };
-    let page = render(lang, uri.path(), &event, &form);
-    Ok((status, csrf, page).into_response())
+        other => return Err(other),
+    })
 }
 
 /// What the sign-up form shows: typed values, problems, the event's questions.
@@ -135,7 +131,7 @@ struct SignUpPage<'a> {
     csrf: &'a CsrfToken,
 }
 
-fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>) -> Markup {
+fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: DateTime<Utc>) -> Markup {
     let problems = form.problems;
     let t = lang.texts();
     let full = event.seats_left() == 0;
@@ -161,7 +157,7 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>) -> Marku
                 @if let Some(notice) = &problems.notice {
                     p.notice.error role="alert" { (notice) }
                 }
-                @match event.sign_up_state(Utc::now()) {
+                @match event.sign_up_state(now) {
                     Err(refusal) => { p.notice { (t.refusal(refusal)) } }
                     Ok(()) => {
                         @if full { p.notice { (t.full_notice) } }

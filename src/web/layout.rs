@@ -1,6 +1,5 @@
 //! The page frame shared by every public page, and small components.
 
-use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::Event;
@@ -34,24 +33,6 @@ pub fn base(lang: Lang, path: &str, title: &str, content: Markup) -> Markup {
             }
         }
     }
-}
-
-pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Markup {
-    let t = lang.texts();
-    let title = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
-    base(
-        lang,
-        "/",
-        title,
-        html! {
-            h1 { (title) }
-            p.notice.error role="alert" { (message) }
-            @if status == StatusCode::UNAUTHORIZED {
-                p { a.button href="/admin/login" { (t.admin().sign_in_button) } }
-            }
-            p { a href="/" { (t.back_to_events) } }
-        },
-    )
 }
 
 /// "12 places restantes" or "Complet — liste d'attente ouverte".

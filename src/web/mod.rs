@@ -3,19 +3,22 @@
 
 mod catalogue;
 pub mod csrf;
+pub mod errors;
 mod event_page;
 pub mod layout;
 mod registration_page;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::app::AppState;
+use crate::error::AppError;
 use crate::negotiate::{LANG_COOKIE, query_lang};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +42,13 @@ async fn remember_language(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// The path's `{id}`: the event that back-office pages and organizer API
+/// calls are about.
+pub async fn event_key(parts: &mut Parts, state: &AppState) -> Result<String, AppError> {
+    let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::PageNotFound)?;
+    params.iter().find(|(name, _)| *name == "id").map(|(_, value)| value.to_owned()).ok_or(AppError::PageNotFound)
 }
 
 async fn stylesheet() -> impl IntoResponse {

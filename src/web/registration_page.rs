@@ -1,33 +1,24 @@
 //! `/r/{token}`: a person's own registration, reached from the link they
 //! were given, with the button to cancel it.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use maud::html;
 use serde::Deserialize;
 
-use super::csrf::{self, CsrfToken};
+use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::{base, event_facts};
-use crate::app::AppState;
-use crate::domain::RegistrationStatus;
+use crate::domain::{Lang, RegistrationStatus};
 use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::registrations::{by_token, cancel as cancel_operation};
+use crate::operations::{queries, registrations};
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Flags {
     /// Set on the redirect right after signing up.
     new: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CancelForm {
-    csrf: Option<String>,
 }
 
 pub async fn show(
@@ -38,10 +29,10 @@ pub async fn show(
     flags: Result<Query<Flags>, QueryRejection>,
     csrf: CsrfToken,
 ) -> Result<Response, AppError> {
-    let (registration, event) = by_token(&*state.store, &token).await?;
+    let (registration, event) = queries::registration_by_token(&state, &token).await?;
     let just_signed_up = flags.is_ok_and(|Query(f)| f.new.is_some());
     let t = lang.texts();
-    let can_cancel = registration.status != RegistrationStatus::Cancelled && Utc::now() < event.starts_at;
+    let can_cancel = registration.status != RegistrationStatus::Cancelled && state.clock.now() < event.starts_at;
     let page = base(
         lang,
         uri.path(),
@@ -81,11 +72,8 @@ pub async fn show(
 pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    jar: CookieJar,
-    form: Result<Form<CancelForm>, FormRejection>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
-    let Form(form) = form?;
-    csrf::verify(&jar, form.csrf.as_deref())?;
-    cancel_operation(&state, &token).await?;
+    registrations::cancel(&state, &token).await?;
     Ok(Redirect::to(&format!("/r/{token}")))
 }

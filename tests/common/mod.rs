@@ -10,6 +10,8 @@ use std::sync::Arc;
 use atelier::app::Application;
 use atelier::config::Config;
 use atelier::domain::{Event, EventKind, EventStatus, Level, NewEvent};
+use atelier::operations::{Actor, events};
+use atelier::state::AppState;
 use atelier::store::Store;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
@@ -56,6 +58,9 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// What the app's handlers reach: tests call operations with it.
+    pub state: AppState,
+    /// The app's store, for tests of the store itself.
     pub store: Arc<dyn Store>,
     pub backend: Backend,
     /// The SQLite file; `None` on PostgreSQL.
@@ -113,7 +118,8 @@ async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
     let app = Application::build(&config).await.expect("application builds");
     // Requests go to the listener, whatever PUBLIC_URL says.
     let base = format!("http://127.0.0.1:{}", app.port());
-    let store = app.store();
+    let state = app.state();
+    let store = state.store.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -129,6 +135,7 @@ async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
     TestApp {
         base,
         client,
+        state,
         store,
         backend,
         database_path,
@@ -193,8 +200,9 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Creates an event as the command line does.
     pub async fn create_event(&self, event: NewEvent) -> Event {
-        self.store.create_event(event, None, Utc::now()).await.expect("event created")
+        events::create(&self.state, &Actor::CommandLine, event, true).await.expect("event created")
     }
 
     /// POSTs a sign-up to the API; returns status and JSON body.
@@ -352,6 +360,11 @@ pub async fn outbox(db: &sqlx::AnyPool) -> Vec<(String, String, String)> {
 pub async fn atelier(app: &TestApp, args: &[&str], password: Option<&str>) -> std::process::Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_atelier"));
     command.args(args).env("DATABASE_URL", &app.config.database_url).env("RUST_LOG", "warn");
+    // The app's secret, as every instance on one database shares it (and
+    // no key file is written where the tests run).
+    if let Some(secret) = &app.config.secret_key {
+        command.env("ATELIER_SECRET_KEY", secret);
+    }
     match password {
         Some(password) => command.env("ATELIER_PASSWORD", password),
         None => command.env_remove("ATELIER_PASSWORD"),

@@ -1,24 +1,15 @@
 //! SQLite, the embedded default: WAL, fsync on commit, foreign keys on.
 //!
-//! Readers share a pool; every write goes through one connection, so writers
-//! never contend for SQLite's lock and never see "database is locked".
-//! Registration changes are further funnelled into the batch writer, which
-//! commits many of them in one transaction (group commit).
+//! Readers share a pool; every write goes through one connection and one
+//! writer (`writer`), which commits many changes in one transaction (group
+//! commit), running sign-ups on the connection's own handle (`handle`,
+//! `sign_ups`). A connection of its own checkpoints the WAL beside it
+//! (`checkpoint`).
 
 mod checkpoint;
+mod handle;
 mod sign_ups;
 mod writer;
-
-/// The registration changes, on SQLite's one write connection: no row lock
-/// is needed, the batch writer applies changes one after another.
-mod changes {
-    crate::store::changes::registration_changes!(
-        sqlx::SqliteConnection,
-        sqlx::Sqlite,
-        event_for_change = crate::store::sql::EVENT_BY_ID,
-        row_lock = ""
-    );
-}
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -27,21 +18,21 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::rows::ClaimedRow;
-use super::{StoreError, StoreResult};
+use super::{Backend, Change, Done, StoreError, StoreResult};
+use crate::domain::NewAudit;
 use checkpoint::Checkpointer;
-use writer::{BatchWriter, Op};
+use writer::BatchWriter;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-pub struct SqliteStore {
+pub struct Sqlite {
     read: SqlitePool,
     write: SqlitePool,
-    batches: BatchWriter,
+    writer: BatchWriter,
     checkpoints: Checkpointer,
 }
 
-impl SqliteStore {
+impl Sqlite {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -59,6 +50,7 @@ impl SqliteStore {
             .min_connections(1)
             // A SQLite connection does not go stale: no ping before use.
             .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(async move { still_usable(conn).await }))
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone().pragma("wal_autocheckpoint", checkpoint::BACKSTOP_PAGES))
             .await?;
@@ -77,9 +69,26 @@ impl SqliteStore {
 
         // The writer first: should the checkpointer fail to start, dropping
         // the writer ends its thread.
-        let batches = BatchWriter::start(write.clone()).map_err(sqlx::Error::Io)?;
+        let writer = BatchWriter::start(write.clone()).map_err(sqlx::Error::Io)?;
         let checkpoints = Checkpointer::start(&options).await?;
-        Ok(Self { read, write, batches, checkpoints })
+        Ok(Self { read, write, writer, checkpoints })
+    }
+}
+
+/// Whether a connection given back to the pool may serve again: not if it
+/// is still inside a transaction, which a failed rollback leaves behind.
+/// sqlx would hand it on, and its next transaction would be a savepoint
+/// inside the stale one, never committed. The pool closes it instead and
+/// opens a new one.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<bool> {
+    let clean = handle::on_handle(conn, |db| Ok(db.is_autocommit())).await;
+    match clean {
+        Ok(true) => Ok(true),
+        Ok(false) => {
+            tracing::error!("a write connection was left inside a transaction; it is closed");
+            Ok(false)
+        }
+        Err(error) => Err(sqlx::Error::Protocol(error.to_string())),
     }
 }
 
@@ -95,71 +104,60 @@ fn create_parent_dir(options: &SqliteConnectOptions) -> StoreResult<()> {
     Ok(())
 }
 
-impl SqliteStore {
-    /// A transaction that will write: IMMEDIATE takes SQLite's write lock up
-    /// front, so another process writing meanwhile (the command line) makes
-    /// it wait rather than fail half-way.
-    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'_, sqlx::Sqlite>> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+impl Backend for Sqlite {
+    type Db = sqlx::Sqlite;
+
+    fn readers(&self) -> &SqlitePool {
+        &self.read
     }
 
-    async fn claim_rows(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: i64,
-    ) -> StoreResult<Vec<ClaimedRow>> {
-        self.batches.submit(Op::ClaimMessages { lease_until, limit }, now).await?.into_claimed()
-    }
-}
-
-super::common::store_with_shared_methods!(SqliteStore, sqlx::Sqlite, {
-    async fn update_event(&self, id: Uuid, changes: NewEvent, now: DateTime<Utc>) -> StoreResult<EventUpdate> {
-        self.batches.submit(Op::UpdateEvent(id, Box::new(changes)), now).await?.into_update()
+    async fn apply(&self, change: Change, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<Done> {
+        self.writer.submit(change, audit, now).await
     }
 
-    async fn cancel_event(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
-        self.batches.submit(Op::CancelEvent(id), now).await?.into_event()
-    }
-
-    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome> {
-        self.batches.submit(Op::Register(Box::new(registration)), now).await?.into_register()
-    }
-
-    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
-        self.batches.submit(Op::Cancel(*token), now).await?.into_cancel()
-    }
-
-    async fn remove_registration(
-        &self,
-        event: Uuid,
-        registration: Uuid,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<CancelOutcome>> {
-        self.batches.submit(Op::Remove { event, registration }, now).await?.into_removal()
-    }
-
-    async fn resend(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<Option<MessageKind>> {
-        self.batches.submit(Op::Resend { event, registration }, now).await?.into_resent()
-    }
-
-    async fn confirm_out_of_turn(&self, event: Uuid, registration: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.batches.submit(Op::ConfirmOutOfTurn { event, registration }, now).await?.into_flag()
-    }
-
-    async fn record_deliveries(
-        &self,
-        deliveries: &[(Uuid, Delivery)],
-        lease: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.batches.submit(Op::RecordDeliveries(deliveries.to_vec(), lease), now).await?.into_flag().map(drop)
+    fn unavailable(&self, error: &StoreError) -> String {
+        // SQLite's primary result codes (the low byte of extended ones).
+        let code = match error {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => Some(failure.extended_code),
+            StoreError::Database(sqlx::Error::Database(e)) => e.code().and_then(|code| code.parse().ok()),
+            _ => None,
+        };
+        match (error, code.map(|code| code & 0xff)) {
+            (StoreError::Closed, _) => "the database writer has stopped".into(),
+            (_, Some(13)) => "the disk is full".into(),
+            (_, Some(8)) => "the database is read-only".into(),
+            (_, Some(10 | 14)) => "the database file cannot be written".into(),
+            _ => format!("writes fail: {error}"),
+        }
     }
 
     async fn close(&self) {
-        self.batches.stop().await;
+        self.writer.stop().await;
         self.checkpoints.stop().await;
         self.read.close().await;
         self.write.close().await;
     }
-});
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// sqlx hands a connection left inside a transaction back out, and its
+    /// next `begin` is then a savepoint that never commits: the pool must
+    /// close such a connection instead.
+    #[tokio::test]
+    async fn a_connection_left_in_a_transaction_is_not_reused() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Sqlite::connect(&url).await.expect("store");
+        let mut conn = store.write.acquire().await.expect("connection");
+        sqlx::query("BEGIN").execute(&mut *conn).await.expect("begin");
+        drop(conn);
+        let mut conn = store.write.acquire().await.expect("a connection again");
+        let clean = handle::on_handle(&mut conn, |db| Ok(db.is_autocommit())).await.expect("handle");
+        assert!(clean, "the pool gave a connection with no transaction open");
+        drop(conn);
+        store.close().await;
+    }
+}

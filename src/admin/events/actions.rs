@@ -1,0 +1,122 @@
+//! What an organizer does to an event and its registrations from its page:
+//! each a form posting here, each one operation.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::detail::message_form;
+use crate::admin::{Managed, event_path, page};
+use crate::domain::{Announcement, Lang};
+use crate::error::AppError;
+use crate::operations::{events, mail, registrations};
+use crate::state::AppState;
+use crate::web::csrf::{CsrfForm, CsrfToken, NoFields};
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    status: Option<String>,
+}
+
+/// Publishes the event, or takes it back to draft.
+pub async fn set_status(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<Redirect, AppError> {
+    let publish = match form.status.as_deref() {
+        Some("published") => true,
+        Some("draft") => false,
+        _ => return Err(AppError::BadRequest("status must be draft or published".into())),
+    };
+    events::set_status(&state, &managed, publish).await?;
+    Ok(Redirect::to(&event_path(&managed, "")))
+}
+
+/// A copy four weeks later, as a draft, opened for editing.
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    let copy = events::duplicate(&state, &managed).await?;
+    Ok(Redirect::to(&format!("/admin/events/{}/edit", copy.id)))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    events::cancel(&state, &managed).await?;
+    Ok(Redirect::to(&event_path(&managed, "")))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    Path((_, registration)): Path<(String, Uuid)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    registrations::remove(&state, &managed, registration).await?;
+    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+}
+
+/// Queues the confirmation (or waiting-list message) again.
+pub async fn resend(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    Path((_, registration)): Path<(String, Uuid)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    registrations::resend(&state, &managed, registration).await?;
+    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+}
+
+/// Confirms a waiting person out of turn, adding a seat for them.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    Path((_, registration)): Path<(String, Uuid)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    registrations::confirm_out_of_turn(&state, &managed, registration).await?;
+    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// An organizer writes to every confirmed attendee, through the outbox.
+pub async fn message(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Managed(managed, organizer): Managed,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> Result<Response, AppError> {
+    let a = lang.texts().admin();
+    let base = event_path(&managed, "");
+    let back = html! { p { a href=(base) { "← " (managed.event.title) } } };
+    let (status, content) = match Announcement::parse(&form.subject, &form.body) {
+        Ok(announcement) => {
+            let sent = mail::announce(&state, &managed, announcement).await?;
+            (StatusCode::OK, html! { p.notice.success role="status" { ((a.message_sent)(sent as i64)) } (back) })
+        }
+        Err(errors) => {
+            let form = message_form(lang, &base, &csrf, &form.subject, &form.body, &errors);
+            (StatusCode::UNPROCESSABLE_ENTITY, html! { (back) h1 { (a.message_attendees) } (form) })
+        }
+    };
+    let markup = page(lang, uri.path(), a.message_attendees, &organizer, &csrf, content);
+    Ok((status, csrf, markup).into_response())
+}

@@ -1,0 +1,275 @@
+//! `/admin/events/{id}`: one event, its registrations (searchable), and
+//! everything an organizer does to it.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Paris;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::status_label;
+use crate::admin::{Managed, event_path, history, page};
+use crate::domain::{
+    AttendeeLine, AuditLine, Event, EventStatus, FieldError, Lang, Organizer, Question, RegistrationStatus,
+};
+use crate::error::AppError;
+use crate::operations::{ManagedEvent, queries};
+use crate::state::AppState;
+use crate::web::csrf::{self, CsrfToken};
+use crate::web::layout::{event_facts, paragraphs};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Search {
+    q: Option<String>,
+}
+
+/// What the event's page shows besides the event.
+struct Detail {
+    lines: Vec<AttendeeLine>,
+    questions: Vec<Question>,
+    team: Vec<Organizer>,
+    history: Vec<AuditLine>,
+    query: String,
+    /// Confirmations are only resent, and seats only given, while the event
+    /// is on and ahead.
+    gathering: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Managed(managed, organizer): Managed,
+    search: Result<Query<Search>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let query = search.map(|Query(s)| s.q.unwrap_or_default()).unwrap_or_default();
+    let event = &managed.event;
+    let detail = Detail {
+        lines: matching(queries::registrations(&state, &managed).await?, &query),
+        questions: queries::questions(&state, event).await?,
+        team: queries::event_organizers(&state, &managed).await?,
+        history: queries::event_history(&state, &managed).await?,
+        gathering: event.status == EventStatus::Published && state.clock.now() < event.starts_at,
+        query,
+    };
+    let content = render(lang, &managed, &detail, &csrf);
+    let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, content);
+    Ok((csrf, markup).into_response())
+}
+
+/// The lines whose name, email or institution contain the search, whatever
+/// the case.
+fn matching(lines: Vec<AttendeeLine>, query: &str) -> Vec<AttendeeLine> {
+    let needle = query.trim().to_lowercase();
+    lines
+        .into_iter()
+        .filter(|line| {
+            let r = &line.registration;
+            needle.is_empty()
+                || r.name.to_lowercase().contains(&needle)
+                || r.email.contains(&needle)
+                || r.institution.as_deref().unwrap_or_default().to_lowercase().contains(&needle)
+        })
+        .collect()
+}
+
+fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken) -> Markup {
+    let t = lang.texts();
+    let a = t.admin();
+    let event = &managed.event;
+    let base = event_path(managed, "");
+    html! {
+        p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
+        h1 { (event.title) }
+        (event_facts(t, event))
+        p { strong { ((a.counts)(event.confirmed_count, event.capacity, event.waitlisted_count)) } }
+        (paragraphs(&event.description))
+        (actions(lang, event, &base, csrf))
+        p { a.button href={ (base) "/check-in" } { (a.check_in) } }
+        h2 { (a.exports) }
+        ul.exports {
+            li { a href={ (base) "/attendees.csv" } { (a.export_csv) } }
+            li { a href={ (base) "/attendees.csv?delimiter=semicolon" } { (a.export_csv_fr) } }
+            li { a href={ (base) "/attendees.xlsx" } { (a.export_xlsx) } }
+            li { a href={ (base) "/attendance-sheet.pdf" } { (a.export_sheet) } }
+        }
+        (registrations(lang, &base, detail, csrf))
+        @if event.status != EventStatus::Cancelled && event.confirmed_count > 0 {
+            details.message {
+                summary { (a.message_attendees) }
+                (message_form(lang, &base, csrf, "", "", &[]))
+            }
+        }
+        @if event.status != EventStatus::Cancelled {
+            section.danger-zone {
+                p { (a.cancel_event_warning) }
+                (button(&base, "cancel", a.cancel_event, "danger", csrf, None))
+            }
+        }
+        h2 { (a.co_organizers) }
+        ul { @for o in &detail.team { li { (o.email) @if !o.name.is_empty() { " — " (o.name) } } } }
+        form.filters method="post" action={ (base) "/organizers" } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field {
+                label for="co-organizer" { (a.add_co_organizer) }
+                input #co-organizer name="email" type="email" required;
+            }
+            button type="submit" { (a.add_organizer) }
+        }
+        @if !detail.history.is_empty() {
+            h2 { (a.history) }
+            (history(lang, &detail.history, false))
+        }
+    }
+}
+
+/// Edit, publish or unpublish, duplicate.
+fn actions(lang: Lang, event: &Event, base: &str, csrf: &CsrfToken) -> Markup {
+    let a = lang.texts().admin();
+    let published = event.status == EventStatus::Published;
+    let next_status = if published { "draft" } else { "published" };
+    html! {
+        div.actions {
+            @if event.status != EventStatus::Cancelled {
+                a.button href={ (base) "/edit" } { (a.edit) }
+                (button(base, "status", if published { a.unpublish } else { a.publish }, "", csrf, Some(next_status)))
+            }
+            (button(base, "duplicate", a.duplicate, "", csrf, None))
+            @if published { a href={ "/events/" (event.slug) } { (a.public_page) } }
+        }
+    }
+}
+
+/// A one-button form posting to `{base}/{path}`.
+fn button(base: &str, path: &str, label: &str, class: &str, csrf: &CsrfToken, status: Option<&str>) -> Markup {
+    html! {
+        form.inline method="post" action={ (base) "/" (path) } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            @if let Some(status) = status { input type="hidden" name="status" value=(status); }
+            button class=(class) type="submit" { (label) }
+        }
+    }
+}
+
+fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> Markup {
+    let a = lang.texts().admin();
+    html! {
+        h2 #registrations { (a.registrations) }
+        form.filters method="get" action=(base) {
+            div.field {
+                label for="q" { (a.search_label) }
+                input #q name="q" type="search" value=(detail.query);
+            }
+            button type="submit" { (a.search) }
+        }
+        @if detail.lines.is_empty() {
+            p.notice { (a.no_registrations) }
+        } @else {
+            div.table-scroll {
+                table {
+                    thead { tr {
+                        th scope="col" { (a.column_name) } th scope="col" { (a.column_email) }
+                        th scope="col" { (a.column_institution) } th scope="col" { (a.column_level) }
+                        th scope="col" { (a.column_status) } th scope="col" { (a.column_registered) }
+                        th scope="col" { (a.column_delivery) }
+                        @if !detail.questions.is_empty() { th scope="col" { (a.form_questions_short) } }
+                        th scope="col" { span.visually-hidden { (a.remove) } }
+                    } }
+                    tbody { @for line in &detail.lines { (row(lang, base, detail, line, csrf)) } }
+                }
+            }
+        }
+    }
+}
+
+fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &CsrfToken) -> Markup {
+    let t = lang.texts();
+    let a = t.admin();
+    let r = &line.registration;
+    let action = |path: &str, label: &str, class: &str| row_action(base, r.id, path, label, &r.name, class, csrf);
+    html! {
+        tr {
+            td { (r.name) } td { (r.email) }
+            td { (r.institution.as_deref().unwrap_or_default()) }
+            td { (t.level(r.level)) }
+            td { (a.registration_status(r.status, r.waitlist_position)) }
+            td { (local(r.created_at)) }
+            td { (a.email_status(line.email_status.as_deref())) }
+            @if !detail.questions.is_empty() {
+                td {
+                    @for question in &detail.questions {
+                        @if let Some(answer) = line.answers.get(&question.id) {
+                            span.answer { (question.label) " : " (a.answer(question.kind, answer)) } br;
+                        }
+                    }
+                }
+            }
+            td.row-actions {
+                @if r.status != RegistrationStatus::Cancelled {
+                    @if detail.gathering { (action("resend", a.resend, "")) }
+                    @if detail.gathering && r.status == RegistrationStatus::Waitlisted {
+                        (action("confirm", a.confirm_out_of_turn, ""))
+                    }
+                    (action("remove", a.remove, "danger"))
+                }
+            }
+        }
+    }
+}
+
+fn row_action(
+    base: &str,
+    registration: Uuid,
+    path: &str,
+    label: &str,
+    name: &str,
+    class: &str,
+    csrf: &CsrfToken,
+) -> Markup {
+    html! {
+        form.inline method="post" action={ (base) "/registrations/" (registration) "/" (path) } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            button.small class=(class) type="submit" aria-label={ (label) " : " (name) } { (label) }
+        }
+    }
+}
+
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// The message to confirmed attendees, with what was typed and what is
+/// wrong with it.
+pub fn message_form(
+    lang: Lang,
+    base: &str,
+    csrf: &CsrfToken,
+    subject: &str,
+    body: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let t = lang.texts();
+    let a = t.admin();
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| t.field_error(e.kind));
+    html! {
+        form method="post" action={ (base) "/message" } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field.invalid[error("subject").is_some()] {
+                label for="subject" { (a.message_subject) }
+                @if let Some(message) = error("subject") { p.field-error { (message) } }
+                input #subject name="subject" type="text" value=(subject) required;
+            }
+            div.field.invalid[error("body").is_some()] {
+                label for="body" { (a.message_body) }
+                @if let Some(message) = error("body") { p.field-error { (message) } }
+                textarea #body name="body" rows="6" required { (body) }
+            }
+            button type="submit" { (a.message_send) }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! English.
+
+use super::{AdminTexts, Texts};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
+
+pub static TEXTS: Texts = Texts {
+    site_name: "Atelier",
+    tagline: "Bioproduction round tables and masterclasses",
+    skip_to_content: "Skip to content",
+    switch_language: "Français",
+    footer: "Atelier — registrations for the bioproduction training network's events.",
+
+    catalogue_title: "Upcoming events",
+    filter_kind: "Kind of event",
+    filter_level: "Level of study",
+    filter_all: "All",
+    filter_submit: "Filter",
+    no_events: "No upcoming events match these filters.",
+    when: "When",
+    place: "Place",
+    host: "Host",
+    audience: "Audience",
+    full_waitlist_open: "Full — waiting list open",
+    seats_left: |n| match n {
+        1 => "1 seat left".into(),
+        n => format!("{n} seats left"),
+    },
+    waitlist_length: |n| match n {
+        0 => "Nobody on the waiting list".into(),
+        1 => "1 person on the waiting list".into(),
+        n => format!("{n} people on the waiting list"),
+    },
+
+    what_to_bring: "What to bring",
+    sign_up_title: "Sign up",
+    full_notice: "All seats are taken: signing up puts you on the waiting list. Freed seats go to people in the order they signed up, and you are told by email.",
+    name_label: "First and last name",
+    email_label: "Email address",
+    email_hint: "Your confirmation and cancellation link are sent there.",
+    institution_label: "School, university or organisation (optional)",
+    level_label: "Level of study",
+    level_choose: "Choose…",
+    consent_label: "I agree that this information is used only to manage my registration for this event (attendee list, attendance sheet, emails about the event). I can cancel at any time.",
+    submit_sign_up: "Sign up",
+    submit_join_waitlist: "Join the waiting list",
+    form_has_errors: "The form has errors: please correct the fields shown.",
+    optional: "optional",
+    already_registered: "You are already registered for this event with this email address. The link to manage it is in your confirmation email.",
+    back_to_events: "All events",
+
+    registration_title: "Your registration",
+    just_signed_up: "Thank you, your registration is recorded.",
+    status_confirmed: "Your seat is confirmed.",
+    status_waitlisted: |n| {
+        format!(
+            "You are on the waiting list, in position {n}. If a seat frees up it is given to you automatically and you are told by email."
+        )
+    },
+    status_cancelled: "This registration is cancelled.",
+    keep_this_link: "Keep this page: its address lets you check or cancel your registration.",
+    cancel_explanation: "Can't come? Cancel, and your seat goes to the first person on the waiting list.",
+    cancel_button: "Cancel my registration",
+    registered_as: "Registered as",
+
+    not_found_title: "Page not found",
+    not_found: "This page does not exist or is no longer available.",
+    event_not_found: "Event not found.",
+    registration_not_found: "Registration not found: check the link in your email.",
+    error_title: "Error",
+    internal_error: "Something went wrong on our side. Please try again in a moment.",
+    bad_request: "The request is invalid.",
+    unsupported_media_type: "Unsupported content type: send JSON (Content-Type: application/json).",
+    payload_too_large: "The request is too large.",
+    invalid_input: "Some information is invalid.",
+    form_expired: "The form has expired. Reload the page and try again.",
+    unauthorized: "Authentication required: send a valid API token (Authorization: Bearer …).",
+    forbidden: "You do not have access to this event.",
+    unavailable: "The service is briefly unavailable. Please try again in a moment.",
+    edit_conflict: "This event was changed elsewhere since you opened it. Read it as it now stands, then make your change again.",
+    event_started: "The event has started: the registration can no longer be cancelled online. Please tell the organizers.",
+
+    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    clock: |hour, minute| format!("{hour:02}:{minute:02}"),
+    kinds,
+    levels,
+    field_errors,
+    refusals,
+    status_word: |status| match status {
+        RegistrationStatus::Confirmed => "confirmed",
+        RegistrationStatus::Waitlisted => "waiting list",
+        RegistrationStatus::Cancelled => "cancelled",
+    },
+    language_name: |lang| match lang {
+        Lang::Fr => "French",
+        Lang::En => "English",
+    },
+    export_headers: [
+        "Name",
+        "Email",
+        "Institution",
+        "Level",
+        "Status",
+        "Waiting-list position",
+        "Registered at",
+        "Cancelled at",
+        "Checked in at",
+        "Language",
+        "Latest email",
+    ],
+    admin: &ADMIN,
+};
+
+static ADMIN: AdminTexts = AdminTexts {
+    back_office: "Organizers",
+    sign_in_title: "Organizer sign-in",
+    password_label: "Password",
+    sign_in_button: "Sign in",
+    sign_out: "Sign out",
+    bad_credentials: "Wrong email address or password.",
+    too_many_attempts: "Too many sign-in attempts. Try again in 15 minutes.",
+    sign_in_required: "Sign in to reach the organizers' area.",
+    my_events: "My events",
+    new_event: "New event",
+    no_events: "No events yet.",
+    draft: "Draft",
+    published: "Published",
+    cancelled: "Cancelled",
+    counts: |confirmed, capacity, waiting| format!("{confirmed} / {capacity} seats confirmed, {waiting} waiting"),
+    edit: "Edit",
+    publish: "Publish",
+    unpublish: "Back to draft",
+    duplicate: "Duplicate (four weeks later)",
+    cancel_event: "Cancel the event",
+    cancel_event_warning: "Cancelling the event emails everyone registered. It cannot be undone.",
+    registrations: "Registrations",
+    search_label: "Name, email or institution",
+    search: "Search",
+    no_registrations: "No registrations.",
+    remove: "Remove",
+    column_name: "Name",
+    column_email: "Email",
+    column_institution: "Institution",
+    column_level: "Level",
+    column_status: "Status",
+    column_registered: "Registered",
+    column_delivery: "Latest email",
+    status_confirmed: "Confirmed",
+    status_waitlisted: |n| format!("Waiting list ({n})"),
+    status_cancelled: "Cancelled",
+    exports: "Export",
+    export_csv: "CSV",
+    export_csv_fr: "CSV for French Excel (;)",
+    export_xlsx: "Excel (XLSX)",
+    export_sheet: "Attendance sheet (PDF)",
+    history: "History",
+    form_kind: "Kind",
+    form_title: "Title",
+    form_slug: "Page address",
+    form_slug_hint: "Lower-case letters, digits and dashes; left empty, it is made from the title.",
+    form_description: "Description",
+    form_starts: "Start",
+    form_ends: "End",
+    form_time_hint: "Paris time.",
+    form_location: "Place",
+    form_address: "Address",
+    form_host: "Host organisation",
+    form_levels: "Audience admitted",
+    form_capacity: "Seats",
+    form_opens: "Registration opens",
+    form_closes: "Registration closes",
+    form_closes_hint: "Empty: when the event starts.",
+    form_language: "Language of the event",
+    form_bring: "What to bring",
+    form_publish_now: "Publish now",
+    save: "Save",
+    create: "Create the event",
+    public_page: "Public page",
+    check_in: "Check-in",
+    check_in_code_label: "Check-in code (in the confirmation email)",
+    check_in_button: "Present",
+    checked_in: |time| format!("Present since {time}"),
+    undo_check_in: "Undo check-in",
+    code_unknown: "No confirmed attendee of this event has this code.",
+    present_count: |present, total| format!("{present} present out of {total} confirmed"),
+    resend: "Resend the email",
+    confirm_out_of_turn: "Confirm (adds a seat)",
+    message_attendees: "Write to confirmed attendees",
+    message_subject: "Subject",
+    message_body: "Message",
+    message_send: "Send",
+    message_sent: |n| format!("Message sent to {n} confirmed attendees."),
+    settings: "My notifications",
+    notify_on_cancel: "Email me when someone cancels a registration to my events",
+    notify_when_full: "Email me when one of my events is full",
+    settings_saved: "Preferences saved.",
+    organizers: "Organizers",
+    add_organizer: "Add an organizer",
+    name_label: "Name or organisation",
+    admin_role: "Administrator (every event, manages organizers)",
+    organizer_added: "Organizer added.",
+    organizer_exists: "An account already exists for this address.",
+    password_too_short: "At least 12 characters.",
+    co_organizers: "Organizers of this event",
+    add_co_organizer: "Add (email of an existing organizer)",
+    unknown_organizer: "No organizer has this address.",
+    form_questions: "Questions asked at sign-up (optional)",
+    form_questions_short: "Answers",
+    form_questions_hint: "An empty label asks nothing. For a choice, one option per line. Removing a question erases its answers.",
+    form_question_label: "Question",
+    form_question_kind: "Kind of answer",
+    form_question_choices: "Options (choice)",
+    form_question_required: "Answer required",
+    yes: "Yes",
+    no: "No",
+    kind_text: "Short text",
+    kind_choice: "Choice from a list",
+    kind_yes_no: "Yes / no",
+    email_pending: "waiting to be sent",
+    email_sent: "sent",
+    email_failed: "could not be sent",
+    role_admin: "administrator",
+    role_organizer: "organizer",
+    your_changes: "What you had typed, where it differs:",
+    by_command_line: "command line",
+    by_scheduler: "scheduled task",
+    audit,
+};
+
+fn kinds(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::RoundTable => "Round table",
+        EventKind::Masterclass => "Masterclass",
+    }
+}
+
+fn levels(level: Level) -> &'static str {
+    match level {
+        Level::BtsBut => "BTS/BUT",
+        Level::Licence => "Licence",
+        Level::Master => "Master",
+        Level::Doctorat => "Doctorate (PhD)",
+        Level::Ingenieur => "Engineering school",
+        Level::Reconversion => "Retraining / job seeker",
+        Level::Autre => "Other",
+    }
+}
+
+fn field_errors(kind: FieldErrorKind) -> String {
+    match kind {
+        FieldErrorKind::Required => "This field is required.".into(),
+        FieldErrorKind::TooLong { max } => format!("At most {max} characters."),
+        FieldErrorKind::InvalidEmail => "Enter a valid email address, for example first.last@example.org.".into(),
+        FieldErrorKind::UnknownLevel => "Choose a level from the list.".into(),
+        FieldErrorKind::UnknownChoice => "Choose a value from the list.".into(),
+        FieldErrorKind::ConsentRequired => "We need your consent to process your registration.".into(),
+        FieldErrorKind::ControlCharacters => "This text contains invalid characters.".into(),
+        FieldErrorKind::InvalidDateTime => {
+            "Invalid date and time: expected RFC 3339, for example 2027-03-02T09:00:00+01:00.".into()
+        }
+        FieldErrorKind::EndBeforeStart => "The end must be after the start.".into(),
+        FieldErrorKind::CloseBeforeOpen => "Registration must close after it opens.".into(),
+        FieldErrorKind::TooSmall { min } => format!("At least {min}."),
+        FieldErrorKind::TooLarge { max } => format!("At most {max}."),
+        FieldErrorKind::InvalidSlug => "Lower-case letters, digits and dashes only.".into(),
+        FieldErrorKind::Taken => "This value is already taken.".into(),
+    }
+}
+
+fn refusals(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::NotPublished => "This event is not open for registration.",
+        Refusal::EventCancelled => "This event has been cancelled.",
+        Refusal::EventPast => "This event has already started or taken place.",
+        Refusal::NotYetOpen => "Registration has not opened yet.",
+        Refusal::Closed => "Registration is closed.",
+        Refusal::LevelNotAdmitted => "This event is not open to your level of study.",
+    }
+}
+
+/// A history entry: what was done, with the names it refers to.
+fn audit(line: &AuditLine) -> String {
+    let person = line.person.as_deref().unwrap_or("anonymised person");
+    let organizer = line.organizer.as_deref().unwrap_or("deleted account");
+    match &line.entry {
+        AuditEntry::EventCreated => "Event created".into(),
+        AuditEntry::EventCopied { from } => format!("Event created as a copy of “{from}”"),
+        AuditEntry::EventEdited { fields } if fields.is_empty() => "Event saved, unchanged".into(),
+        AuditEntry::EventEdited { fields } => {
+            let labels: Vec<&str> = fields.iter().map(|field| ADMIN.field_label(field)).collect();
+            format!("Event edited: {}", labels.join(", "))
+        }
+        AuditEntry::EventPublished => "Event published".into(),
+        AuditEntry::EventUnpublished => "Event back to draft".into(),
+        AuditEntry::EventCancelled => "Event cancelled".into(),
+        AuditEntry::RegistrationRemoved => format!("Registration removed: {person}"),
+        AuditEntry::EmailResent { message } => match message.as_str() {
+            "waitlisted" => format!("Waiting-list email sent again: {person}"),
+            _ => format!("Confirmation email sent again: {person}"),
+        },
+        AuditEntry::ConfirmedOutOfTurn => format!("Confirmed from the waiting list (seat added): {person}"),
+        AuditEntry::CheckedIn => format!("Checked in: {person}"),
+        AuditEntry::CheckInUndone => format!("Check-in undone: {person}"),
+        AuditEntry::MessageSent { subject, recipients } => {
+            format!("Message “{subject}” sent to {recipients} confirmed attendee(s)")
+        }
+        AuditEntry::CoOrganizerAdded => format!("Organizer added to the event: {organizer}"),
+        AuditEntry::OrganizerAdded { role } => {
+            let role = if role == "admin" { ADMIN.role_admin } else { ADMIN.role_organizer };
+            format!("Account created: {organizer} ({role})")
+        }
+        AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("API token created for {organizer}"),
+        AuditEntry::ApiTokenCreated { label } => format!("API token “{label}” created for {organizer}"),
+        AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
+        AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
+    }
+}

@@ -1,0 +1,334 @@
+//! French, the default: what people read, and the back-office.
+
+use super::{AdminTexts, Texts};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
+
+pub static TEXTS: Texts = Texts {
+    site_name: "Atelier",
+    tagline: "Tables rondes et masterclasses de la bioproduction",
+    skip_to_content: "Aller au contenu",
+    switch_language: "English",
+    footer: "Atelier — inscriptions aux événements du réseau de formation en bioproduction.",
+
+    catalogue_title: "Événements à venir",
+    filter_kind: "Type d'événement",
+    filter_level: "Niveau d'études",
+    filter_all: "Tous",
+    filter_submit: "Filtrer",
+    no_events: "Aucun événement à venir pour ces critères.",
+    when: "Date",
+    place: "Lieu",
+    host: "Accueil",
+    audience: "Public",
+    full_waitlist_open: "Complet — liste d'attente ouverte",
+    seats_left: |n| match n {
+        1 => "1 place restante".into(),
+        n => format!("{n} places restantes"),
+    },
+    waitlist_length: |n| match n {
+        0 => "Personne en liste d'attente".into(),
+        1 => "1 personne en liste d'attente".into(),
+        n => format!("{n} personnes en liste d'attente"),
+    },
+
+    what_to_bring: "À apporter",
+    sign_up_title: "S'inscrire",
+    full_notice: "Toutes les places sont prises : en vous inscrivant, vous rejoignez la liste d'attente. Si une place se libère, elle est attribuée dans l'ordre d'inscription et vous êtes prévenu par e-mail.",
+    name_label: "Prénom et nom",
+    email_label: "Adresse e-mail",
+    email_hint: "La confirmation et le lien d'annulation y seront envoyés.",
+    institution_label: "Établissement ou organisme (facultatif)",
+    level_label: "Niveau d'études",
+    level_choose: "Choisissez…",
+    consent_label: "J'accepte que ces informations servent uniquement à gérer mon inscription à cet événement (liste des participants, feuille d'émargement, e-mails liés à l'événement). Je peux annuler à tout moment.",
+    submit_sign_up: "S'inscrire",
+    submit_join_waitlist: "Rejoindre la liste d'attente",
+    form_has_errors: "Le formulaire contient des erreurs : corrigez les champs indiqués.",
+    optional: "facultatif",
+    already_registered: "Vous êtes déjà inscrit à cet événement avec cette adresse e-mail. Retrouvez le lien de gestion dans l'e-mail de confirmation.",
+    back_to_events: "Tous les événements",
+
+    registration_title: "Votre inscription",
+    just_signed_up: "Merci, votre inscription est enregistrée.",
+    status_confirmed: "Votre place est confirmée.",
+    status_waitlisted: |n| {
+        format!(
+            "Vous êtes sur la liste d'attente, en position {n}. Si une place se libère, elle vous est attribuée automatiquement et vous êtes prévenu par e-mail."
+        )
+    },
+    status_cancelled: "Cette inscription est annulée.",
+    keep_this_link: "Conservez cette page : son adresse permet de consulter ou d'annuler votre inscription.",
+    cancel_explanation: "Vous ne pourrez pas venir ? Annulez : votre place ira à la première personne en liste d'attente.",
+    cancel_button: "Annuler mon inscription",
+    registered_as: "Inscrit au nom de",
+
+    not_found_title: "Page introuvable",
+    not_found: "Cette page n'existe pas ou n'est plus disponible.",
+    event_not_found: "Événement introuvable.",
+    registration_not_found: "Inscription introuvable : vérifiez le lien reçu par e-mail.",
+    error_title: "Erreur",
+    internal_error: "Une erreur inattendue est survenue. Réessayez dans un instant.",
+    bad_request: "La requête est invalide.",
+    unsupported_media_type: "Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).",
+    payload_too_large: "La requête est trop volumineuse.",
+    invalid_input: "Certaines informations sont invalides.",
+    form_expired: "Le formulaire a expiré. Rechargez la page et réessayez.",
+    unauthorized: "Identification requise : envoyez un jeton d'API valide (Authorization: Bearer …).",
+    forbidden: "Vous n'avez pas accès à cet événement.",
+    unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
+    edit_conflict: "Cet événement a été modifié par ailleurs depuis que vous l'avez ouvert. Relisez-le tel qu'il est maintenant, puis refaites votre modification.",
+    event_started: "L'événement a commencé : l'inscription ne peut plus être annulée en ligne. Prévenez les organisateurs.",
+
+    weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    clock: |hour, minute| format!("{hour} h {minute:02}"),
+    kinds,
+    levels,
+    field_errors,
+    refusals,
+    status_word: |status| match status {
+        RegistrationStatus::Confirmed => "confirmé",
+        RegistrationStatus::Waitlisted => "liste d'attente",
+        RegistrationStatus::Cancelled => "annulé",
+    },
+    language_name: |lang| match lang {
+        Lang::Fr => "français",
+        Lang::En => "anglais",
+    },
+    export_headers: [
+        "Nom",
+        "E-mail",
+        "Établissement",
+        "Niveau",
+        "Statut",
+        "Position en liste d'attente",
+        "Inscrit le",
+        "Annulé le",
+        "Présent (pointé le)",
+        "Langue",
+        "Dernier e-mail",
+    ],
+    admin: &ADMIN,
+};
+
+static ADMIN: AdminTexts = AdminTexts {
+    back_office: "Espace organisateurs",
+    sign_in_title: "Connexion organisateur",
+    password_label: "Mot de passe",
+    sign_in_button: "Se connecter",
+    sign_out: "Se déconnecter",
+    bad_credentials: "Adresse e-mail ou mot de passe incorrect.",
+    too_many_attempts: "Trop de tentatives de connexion. Réessayez dans 15 minutes.",
+    sign_in_required: "Connectez-vous pour accéder à l'espace organisateurs.",
+    my_events: "Mes événements",
+    new_event: "Nouvel événement",
+    no_events: "Aucun événement pour l'instant.",
+    draft: "Brouillon",
+    published: "Publié",
+    cancelled: "Annulé",
+    counts: |confirmed, capacity, waiting| {
+        format!("{confirmed} / {capacity} places confirmées, {waiting} en liste d'attente")
+    },
+    edit: "Modifier",
+    publish: "Publier",
+    unpublish: "Repasser en brouillon",
+    duplicate: "Dupliquer (quatre semaines plus tard)",
+    cancel_event: "Annuler l'événement",
+    cancel_event_warning: "Annuler l'événement prévient par e-mail toutes les personnes inscrites. C'est définitif.",
+    registrations: "Inscriptions",
+    search_label: "Nom, e-mail ou établissement",
+    search: "Rechercher",
+    no_registrations: "Aucune inscription.",
+    remove: "Retirer",
+    column_name: "Nom",
+    column_email: "E-mail",
+    column_institution: "Établissement",
+    column_level: "Niveau",
+    column_status: "Statut",
+    column_registered: "Inscrit le",
+    column_delivery: "Dernier e-mail",
+    status_confirmed: "Confirmé",
+    status_waitlisted: |n| format!("Liste d'attente ({n})"),
+    status_cancelled: "Annulé",
+    exports: "Exporter",
+    export_csv: "CSV",
+    export_csv_fr: "CSV pour Excel (;)",
+    export_xlsx: "Excel (XLSX)",
+    export_sheet: "Feuille d'émargement (PDF)",
+    history: "Historique",
+    form_kind: "Type",
+    form_title: "Titre",
+    form_slug: "Adresse de la page",
+    form_slug_hint: "Lettres minuscules, chiffres et tirets ; laissée vide, elle est tirée du titre.",
+    form_description: "Description",
+    form_starts: "Début",
+    form_ends: "Fin",
+    form_time_hint: "Heure de Paris.",
+    form_location: "Lieu",
+    form_address: "Adresse",
+    form_host: "Structure d'accueil",
+    form_levels: "Publics admis",
+    form_capacity: "Nombre de places",
+    form_opens: "Ouverture des inscriptions",
+    form_closes: "Clôture des inscriptions",
+    form_closes_hint: "Vide : au début de l'événement.",
+    form_language: "Langue de l'événement",
+    form_bring: "À apporter",
+    form_publish_now: "Publier tout de suite",
+    save: "Enregistrer",
+    create: "Créer l'événement",
+    public_page: "Page publique",
+    check_in: "Accueil et pointage",
+    check_in_code_label: "Code d'accueil (dans l'e-mail de confirmation)",
+    check_in_button: "Présent",
+    checked_in: |time| format!("Présent depuis {time}"),
+    undo_check_in: "Annuler le pointage",
+    code_unknown: "Aucun participant confirmé n'a ce code pour cet événement.",
+    present_count: |present, total| format!("{present} présents sur {total} confirmés"),
+    resend: "Renvoyer l'e-mail",
+    confirm_out_of_turn: "Confirmer (ajoute une place)",
+    message_attendees: "Écrire aux participants confirmés",
+    message_subject: "Objet",
+    message_body: "Message",
+    message_send: "Envoyer",
+    message_sent: |n| format!("Message envoyé à {n} participants confirmés."),
+    settings: "Mes notifications",
+    notify_on_cancel: "M'écrire quand quelqu'un se désinscrit de mes événements",
+    notify_when_full: "M'écrire quand un de mes événements est complet",
+    settings_saved: "Préférences enregistrées.",
+    organizers: "Organisateurs",
+    add_organizer: "Ajouter un organisateur",
+    name_label: "Nom ou structure",
+    admin_role: "Administrateur (tous les événements, gestion des organisateurs)",
+    organizer_added: "Organisateur ajouté.",
+    organizer_exists: "Un compte existe déjà pour cette adresse.",
+    password_too_short: "Au moins 12 caractères.",
+    co_organizers: "Organisateurs de l'événement",
+    add_co_organizer: "Ajouter (adresse e-mail d'un organisateur existant)",
+    unknown_organizer: "Aucun organisateur n'a cette adresse.",
+    form_questions: "Questions posées à l'inscription (facultatif)",
+    form_questions_short: "Réponses",
+    form_questions_hint: "Un libellé vide ne pose pas de question. Pour un choix, une option par ligne. Supprimer une question efface ses réponses.",
+    form_question_label: "Question",
+    form_question_kind: "Type de réponse",
+    form_question_choices: "Options (choix)",
+    form_question_required: "Réponse obligatoire",
+    yes: "Oui",
+    no: "Non",
+    kind_text: "Texte court",
+    kind_choice: "Choix dans une liste",
+    kind_yes_no: "Oui / non",
+    email_pending: "en attente d'envoi",
+    email_sent: "envoyé",
+    email_failed: "échec de l'envoi",
+    role_admin: "administrateur",
+    role_organizer: "organisateur",
+    your_changes: "Ce que vous aviez saisi, là où c'est différent :",
+    by_command_line: "ligne de commande",
+    by_scheduler: "tâche planifiée",
+    audit,
+};
+
+fn kinds(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::RoundTable => "Table ronde",
+        EventKind::Masterclass => "Masterclass",
+    }
+}
+
+fn levels(level: Level) -> &'static str {
+    match level {
+        Level::BtsBut => "BTS/BUT",
+        Level::Licence => "Licence",
+        Level::Master => "Master",
+        Level::Doctorat => "Doctorat",
+        Level::Ingenieur => "École d'ingénieur",
+        Level::Reconversion => "Reconversion / demandeur d'emploi",
+        Level::Autre => "Autre",
+    }
+}
+
+fn field_errors(kind: FieldErrorKind) -> String {
+    match kind {
+        FieldErrorKind::Required => "Ce champ est obligatoire.".into(),
+        FieldErrorKind::TooLong { max } => format!("{max} caractères au maximum."),
+        FieldErrorKind::InvalidEmail => {
+            "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.".into()
+        }
+        FieldErrorKind::UnknownLevel => "Choisissez un niveau dans la liste.".into(),
+        FieldErrorKind::UnknownChoice => "Choisissez une valeur dans la liste.".into(),
+        FieldErrorKind::ConsentRequired => "Votre accord est nécessaire pour traiter votre inscription.".into(),
+        FieldErrorKind::ControlCharacters => "Ce texte contient des caractères invalides.".into(),
+        FieldErrorKind::InvalidDateTime => {
+            "Date et heure invalides : format RFC 3339 attendu, par exemple 2027-03-02T09:00:00+01:00.".into()
+        }
+        FieldErrorKind::EndBeforeStart => "La fin doit être après le début.".into(),
+        FieldErrorKind::CloseBeforeOpen => "La clôture des inscriptions doit être après leur ouverture.".into(),
+        FieldErrorKind::TooSmall { min } => format!("Au moins {min}."),
+        FieldErrorKind::TooLarge { max } => format!("Au plus {max}."),
+        FieldErrorKind::InvalidSlug => "Lettres minuscules sans accents, chiffres et tirets uniquement.".into(),
+        FieldErrorKind::Taken => "Cette valeur est déjà utilisée.".into(),
+    }
+}
+
+fn refusals(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::NotPublished => "Cet événement n'est pas ouvert aux inscriptions.",
+        Refusal::EventCancelled => "Cet événement est annulé.",
+        Refusal::EventPast => "Cet événement a déjà eu lieu ou a commencé.",
+        Refusal::NotYetOpen => "Les inscriptions ne sont pas encore ouvertes.",
+        Refusal::Closed => "Les inscriptions sont closes.",
+        Refusal::LevelNotAdmitted => "Cet événement n'est pas ouvert à votre niveau d'études.",
+    }
+}
+
+/// A history entry: what was done, with the names it refers to.
+fn audit(line: &AuditLine) -> String {
+    let person = line.person.as_deref().unwrap_or("personne anonymisée");
+    let organizer = line.organizer.as_deref().unwrap_or("compte supprimé");
+    match &line.entry {
+        AuditEntry::EventCreated => "Événement créé".into(),
+        AuditEntry::EventCopied { from } => format!("Événement créé en copie de « {from} »"),
+        AuditEntry::EventEdited { fields } if fields.is_empty() => "Événement enregistré sans changement".into(),
+        AuditEntry::EventEdited { fields } => {
+            let labels: Vec<&str> = fields.iter().map(|field| ADMIN.field_label(field)).collect();
+            format!("Événement modifié : {}", labels.join(", "))
+        }
+        AuditEntry::EventPublished => "Événement publié".into(),
+        AuditEntry::EventUnpublished => "Événement repassé en brouillon".into(),
+        AuditEntry::EventCancelled => "Événement annulé".into(),
+        AuditEntry::RegistrationRemoved => format!("Inscription retirée : {person}"),
+        AuditEntry::EmailResent { message } => match message.as_str() {
+            "waitlisted" => format!("E-mail de liste d'attente renvoyé : {person}"),
+            _ => format!("E-mail de confirmation renvoyé : {person}"),
+        },
+        AuditEntry::ConfirmedOutOfTurn => format!("Confirmé·e depuis la liste d'attente (place ajoutée) : {person}"),
+        AuditEntry::CheckedIn => format!("Présence pointée : {person}"),
+        AuditEntry::CheckInUndone => format!("Pointage annulé : {person}"),
+        AuditEntry::MessageSent { subject, recipients } => {
+            format!("Message « {subject} » envoyé à {recipients} participant(s) confirmé(s)")
+        }
+        AuditEntry::CoOrganizerAdded => format!("Organisateur ajouté à l'événement : {organizer}"),
+        AuditEntry::OrganizerAdded { role } => {
+            let role = if role == "admin" { ADMIN.role_admin } else { ADMIN.role_organizer };
+            format!("Compte créé : {organizer} ({role})")
+        }
+        AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("Jeton d'API créé pour {organizer}"),
+        AuditEntry::ApiTokenCreated { label } => format!("Jeton d'API « {label} » créé pour {organizer}"),
+        AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
+        AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
+    }
+}

@@ -1,0 +1,143 @@
+//! Creating and changing events, and who runs them.
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::{Actor, ManagedEvent, Touched};
+use crate::domain::{
+    AuditEntry, Email, Event, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, NewEvent, NewQuestion,
+    Refusal,
+};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Creates the event, owned by the organizer who acts. A slug made from the
+/// title gets a short suffix when taken; a chosen one is reported.
+pub async fn create(state: &AppState, actor: &Actor, event: NewEvent, chosen_slug: bool) -> Result<Event, AppError> {
+    create_recorded(state, actor, event, chosen_slug, AuditEntry::EventCreated).await
+}
+
+async fn create_recorded(
+    state: &AppState,
+    actor: &Actor,
+    event: NewEvent,
+    chosen_slug: bool,
+    entry: AuditEntry,
+) -> Result<Event, AppError> {
+    let owner = actor.organizer().map(|organizer| organizer.id);
+    for attempt in 0..5 {
+        let mut candidate = event.clone();
+        if attempt > 0 {
+            candidate.slug = format!("{}-{:04x}", event.slug, rand::random::<u16>());
+        }
+        let id = Uuid::now_v7();
+        let audit = actor.audit(entry.clone()).map(|audit| audit.about_event(id));
+        match state.store.create_event(id, candidate, owner, audit, state.clock.now()).await? {
+            Some(created) => {
+                Touched::EVENTS.settle(state);
+                tracing::info!(event = %created.id, by = actor.label(), "event created");
+                return Ok(created);
+            }
+            None if chosen_slug => break,
+            None => continue,
+        }
+    }
+    Err(AppError::Validation(vec![FieldError::new("slug", FieldErrorKind::Taken)]))
+}
+
+/// Applies an organizer's change to the event as it stands: `patch`'s
+/// fields over the current ones. With `patch.version`, a change made from
+/// an older version is refused (`EditConflict`). A larger capacity gives
+/// the new seats to the people waiting, each told by email.
+pub async fn update(state: &AppState, managed: &ManagedEvent, patch: EventInput) -> Result<Event, AppError> {
+    save(state, managed, patch, AuditEntry::EventEdited { fields: Vec::new() }).await
+}
+
+/// Publishes the event, or takes it back to draft.
+pub async fn set_status(state: &AppState, managed: &ManagedEvent, publish: bool) -> Result<Event, AppError> {
+    let (status, entry) = match publish {
+        true => (EventStatus::Published, AuditEntry::EventPublished),
+        false => (EventStatus::Draft, AuditEntry::EventUnpublished),
+    };
+    let patch = EventInput { status: Some(status.code().into()), ..EventInput::default() };
+    save(state, managed, patch, entry).await
+}
+
+async fn save(
+    state: &AppState,
+    managed: &ManagedEvent,
+    patch: EventInput,
+    entry: AuditEntry,
+) -> Result<Event, AppError> {
+    let id = managed.event.id;
+    match state.store.update_event(id, patch, managed.audit(entry), state.clock.now()).await? {
+        EventUpdate::Updated { event, changed } => {
+            Touched::EVENTS_AND_MAIL.settle(state);
+            tracing::info!(event = %id, fields = ?changed, by = managed.actor.label(), "event changed");
+            Ok(*event)
+        }
+        EventUpdate::NotFound => Err(AppError::EventNotFound),
+        EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),
+        EventUpdate::Conflict(_) => Err(AppError::EditConflict),
+        EventUpdate::Invalid(errors) => Err(AppError::Validation(errors)),
+    }
+}
+
+/// A copy four weeks later, as a draft, with the same questions:
+/// masterclasses run again monthly.
+pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event, AppError> {
+    let event = &managed.event;
+    let later = Duration::weeks(4);
+    let now = state.clock.now();
+    let questions = state.store.event_questions(event.id).await?;
+    let opens = now.max(event.registration_opens_at + later);
+    let copy = NewEvent {
+        questions: Some(questions.into_iter().map(NewQuestion::from).collect()),
+        slug: slug::slugify(&event.title).chars().take(80).collect(),
+        kind: event.kind,
+        title: event.title.clone(),
+        description: event.description.clone(),
+        starts_at: event.starts_at + later,
+        ends_at: event.ends_at + later,
+        location: event.location.clone(),
+        address: event.address.clone(),
+        host: event.host.clone(),
+        levels: event.levels.clone(),
+        capacity: event.capacity,
+        language: event.language.clone(),
+        status: EventStatus::Draft,
+        registration_opens_at: opens,
+        // Past the copy's opening if the original closed early: the window
+        // then runs until the start.
+        registration_closes_at: if event.registration_closes_at + later > opens {
+            event.registration_closes_at + later
+        } else {
+            event.starts_at + later
+        },
+        what_to_bring: event.what_to_bring.clone(),
+    };
+    let entry = AuditEntry::EventCopied { from: event.title.clone() };
+    create_recorded(state, &managed.actor, copy, false, entry).await
+}
+
+/// Cancels the event: it stays visible as cancelled, takes no more
+/// sign-ups, and everyone registered is told by email.
+pub async fn cancel(state: &AppState, managed: &ManagedEvent) -> Result<Event, AppError> {
+    let id = managed.event.id;
+    let audit = managed.audit(AuditEntry::EventCancelled);
+    let cancelled = state.store.cancel_event(id, audit, state.clock.now()).await?.ok_or(AppError::EventNotFound)?;
+    Touched::EVENTS_AND_MAIL.settle(state);
+    tracing::info!(event = %id, by = managed.actor.label(), "event cancelled");
+    Ok(cancelled)
+}
+
+/// Lets another existing organizer, named by their email, manage the event.
+pub async fn add_organizer(state: &AppState, managed: &ManagedEvent, email: &str) -> Result<(), AppError> {
+    let unknown = || AppError::Validation(vec![FieldError::new("email", FieldErrorKind::UnknownChoice)]);
+    let email = Email::parse(email).map_err(|_| unknown())?;
+    let (other, _) = state.store.organizer_by_email(&email).await?.ok_or_else(unknown)?;
+    let audit = managed.audit(AuditEntry::CoOrganizerAdded).map(|audit| audit.about_organizer(other.id));
+    state.store.add_event_organizer(managed.event.id, other.id, audit, state.clock.now()).await?;
+    tracing::info!(event = %managed.event.id, organizer = %other.id, by = managed.actor.label(), "co-organizer added");
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! The reads handlers need, beside the operations: who may see what is
+//! decided here, once.
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::{Actor, ManagedEvent};
+use crate::domain::Lang;
+use crate::domain::{AttendeeLine, AuditLine, Event, EventStatus, Organizer, Question, Registration, Role};
+use crate::error::AppError;
+use crate::export::{self, Download, Format};
+use crate::state::AppState;
+use crate::store::{EventFilter, Health};
+use crate::token::{CancelToken, TokenHash};
+
+/// An event by uuid or slug, whatever its status.
+async fn event_by_key(state: &AppState, key: &str) -> Result<Option<Event>, AppError> {
+    Ok(match Uuid::parse_str(key) {
+        Ok(id) => state.store.event_by_id(id).await?,
+        Err(_) => state.store.event_by_slug(key).await?,
+    })
+}
+
+/// An event as the public may see it: by uuid or slug, never a draft.
+pub async fn public_event(state: &AppState, key: &str) -> Result<Event, AppError> {
+    let event = event_by_key(state, key).await?;
+    event.filter(|e| e.status != EventStatus::Draft).ok_or(AppError::EventNotFound)
+}
+
+/// The event a sign-up is for (never a draft) and its questions, cached for
+/// at most a second (see `cache`): a rush reads it thousands of times. The
+/// store checks the event's rules again, on its current row, when it
+/// commits the sign-up.
+pub async fn sign_up_event(state: &AppState, key: &str) -> Result<Arc<(Event, Vec<Question>)>, AppError> {
+    state
+        .caches
+        .event(key, || async {
+            let event = public_event(state, key).await?;
+            let questions = state.store.event_questions(event.id).await?;
+            Ok(Arc::new((event, questions)))
+        })
+        .await
+}
+
+/// The questions an event asks at sign-up, in order.
+pub async fn questions(state: &AppState, event: &Event) -> Result<Vec<Question>, AppError> {
+    Ok(state.store.event_questions(event.id).await?)
+}
+
+/// Published events that have not started, soonest first.
+pub async fn upcoming(state: &AppState, filter: &EventFilter) -> Result<Vec<Event>, AppError> {
+    Ok(state.store.upcoming_events(filter, state.clock.now()).await?)
+}
+
+pub async fn count_events(state: &AppState) -> Result<i64, AppError> {
+    Ok(state.store.count_events().await?)
+}
+
+/// The event behind `key` (id or slug, drafts included) if `actor` may
+/// manage it: admins every event, organizers those they own or were added
+/// to. 404 when there is none, 403 when it is someone else's.
+pub async fn managed_event(state: &AppState, actor: Actor, key: &str) -> Result<ManagedEvent, AppError> {
+    let event = event_by_key(state, key).await?.ok_or(AppError::EventNotFound)?;
+    let allowed = actor.manages_everything()
+        || match actor.organizer() {
+            Some(organizer) => state.store.is_event_organizer(event.id, organizer.id).await?,
+            None => false,
+        };
+    if allowed { Ok(ManagedEvent { event, actor, _checked: () }) } else { Err(AppError::Forbidden) }
+}
+
+/// Events an organizer manages (all of them for an admin), latest first.
+pub async fn managed_events(state: &AppState, organizer: &Organizer) -> Result<Vec<Event>, AppError> {
+    Ok(state.store.events_managed_by(organizer).await?)
+}
+
+/// Every registration of the event, oldest first.
+pub async fn registrations(state: &AppState, managed: &ManagedEvent) -> Result<Vec<AttendeeLine>, AppError> {
+    Ok(state.store.event_registrations(managed.event.id).await?)
+}
+
+/// What was done to the event, newest first.
+pub async fn event_history(state: &AppState, managed: &ManagedEvent) -> Result<Vec<AuditLine>, AppError> {
+    Ok(state.store.event_audit(managed.event.id).await?)
+}
+
+pub async fn event_organizers(state: &AppState, managed: &ManagedEvent) -> Result<Vec<Organizer>, AppError> {
+    Ok(state.store.event_organizers(managed.event.id).await?)
+}
+
+/// Organizer accounts and the latest actions, for admins only.
+pub async fn accounts(state: &AppState, actor: &Actor) -> Result<(Vec<Organizer>, Vec<AuditLine>), AppError> {
+    if actor.organizer().is_none_or(|organizer| organizer.role != Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state.store.organizers().await?, state.store.recent_audit().await?))
+}
+
+/// The registration and event behind a cancel link.
+pub async fn registration_by_token(state: &AppState, raw_token: &str) -> Result<(Registration, Event), AppError> {
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    state.store.registration_by_token(&token).await?.ok_or(AppError::RegistrationNotFound)
+}
+
+/// The organizer behind a sign-in session that has not expired.
+pub async fn organizer_by_session(state: &AppState, token: &TokenHash) -> Result<Option<Organizer>, AppError> {
+    Ok(state.store.organizer_by_session(token, state.clock.now()).await?)
+}
+
+pub async fn organizer_by_api_token(state: &AppState, token: &TokenHash) -> Result<Option<Organizer>, AppError> {
+    Ok(state.store.organizer_by_api_token(token).await?)
+}
+
+/// The event's registrations in one of the export formats.
+pub async fn export(
+    state: &AppState,
+    managed: &ManagedEvent,
+    format: Format,
+    lang: Lang,
+) -> Result<Download, AppError> {
+    let lines = registrations(state, managed).await?;
+    let questions = questions(state, &managed.event).await?;
+    let signed_by = match managed.actor.organizer() {
+        Some(organizer) if !organizer.name.is_empty() => organizer.name.clone(),
+        Some(organizer) => organizer.email.clone(),
+        None => String::new(),
+    };
+    export::render(format, managed.event.clone(), questions, lines, signed_by, lang).await.map_err(AppError::Internal)
+}
+
+/// Whether the service can take sign-ups now.
+pub async fn health(state: &AppState) -> Health {
+    state.store.health(state.clock.now()).await
+}

@@ -1,0 +1,269 @@
+//! Every write the store makes, as one value: a `Change` is applied in one
+//! transaction with its history entry, and gives a `Done`. Backends differ
+//! only in how they run that transaction: SQLite commits many changes
+//! together through its one writer, PostgreSQL runs each in its own
+//! transaction and retries it if the database aborts it.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::rows::ClaimedRow;
+use super::statement::{Sql, Statement};
+use super::{StoreError, StoreResult, accounts, audit, events, outbox, registrations};
+use crate::domain::{
+    Announcement, AuditEntry, CancelOutcome, Delivery, Email, Event, EventInput, EventUpdate, MessageKind, NewAudit,
+    NewEvent, NewRegistration, Organizer, RegisterOutcome, Role,
+};
+use crate::token::{CancelLookup, TokenHash};
+
+#[derive(Debug, Clone)]
+pub enum Change {
+    Register(Box<NewRegistration>),
+    Cancel(CancelLookup),
+    Remove {
+        event: Uuid,
+        registration: Uuid,
+    },
+    Resend {
+        event: Uuid,
+        registration: Uuid,
+    },
+    ConfirmOutOfTurn {
+        event: Uuid,
+        registration: Uuid,
+    },
+    CheckIn {
+        event: Uuid,
+        registration: Uuid,
+        at: Option<DateTime<Utc>>,
+    },
+    CreateEvent {
+        id: Uuid,
+        event: Box<NewEvent>,
+        owner: Option<Uuid>,
+    },
+    UpdateEvent {
+        id: Uuid,
+        patch: Box<EventInput>,
+    },
+    CancelEvent(Uuid),
+    AddEventOrganizer {
+        event: Uuid,
+        organizer: Uuid,
+    },
+    Announce {
+        event: Uuid,
+        announcement: Announcement,
+    },
+    CreateOrganizer {
+        id: Uuid,
+        email: Email,
+        name: String,
+        password_hash: String,
+        role: Role,
+    },
+    CreateApiToken {
+        organizer: Uuid,
+        token: TokenHash,
+        label: String,
+    },
+    SetNotifications {
+        organizer: Uuid,
+        on_cancel: bool,
+        when_full: bool,
+    },
+    CreateSession {
+        token: TokenHash,
+        organizer: Uuid,
+        expires_at: DateTime<Utc>,
+    },
+    DeleteSession(TokenHash),
+    RecordLoginFailure {
+        email: String,
+        client: String,
+    },
+    ForgetLoginFailures {
+        email: String,
+        before: DateTime<Utc>,
+    },
+    /// The mail worker's writes: on SQLite they ride in the same batches
+    /// as sign-ups, so that sending mail costs sign-ups no commit of its own.
+    ClaimMessages {
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    },
+    RecordDeliveries {
+        deliveries: Vec<(Uuid, Delivery)>,
+        lease: DateTime<Utc>,
+    },
+    /// A write that changes nothing anyone reads: whether writes succeed
+    /// (health check).
+    Probe,
+}
+
+#[derive(Debug)]
+pub enum Done {
+    Registered(RegisterOutcome),
+    Cancelled(CancelOutcome),
+    /// `None`: no such registration for this event.
+    Removed(Option<CancelOutcome>),
+    /// The message queued again, if any.
+    Resent(Option<MessageKind>),
+    /// The event after the change; `None`: there is no such event (or, for
+    /// a new event, its slug is taken).
+    Event(Option<Event>),
+    Updated(EventUpdate),
+    Organizer(Option<Organizer>),
+    Claimed(Vec<ClaimedRow>),
+    Count(usize),
+    /// Whether the change found what it was about.
+    Flag(bool),
+}
+
+macro_rules! into {
+    ($($name:ident => $variant:ident($type:ty)),* $(,)?) => {
+        impl Done {$(
+            pub fn $name(self) -> StoreResult<$type> {
+                match self {
+                    Done::$variant(value) => Ok(value),
+                    other => Err(StoreError::Corrupt(format!("a change answered {other:?}"))),
+                }
+            }
+        )*}
+    };
+}
+
+into! {
+    into_registered => Registered(RegisterOutcome),
+    into_cancelled => Cancelled(CancelOutcome),
+    into_removed => Removed(Option<CancelOutcome>),
+    into_resent => Resent(Option<MessageKind>),
+    into_event => Event(Option<Event>),
+    into_updated => Updated(EventUpdate),
+    into_organizer => Organizer(Option<Organizer>),
+    into_claimed => Claimed(Vec<ClaimedRow>),
+    into_count => Count(usize),
+    into_flag => Flag(bool),
+}
+
+impl Done {
+    /// Whether the change did what it was asked, and so is worth a history
+    /// entry.
+    fn took_effect(&self) -> bool {
+        match self {
+            Done::Registered(outcome) => matches!(outcome, RegisterOutcome::Registered(_)),
+            Done::Cancelled(outcome) | Done::Removed(Some(outcome)) => {
+                matches!(outcome, CancelOutcome::Cancelled { .. })
+            }
+            Done::Removed(None) | Done::Resent(None) | Done::Event(None) | Done::Organizer(None) => false,
+            Done::Updated(update) => matches!(update, EventUpdate::Updated { .. }),
+            Done::Flag(found) => *found,
+            Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
+            Done::Claimed(_) | Done::Count(_) => true,
+        }
+    }
+}
+
+const PROBE: &str = "INSERT INTO health_checks (id, checked_at) VALUES (1, $1) \
+     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at";
+
+/// Applies one change, with its history entry when it took effect, inside
+/// the caller's transaction.
+pub async fn apply(
+    conn: &mut impl Sql,
+    change: &Change,
+    audit: Option<&NewAudit>,
+    now: DateTime<Utc>,
+) -> StoreResult<Done> {
+    let done = apply_change(conn, change, now).await?;
+    if let Some(audit) = audit
+        && done.took_effect()
+    {
+        audit::record(conn, &completed(audit, &done), now).await?;
+    }
+    Ok(done)
+}
+
+/// The entry with what only the change itself knew: the fields an edit
+/// changed, which message was sent again, how many people a message went to.
+fn completed(audit: &NewAudit, done: &Done) -> NewAudit {
+    let entry = match (&audit.entry, done) {
+        (AuditEntry::EventEdited { .. }, Done::Updated(EventUpdate::Updated { changed, .. })) => {
+            AuditEntry::EventEdited { fields: changed.iter().map(|field| (*field).to_owned()).collect() }
+        }
+        (AuditEntry::EmailResent { .. }, Done::Resent(Some(kind))) => {
+            AuditEntry::EmailResent { message: kind.code().to_owned() }
+        }
+        (AuditEntry::MessageSent { subject, .. }, Done::Count(recipients)) => {
+            AuditEntry::MessageSent { subject: subject.clone(), recipients: *recipients as i64 }
+        }
+        (entry, _) => entry.clone(),
+    };
+    NewAudit { entry, ..audit.clone() }
+}
+
+async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) -> StoreResult<Done> {
+    use registrations as r;
+    Ok(match change {
+        Change::Register(new) => Done::Registered(
+            r::register_many(conn, &[(new, now)])
+                .await?
+                .pop()
+                .ok_or_else(|| StoreError::Corrupt("no outcome for a sign-up".into()))?,
+        ),
+        Change::Cancel(token) => Done::Cancelled(r::cancel(conn, token, now).await?),
+        Change::Remove { event, registration } => Done::Removed(r::remove(conn, *event, *registration, now).await?),
+        Change::Resend { event, registration } => Done::Resent(r::resend(conn, *event, *registration, now).await?),
+        Change::ConfirmOutOfTurn { event, registration } => {
+            Done::Flag(r::confirm_out_of_turn(conn, *event, *registration, now).await?)
+        }
+        Change::CheckIn { event, registration, at } => Done::Flag(r::check_in(conn, *event, *registration, *at).await?),
+        Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
+        Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),
+        Change::CancelEvent(id) => Done::Event(events::cancel(conn, *id, now).await?),
+        Change::AddEventOrganizer { event, organizer } => {
+            Done::Flag(events::add_organizer(conn, *event, *organizer).await?)
+        }
+        Change::Announce { event, announcement } => {
+            Done::Count(outbox::announce(conn, *event, announcement, now).await?)
+        }
+        Change::CreateOrganizer { id, email, name, password_hash, role } => {
+            Done::Organizer(accounts::create_organizer(conn, *id, email, name, password_hash, *role, now).await?)
+        }
+        Change::CreateApiToken { organizer, token, label } => {
+            accounts::create_api_token(conn, *organizer, token, label, now).await?;
+            Done::Flag(true)
+        }
+        Change::SetNotifications { organizer, on_cancel, when_full } => {
+            accounts::set_notifications(conn, *organizer, *on_cancel, *when_full).await?;
+            Done::Flag(true)
+        }
+        Change::CreateSession { token, organizer, expires_at } => {
+            accounts::create_session(conn, token, *organizer, *expires_at, now).await?;
+            Done::Flag(true)
+        }
+        Change::DeleteSession(token) => {
+            accounts::delete_session(conn, token).await?;
+            Done::Flag(true)
+        }
+        Change::RecordLoginFailure { email, client } => {
+            accounts::record_login_failure(conn, email, client, now).await?;
+            Done::Flag(true)
+        }
+        Change::ForgetLoginFailures { email, before } => {
+            accounts::forget_login_failures(conn, email, *before).await?;
+            Done::Flag(true)
+        }
+        Change::ClaimMessages { lease_until, limit } => {
+            Done::Claimed(outbox::claim(conn, now, *lease_until, *limit).await?)
+        }
+        Change::RecordDeliveries { deliveries, lease } => {
+            outbox::record_deliveries(conn, deliveries, *lease, now).await?;
+            Done::Flag(true)
+        }
+        Change::Probe => {
+            conn.execute(Statement::new(PROBE).bind(now)).await?;
+            Done::Flag(true)
+        }
+    })
+}

@@ -1,0 +1,52 @@
+//! Error responses written for the request they answer: JSON under /api,
+//! a page in the reader's language elsewhere.
+
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::layout::base;
+use crate::domain::Lang;
+use crate::error::Rendered;
+use crate::negotiate::negotiate;
+
+/// Writes the body of error responses (`AppError`) for the request.
+pub async fn render(request: Request, next: Next) -> Response {
+    let lang = negotiate(request.uri(), request.headers());
+    let is_api = request.uri().path().starts_with("/api");
+    let response = next.run(request).await;
+    let Some(Rendered(error)) = response.extensions().get::<Rendered>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    let mut rendered = if is_api {
+        axum::Json(error.to_json(lang)).into_response()
+    } else {
+        page(lang, status, &error.message(lang.texts())).into_response()
+    };
+    *rendered.status_mut() = status;
+    if let Some(challenge) = response.headers().get(header::WWW_AUTHENTICATE) {
+        rendered.headers_mut().insert(header::WWW_AUTHENTICATE, challenge.clone());
+    }
+    rendered
+}
+
+fn page(lang: Lang, status: StatusCode, message: &str) -> Markup {
+    let t = lang.texts();
+    let title = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
+    base(
+        lang,
+        "/",
+        title,
+        html! {
+            h1 { (title) }
+            p.notice.error role="alert" { (message) }
+            @if status == StatusCode::UNAUTHORIZED {
+                p { a.button href="/admin/login" { (t.admin().sign_in_button) } }
+            }
+            p { a href="/" { (t.back_to_events) } }
+        },
+    )
+}
