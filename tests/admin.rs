@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{atelier, csrf_field, person, spawn_app};
+use common::{PASSWORD, atelier, csrf_field, page, person, post, signed_in, spawn_app};
 use serde_json::json;
 
 on_both_backends! {
@@ -20,53 +20,9 @@ on_both_backends! {
     #[tokio::test] answers_survive_an_edit_that_fixes_a_question,
 }
 
-const PASSWORD: &str = "un mot de passe solide";
-
 async fn add_organizer(app: &common::TestApp, email: &str) {
     let added = atelier(app, &["organizer", "add", email, "--name", "Atlanpole Biotherapies"], Some(PASSWORD)).await;
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-}
-
-/// A client of its own (own cookies), signed in through the form.
-async fn signed_in(app: &common::TestApp, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let page = client.get(app.url("/admin/login")).send().await.expect("sent").text().await.expect("page");
-    let csrf = csrf_field(&page);
-    let response = client
-        .post(app.url("/admin/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 303, "signed in");
-    assert_eq!(response.headers()["location"], "/admin");
-    let cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    client
-}
-
-async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
-    let response = client.get(url).send().await.expect("sent");
-    (response.status().as_u16(), response.text().await.expect("page"))
-}
-
-/// Posts a back-office form with the page's CSRF token.
-async fn post(
-    client: &reqwest::Client,
-    app: &common::TestApp,
-    from: &str,
-    to: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let (_, html) = page(client, app.url(from)).await;
-    let csrf = csrf_field(&html);
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    client.post(app.url(to)).form(&form).send().await.expect("sent")
 }
 
 /// Creates a published one-day masterclass through the form; returns its

@@ -8,6 +8,7 @@ pub mod smtp;
 use std::sync::Arc;
 
 use atelier::app::Application;
+use atelier::clock::Clock;
 use atelier::config::Config;
 use atelier::domain::{Event, EventKind, EventStatus, Level, NewEvent};
 use atelier::operations::{Actor, events};
@@ -78,6 +79,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with settings adjusted by `adjust`.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_with_clock(Clock::system(), adjust).await
+}
+
+/// Starts the app reading the time from `clock`, which the test moves.
+pub async fn spawn_at(clock: Clock) -> TestApp {
+    spawn_with_clock(clock, |_| {}).await
+}
+
+async fn spawn_with_clock(clock: Clock, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
     let mut config = Config::for_database(fresh_database(&dir).await);
     config.mail_dir = dir.path().join("mail");
@@ -86,7 +96,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.mail_poll_ms = 50;
     config.mail_max_attempts = 100;
     adjust(&mut config);
-    start(config, dir).await
+    start(config, dir, clock).await
 }
 
 /// The URL of an empty database for the running test's backend.
@@ -114,8 +124,8 @@ pub async fn fresh_postgres_database() -> String {
     }
 }
 
-async fn start(config: Config, dir: Arc<tempfile::TempDir>) -> TestApp {
-    let app = Application::build(&config).await.expect("application builds");
+async fn start(config: Config, dir: Arc<tempfile::TempDir>, clock: Clock) -> TestApp {
+    let app = Application::build_with_clock(&config, clock).await.expect("application builds");
     // Requests go to the listener, whatever PUBLIC_URL says.
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
@@ -193,7 +203,7 @@ impl TestApp {
         let mut config = self.config.clone();
         config.listen_addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         adjust(&mut config);
-        start(config, self.dir.clone()).await
+        start(config, self.dir.clone(), self.state.clock.clone()).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -309,6 +319,51 @@ pub fn seats_taken(answers: &[(u16, Value)]) -> (i64, Vec<i64>) {
     (confirmed, positions)
 }
 
+/// The password of the organizers tests create.
+pub const PASSWORD: &str = "un mot de passe solide";
+
+/// A client of its own (own cookies), signed in through the form.
+pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client.get(app.url("/admin/login")).send().await.expect("sent").text().await.expect("page");
+    let csrf = csrf_field(&page);
+    let response = client
+        .post(app.url("/admin/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 303, "signed in");
+    assert_eq!(response.headers()["location"], "/admin");
+    let cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    client
+}
+
+pub async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    let response = client.get(url).send().await.expect("sent");
+    (response.status().as_u16(), response.text().await.expect("page"))
+}
+
+/// Posts a back-office form with the page's CSRF token.
+pub async fn post(
+    client: &reqwest::Client,
+    app: &TestApp,
+    from: &str,
+    to: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, html) = page(client, app.url(from)).await;
+    let csrf = csrf_field(&html);
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    client.post(app.url(to)).form(&form).send().await.expect("sent")
+}
+
 /// The value of the hidden CSRF field in a page's form.
 pub fn csrf_field(page: &str) -> String {
     let start = page.find(r#"name="csrf" value=""#).expect("csrf field in the form") + r#"name="csrf" value=""#.len();
@@ -373,8 +428,7 @@ pub async fn atelier(app: &TestApp, args: &[&str], password: Option<&str>) -> st
 }
 
 pub async fn organizer_token(app: &TestApp, email: &str) -> String {
-    let added =
-        atelier(app, &["organizer", "add", email, "--name", "Équipe Atlanpole"], Some("un mot de passe solide")).await;
+    let added = atelier(app, &["organizer", "add", email, "--name", "Équipe Atlanpole"], Some(PASSWORD)).await;
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let token = atelier(app, &["token", "create", "--organizer", email, "--label", "tests"], None).await;
     assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
