@@ -165,4 +165,13 @@ async fn health_and_openapi() {
     }
     assert!(doc["paths"]["/api/v1/events/{id}/registrations"]["post"]["responses"]["201"].is_object());
     assert!(doc["components"]["schemas"]["EventJson"]["properties"]["seats_left"].is_object());
+    assert!(doc["components"]["schemas"]["EventJson"]["properties"]["version"].is_object());
+    // Every endpoint on an organizer's event says how it refuses.
+    for (path, method) in [("/api/v1/events/{id}", "patch"), ("/api/v1/events/{id}/attendees.csv", "get")] {
+        let responses = &doc["paths"][path][method]["responses"];
+        for status in ["401", "403", "404"] {
+            assert!(responses[status]["description"].is_string(), "{method} {path} documents {status}: {responses}");
+        }
+    }
+    assert!(doc["paths"]["/api/v1/events/{id}"]["patch"]["responses"]["409"].is_object(), "edit_conflict documented");
 }

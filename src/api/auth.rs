@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 
 use crate::domain::{Organizer, Via};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::operations::{Actor, ManagedEvent, queries};
 use crate::state::AppState;
 use crate::token::Token;
@@ -48,4 +48,20 @@ impl FromRequestParts<AppState> for ApiManaged {
         let key = crate::web::event_key(parts, state).await?;
         Ok(Self(queries::managed_event(state, caller.actor(), &key).await?))
     }
+}
+
+/// How every endpoint on an organizer's event can refuse, for the OpenAPI
+/// document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum EventRefusals {
+    /// Missing or unknown API token
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Another organizer's event
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such event
+    #[response(status = 404)]
+    NotFound(ErrorBody),
 }

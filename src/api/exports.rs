@@ -5,9 +5,9 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::auth::ApiManaged;
+use super::auth::{ApiManaged, EventRefusals};
 use crate::domain::Lang;
-use crate::error::{AppError, ErrorBody};
+use crate::error::AppError;
 use crate::export::{Delimiter, Download, Format};
 use crate::operations::queries;
 use crate::state::AppState;
@@ -46,9 +46,7 @@ fn options(query: Result<Query<ExportQuery>, QueryRejection>) -> ExportQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "CSV file", content_type = "text/csv"),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
     )
 )]
 pub async fn csv(
@@ -68,9 +66,7 @@ pub async fn csv(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "XLSX file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
     )
 )]
 pub async fn xlsx(
@@ -89,9 +85,7 @@ pub async fn xlsx(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "PDF file", content_type = "application/pdf"),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
     )
 )]
 pub async fn attendance_sheet(

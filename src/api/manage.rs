@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
-use super::auth::{ApiManaged, ApiOrganizer};
+use super::auth::{ApiManaged, ApiOrganizer, EventRefusals};
 use super::events::EventJson;
 use crate::domain::{AttendeeLine, EventInput, Level, RegistrationStatus};
 use crate::error::{AppError, ErrorBody};
@@ -53,9 +53,7 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = EventJson),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
         (status = 409, description = "The event is cancelled (`event_cancelled`), or changed since `version` (`edit_conflict`)", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     )
@@ -79,9 +77,7 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Cancelled", body = EventJson),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
     )
 )]
 pub async fn cancel(
@@ -140,9 +136,7 @@ impl From<AttendeeLine> for AttendeeJson {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The registrations", body = [AttendeeJson]),
-        (status = 401, description = "Missing or unknown API token", body = ErrorBody),
-        (status = 403, description = "Another organizer's event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        EventRefusals,
     )
 )]
 pub async fn registrations(
