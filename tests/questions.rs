@@ -96,8 +96,8 @@ async fn answers_stay_with_their_person_when_many_sign_up_at_once() {
     let token = organizer_token(&app, "rush-questions@example.org").await;
     let created = event_with_questions(&app, &token).await;
     let id = |i: usize| created["questions"][i]["id"].as_str().expect("id").to_owned();
-    let lunch = |n: usize| if n % 3 == 0 { "Végétarien" } else { "Standard" };
-    let photos = |n: usize| if n % 2 == 0 { "yes" } else { "no" };
+    let lunch = |n: usize| if n.is_multiple_of(3) { "Végétarien" } else { "Standard" };
+    let photos = |n: usize| if n.is_multiple_of(2) { "yes" } else { "no" };
 
     let answers = futures::future::join_all((0..60).map(|n| {
         let mut body = person(n);
