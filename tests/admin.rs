@@ -18,6 +18,7 @@ on_both_backends! {
     #[tokio::test] cookies_are_secure_behind_https,
     #[tokio::test] actions_stay_within_their_event_and_its_life,
     #[tokio::test] answers_survive_an_edit_that_fixes_a_question,
+    #[tokio::test] the_back_office_and_its_exports_speak_the_readers_language,
 }
 
 async fn add_organizer(app: &common::TestApp, email: &str) {
@@ -657,4 +658,45 @@ async fn answers_survive_an_edit_that_fixes_a_question() {
     }
     let (_, event) = app.get_json("/api/v1/events/masterclass-typo").await;
     assert_eq!(event["questions"][0]["id"], question.as_str(), "same question, fixed label");
+}
+
+/// Statuses, email states, yes/no answers, export headers and the history
+/// are worded in the reader's language, not shown as stored codes.
+async fn the_back_office_and_its_exports_speak_the_readers_language() {
+    let app = spawn_app().await;
+    let token = common::organizer_token(&app, "langues@example.org").await;
+    let body = json!({
+        "kind": "masterclass", "title": "Masterclass langues", "slug": "langues",
+        "starts_at": "2099-03-02T09:00:00+01:00", "ends_at": "2099-03-02T17:00:00+01:00",
+        "location": "Naobios", "host": "Naobios", "capacity": 10, "status": "published",
+        "questions": [{ "label": "Photo", "kind": "yes_no" }]
+    });
+    let created = app.client.post(app.url("/api/v1/events")).bearer_auth(&token).json(&body).send().await;
+    let created: serde_json::Value = created.expect("sent").json().await.expect("json");
+    let question = created["questions"][0]["id"].as_str().expect("question").to_owned();
+    let mut someone = person(1);
+    someone["answers"] = json!({ question: "yes" });
+    assert_eq!(app.sign_up("langues", someone).await.0, 201);
+    common::settled_outbox(&app.open_database().await).await;
+
+    let client = signed_in(&app, "langues@example.org").await;
+    let detail = format!("/admin/events/{}", created["id"].as_str().expect("id"));
+    let (_, fr) = page(&client, app.url(&detail)).await;
+    for words in ["Confirmé", "envoyé", "Photo : Oui", "Événement créé"] {
+        assert!(fr.contains(words), "French page shows {words:?}");
+    }
+    let (_, en) = page(&client, app.url(&format!("{detail}?lang=en"))).await;
+    for words in ["Confirmed", ">sent<", "Photo : Yes", "Event created"] {
+        assert!(en.contains(words), "English page shows {words:?}");
+    }
+    for (lang, words) in [
+        ("fr", ["Nom", "confirmé", "français", "Oui", "envoyé"]),
+        ("en", ["Name", "confirmed", "French", "Yes", "sent"]),
+    ] {
+        let csv = client.get(app.url(&format!("{detail}/attendees.csv?lang={lang}"))).send().await.expect("sent");
+        let csv = csv.text().await.expect("csv");
+        for word in words {
+            assert!(csv.contains(word), "{lang} export has {word:?}: {csv}");
+        }
+    }
 }

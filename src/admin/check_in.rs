@@ -1,8 +1,7 @@
 //! Check-in on the day: a phone-sized page to find people by name or by the
 //! code from their confirmation email, and mark them present.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono_tz::Europe::Paris;
@@ -10,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Managed, event_path, page};
+use super::{Managed, Search, event_path, page};
 use crate::domain::{AttendeeLine, Lang, RegistrationStatus};
 use crate::error::AppError;
 use crate::operations::attendance::{self, Arrival};
@@ -18,20 +17,14 @@ use crate::operations::{ManagedEvent, queries};
 use crate::state::AppState;
 use crate::web::csrf::{self, CsrfForm, CsrfToken};
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Search {
-    q: Option<String>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
     uri: Uri,
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
-    search: Result<Query<Search>, QueryRejection>,
+    Search(query): Search,
 ) -> Result<Response, AppError> {
-    let query = search.map(|Query(s)| s.q.unwrap_or_default()).unwrap_or_default();
     let confirmed = confirmed(&state, &managed).await?;
     let content = render(lang, &managed, &confirmed, &query, None, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);

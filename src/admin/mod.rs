@@ -10,7 +10,7 @@ mod organizers;
 mod settings;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -85,6 +85,23 @@ impl FromRequestParts<AppState> for Managed {
         let key = crate::web::event_key(parts, state).await?;
         let actor = Actor::Organizer { organizer: organizer.clone(), via: Via::BackOffice };
         Ok(Self(queries::managed_event(state, actor, &key).await?, organizer))
+    }
+}
+
+/// The `?q=` of a list's search box; empty when absent or malformed.
+pub struct Search(pub String);
+
+#[derive(serde::Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Search {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = Query::<SearchQuery>::from_request_parts(parts, state).await;
+        Ok(Self(query.ok().and_then(|Query(search)| search.q).unwrap_or_default()))
     }
 }
 

@@ -1,18 +1,16 @@
 //! `/admin/events/{id}`: one event, its registrations (searchable), and
 //! everything an organizer does to it.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
 use maud::{Markup, html};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::status_label;
-use crate::admin::{Managed, event_path, history, page};
+use crate::admin::{Managed, Search, event_path, history, page};
 use crate::domain::{
     AttendeeLine, AuditLine, Event, EventStatus, FieldError, Lang, Organizer, Question, RegistrationStatus,
 };
@@ -21,11 +19,6 @@ use crate::operations::{ManagedEvent, queries};
 use crate::state::AppState;
 use crate::web::csrf::{self, CsrfToken};
 use crate::web::layout::{event_facts, paragraphs};
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Search {
-    q: Option<String>,
-}
 
 /// What the event's page shows besides the event.
 struct Detail {
@@ -45,9 +38,8 @@ pub async fn show(
     uri: Uri,
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
-    search: Result<Query<Search>, QueryRejection>,
+    Search(query): Search,
 ) -> Result<Response, AppError> {
-    let query = search.map(|Query(s)| s.q.unwrap_or_default()).unwrap_or_default();
     let event = &managed.event;
     let detail = Detail {
         lines: matching(queries::registrations(&state, &managed).await?, &query),
