@@ -51,7 +51,7 @@ impl Application {
             None => format!("http://{}", listener.local_addr()?),
         }
         .into();
-        let state = state(config, public_url, clock).await?;
+        let state = state(config, service_key(config)?, public_url, clock).await?;
         if config.demo {
             crate::demo::load_if_empty(&state).await?;
         }
@@ -96,16 +96,27 @@ impl Application {
 
 /// The state for a command-line run: the same store and secret as the
 /// service, no listener. Messages it queues are sent by the running
-/// service's mail worker.
+/// service's mail worker. It never writes a key file: with no secret yet,
+/// it uses one of its own, which no command needs (none writes links).
 pub async fn command_line_state(config: &Config) -> anyhow::Result<AppState> {
-    state(config, config.public_url().into(), Clock::system()).await
+    let keys = match &config.secret_key {
+        Some(secret) => TokenKey::from_secret(secret)?,
+        None => TokenKey::load(&config.secret_key_file)?.unwrap_or_else(TokenKey::random),
+    };
+    state(config, keys, config.public_url().into(), Clock::system()).await
 }
 
-async fn state(config: &Config, public_url: Arc<str>, clock: Clock) -> anyhow::Result<AppState> {
-    let keys = Arc::new(match &config.secret_key {
+/// The service's secret: ATELIER_SECRET_KEY, or the key file (made on the
+/// first start).
+fn service_key(config: &Config) -> anyhow::Result<TokenKey> {
+    Ok(match &config.secret_key {
         Some(secret) => TokenKey::from_secret(secret)?,
         None => TokenKey::load_or_create(&config.secret_key_file)?,
-    });
+    })
+}
+
+async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clock) -> anyhow::Result<AppState> {
+    let keys = Arc::new(keys);
     Ok(AppState {
         store: store::connect(&config.database_url).await?,
         keys,

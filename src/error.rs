@@ -29,9 +29,10 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("already registered")]
     AlreadyRegistered,
-    /// An edit made from an older version of the event.
+    /// An edit made from an older version of the event; the event as it
+    /// now stands.
     #[error("the event changed since it was read")]
-    EditConflict,
+    EditConflict(Box<crate::domain::Event>),
     /// Too late for the person to cancel: the event has started.
     #[error("the event has started")]
     EventStarted,
@@ -75,7 +76,7 @@ impl AppError {
             AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
-            AppError::EditConflict | AppError::EventStarted => StatusCode::CONFLICT,
+            AppError::EditConflict(_) | AppError::EventStarted => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -96,7 +97,7 @@ impl AppError {
             AppError::RegistrationNotFound => "registration_not_found",
             AppError::Validation(_) | AppError::InvalidData(_) => "invalid_input",
             AppError::AlreadyRegistered => "already_registered",
-            AppError::EditConflict => "edit_conflict",
+            AppError::EditConflict(_) => "edit_conflict",
             AppError::EventStarted => "event_started",
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
@@ -120,7 +121,7 @@ impl AppError {
             AppError::RegistrationNotFound => t.registration_not_found.into(),
             AppError::Validation(_) => t.invalid_input.into(),
             AppError::AlreadyRegistered => t.already_registered.into(),
-            AppError::EditConflict => t.edit_conflict.into(),
+            AppError::EditConflict(_) => t.edit_conflict.into(),
             AppError::EventStarted => t.event_started.into(),
             AppError::Refused(refusal) => t.refusal(*refusal).into(),
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),

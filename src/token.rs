@@ -108,6 +108,15 @@ impl TokenKey {
         URL_SAFE_NO_PAD.encode(key)
     }
 
+    /// Reads the key file if there is one.
+    pub fn load(path: &Path) -> Result<Option<Self>, KeyError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_secret(&text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(KeyError::File { path: path.display().to_string(), source }),
+        }
+    }
+
     /// Reads the key file, or creates it (readable by its owner only) with
     /// a random key on first start.
     pub fn load_or_create(path: &Path) -> Result<Self, KeyError> {

@@ -690,8 +690,8 @@ async fn the_back_office_and_its_exports_speak_the_readers_language() {
         assert!(en.contains(words), "English page shows {words:?}");
     }
     for (lang, words) in [
-        ("fr", ["Nom", "confirmé", "français", "Oui", "envoyé"]),
-        ("en", ["Name", "confirmed", "French", "Yes", "sent"]),
+        ("fr", ["Nom", "confirmé", "Langue", "Oui", "envoyé"]),
+        ("en", ["Name", "confirmed", "Language", "Yes", "sent"]),
     ] {
         let csv = client.get(app.url(&format!("{detail}/attendees.csv?lang={lang}"))).send().await.expect("sent");
         let csv = csv.text().await.expect("csv");

@@ -12,6 +12,7 @@ on_both_backends! {
     #[tokio::test] changes_without_a_version_all_land_even_when_they_race,
     #[tokio::test] confirming_out_of_turn_makes_older_edits_stale,
     #[tokio::test] the_edit_form_explains_a_conflict_and_shows_the_event_as_it_now_stands,
+    #[tokio::test] doing_a_thing_twice_changes_and_records_it_once,
 }
 
 async fn create(app: &TestApp, token: &str, slug: &str, capacity: i64) -> Value {
@@ -139,4 +140,53 @@ async fn the_edit_form_explains_a_conflict_and_shows_the_event_as_it_now_stands(
         (event["capacity"].as_i64(), event["title"].as_str()),
         (Some(14), Some("Masterclass Naobios : produire un vaccin"))
     );
+
+    // A form without its version (opened before versions, or altered) is
+    // stale too: it carries every field and would undo the other change.
+    let page = client.get(app.url(&edit)).send().await.expect("sent").text().await.expect("page");
+    let mut unversioned: Vec<(&str, String)> = fields.into_iter().filter(|(name, _)| *name != "version").collect();
+    unversioned[0].1 = csrf_field(&page);
+    let response = client.post(app.url(&edit)).form(&unversioned).send().await.expect("sent");
+    assert_eq!(response.status(), 409);
+    assert_eq!(app.get_json("/api/v1/events/naobios").await.1["capacity"], 14);
+}
+
+/// Publishing what is published, cancelling what is cancelled, checking in
+/// someone already present: nothing changes, the version stays, and the
+/// history says it once.
+async fn doing_a_thing_twice_changes_and_records_it_once() {
+    let clock = atelier::clock::Clock::manual(chrono::Utc::now());
+    let app = common::spawn_at(clock.clone()).await;
+    let token = organizer_token(&app, "orga@example.org").await;
+    let read = create(&app, &token, "naobios", 10).await;
+    let (_, same) = patch(&app, &token, "naobios", json!({ "status": "published", "capacity": 10 })).await;
+    assert_eq!(same["version"], read["version"], "an edit that changes nothing is not a new version");
+
+    let (_, someone) = app.sign_up("naobios", person(1)).await;
+    let client = signed_in(&app, "orga@example.org").await;
+    let detail = format!("/admin/events/{}", read["id"].as_str().expect("id"));
+    let check_in = format!("{detail}/check-in");
+    let registration = someone["id"].as_str().expect("id");
+    assert_eq!(post(&client, &app, &check_in, &check_in, &[("registration", registration)]).await.status(), 303);
+    let (_, first) = common::page(&client, app.url(&check_in)).await;
+    clock.advance(chrono::Duration::minutes(10));
+    assert_eq!(post(&client, &app, &check_in, &check_in, &[("registration", registration)]).await.status(), 303);
+    let (_, again) = common::page(&client, app.url(&check_in)).await;
+    let arrival = |page: &str| page.split("Présent depuis ").nth(1).map(|s| s.chars().take(5).collect::<String>());
+    assert!(arrival(&first).is_some(), "checked in");
+    assert_eq!(arrival(&again), arrival(&first), "the first arrival time stands");
+
+    for _ in 0..2 {
+        let cancel = app.client.post(app.url("/api/v1/events/naobios/cancel")).bearer_auth(&token).send().await;
+        assert_eq!(cancel.expect("sent").status(), 200);
+    }
+    let (_, page) = common::page(&client, app.url(&detail)).await;
+    assert_eq!(page.matches("Événement annulé").count(), 1, "one cancellation in the history");
+    assert_eq!(page.matches("Présence pointée").count(), 1, "one check-in in the history");
+    let db = app.open_database().await;
+    let notices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'event_cancelled'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(notices, 1, "the person is told once");
 }

@@ -1,5 +1,5 @@
-//! The shape the code keeps (DESIGN.md, "Architecture"), checked on the
-//! source itself so that it does not wear away one handler at a time:
+//! The shape the code keeps (the README's "Layout"), checked on the source
+//! itself so that it does not wear away one handler at a time:
 //! handlers reach the store only through operations and queries, stay
 //! short, and no file grows past what a reader takes in.
 

@@ -86,7 +86,7 @@ fn render(
     shown.sort_by_cached_key(|line| slug::slugify(&line.registration.name));
     let action = event_path(managed, "/check-in");
     html! {
-        p { a href=(event_path(managed, "")) { "← " (managed.event.title) } }
+        p { a href=(event_path(managed, "")) { "← " (managed.event().title) } }
         h1 { (a.check_in) }
         p { strong { ((a.present_count)(present, confirmed.len() as i64)) } }
         @if let Some(problem) = problem { p.notice.error role="alert" { (problem) } }

@@ -107,7 +107,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Search {
 
 /// The event's page in the back-office, with `rest` after it.
 fn event_path(managed: &ManagedEvent, rest: &str) -> String {
-    format!("/admin/events/{}{rest}", managed.event.id)
+    format!("/admin/events/{}{rest}", managed.event().id)
 }
 
 /// The history, newest first, worded in the reader's language; with

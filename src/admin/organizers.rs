@@ -106,6 +106,7 @@ pub async fn create(
         Err(AccountError::InvalidEmail) => {
             ((t.field_error(FieldErrorKind::InvalidEmail), false), StatusCode::UNPROCESSABLE_ENTITY)
         }
+        Err(AccountError::Store(error)) => return Err(error.into()),
         Err(other) => return Err(AppError::Internal(other.into())),
     };
     render(&state, View { lang, uri: &uri, csrf, notice: Some(notice) }, actor, status).await

@@ -60,7 +60,8 @@ pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell>
         Cell::Time(r.created_at),
         optional_time(r.cancelled_at),
         optional_time(line.checked_in_at),
-        text((t.language_name)(r.language)),
+        // A code: scripts read this column.
+        text(r.language.code()),
         optional_text(line.email_status.as_deref().map(|status| t.admin().email_status(Some(status)))),
     ];
     cells.extend(answers);

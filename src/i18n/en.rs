@@ -1,7 +1,7 @@
 //! English.
 
 use super::{AdminTexts, Texts};
-use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus};
 
 pub static TEXTS: Texts = Texts {
     site_name: "Atelier",
@@ -103,10 +103,6 @@ pub static TEXTS: Texts = Texts {
         RegistrationStatus::Confirmed => "confirmed",
         RegistrationStatus::Waitlisted => "waiting list",
         RegistrationStatus::Cancelled => "cancelled",
-    },
-    language_name: |lang| match lang {
-        Lang::Fr => "French",
-        Lang::En => "English",
     },
     export_headers: [
         "Name",

@@ -1,7 +1,7 @@
 //! French, the default: what people read, and the back-office.
 
 use super::{AdminTexts, Texts};
-use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus};
 
 pub static TEXTS: Texts = Texts {
     site_name: "Atelier",
@@ -103,10 +103,6 @@ pub static TEXTS: Texts = Texts {
         RegistrationStatus::Confirmed => "confirmé",
         RegistrationStatus::Waitlisted => "liste d'attente",
         RegistrationStatus::Cancelled => "annulé",
-    },
-    language_name: |lang| match lang {
-        Lang::Fr => "français",
-        Lang::En => "anglais",
     },
     export_headers: [
         "Nom",

@@ -100,8 +100,6 @@ pub struct Texts {
     pub refusals: fn(Refusal) -> &'static str,
     /// A registration's status as a word (exports).
     pub status_word: fn(RegistrationStatus) -> &'static str,
-    /// A language's name, for the language of a person's emails.
-    pub language_name: fn(Lang) -> &'static str,
     /// Column titles of the attendee exports, in the order of `export::row`.
     pub export_headers: [&'static str; 11],
     pub admin: &'static AdminTexts,

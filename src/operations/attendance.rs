@@ -6,6 +6,7 @@ use super::{ManagedEvent, queries};
 use crate::domain::{AuditEntry, RegistrationStatus};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::Presence;
 
 /// Who is being checked in.
 #[derive(Debug, Clone)]
@@ -17,7 +18,8 @@ pub enum Arrival {
 }
 
 /// Marks a confirmed attendee present, or with `undo` not present. Returns
-/// who was marked; `None` when no confirmed attendee of the event matches.
+/// who; `None` when no confirmed attendee of the event matches. Marking
+/// twice changes nothing: the first arrival time stands.
 pub async fn check_in(
     state: &AppState,
     managed: &ManagedEvent,
@@ -33,10 +35,11 @@ pub async fn check_in(
     let (at, entry) = if undo { (None, AuditEntry::CheckInUndone) } else { (Some(now), AuditEntry::CheckedIn) };
     let audit = managed.audit(entry).map(|audit| audit.about_registration(registration));
     let event = managed.event.id;
-    if !state.store.set_checked_in(event, registration, at, audit, now).await? {
-        return Ok(None);
+    match state.store.set_checked_in(event, registration, at, audit, now).await? {
+        Presence::Marked => tracing::info!(%event, %registration, undo, by = managed.actor.label(), "check-in"),
+        Presence::Unchanged => {}
+        Presence::NotFound => return Ok(None),
     }
-    tracing::info!(%event, %registration, undo, by = managed.actor.label(), "check-in");
     Ok(Some(registration))
 }
 

@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::Cancellation;
 
 /// Creates the event, owned by the organizer who acts. A slug made from the
 /// title gets a short suffix when taken; a chosen one is reported.
@@ -71,6 +72,7 @@ async fn save(
 ) -> Result<Event, AppError> {
     let id = managed.event.id;
     match state.store.update_event(id, patch, managed.audit(entry), state.clock.now()).await? {
+        EventUpdate::Updated { event, changed } if changed.is_empty() => Ok(*event),
         EventUpdate::Updated { event, changed } => {
             Touched::EVENTS_AND_MAIL.settle(state);
             tracing::info!(event = %id, fields = ?changed, by = managed.actor.label(), "event changed");
@@ -78,7 +80,7 @@ async fn save(
         }
         EventUpdate::NotFound => Err(AppError::EventNotFound),
         EventUpdate::Cancelled => Err(AppError::Refused(Refusal::EventCancelled)),
-        EventUpdate::Conflict(_) => Err(AppError::EditConflict),
+        EventUpdate::Conflict(current) => Err(AppError::EditConflict(current)),
         EventUpdate::Invalid(errors) => Err(AppError::Validation(errors)),
     }
 }
@@ -125,10 +127,14 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
 pub async fn cancel(state: &AppState, managed: &ManagedEvent) -> Result<Event, AppError> {
     let id = managed.event.id;
     let audit = managed.audit(AuditEntry::EventCancelled);
-    let cancelled = state.store.cancel_event(id, audit, state.clock.now()).await?.ok_or(AppError::EventNotFound)?;
-    Touched::EVENTS_AND_MAIL.settle(state);
-    tracing::info!(event = %id, by = managed.actor.label(), "event cancelled");
-    Ok(cancelled)
+    match state.store.cancel_event(id, audit, state.clock.now()).await?.ok_or(AppError::EventNotFound)? {
+        Cancellation::Now(cancelled) => {
+            Touched::EVENTS_AND_MAIL.settle(state);
+            tracing::info!(event = %id, by = managed.actor.label(), "event cancelled");
+            Ok(cancelled)
+        }
+        Cancellation::Before(cancelled) => Ok(cancelled),
+    }
 }
 
 /// Lets another existing organizer, named by their email, manage the event.

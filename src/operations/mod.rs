@@ -76,16 +76,23 @@ impl Actor {
 /// An event, and someone allowed to manage it: only
 /// `queries::managed_event` makes one, after checking.
 #[derive(Debug, Clone)]
-// The private field is what keeps other modules of this crate from making
-// one (`#[non_exhaustive]` only binds other crates).
-#[allow(clippy::manual_non_exhaustive)]
+// Private fields: only this module and its children (`queries`) make one,
+// and nobody changes it after the check.
 pub struct ManagedEvent {
-    pub event: Event,
-    pub actor: Actor,
-    _checked: (),
+    event: Event,
+    actor: Actor,
 }
 
 impl ManagedEvent {
+    /// The event, as read when the right to manage it was checked.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
     /// The history entry for an action on this event.
     fn audit(&self, entry: AuditEntry) -> Option<NewAudit> {
         self.actor.audit(entry).map(|audit| audit.about_event(self.event.id))

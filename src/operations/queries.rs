@@ -67,7 +67,7 @@ pub async fn managed_event(state: &AppState, actor: Actor, key: &str) -> Result<
             Some(organizer) => state.store.is_event_organizer(event.id, organizer.id).await?,
             None => false,
         };
-    if allowed { Ok(ManagedEvent { event, actor, _checked: () }) } else { Err(AppError::Forbidden) }
+    if allowed { Ok(ManagedEvent { event, actor }) } else { Err(AppError::Forbidden) }
 }
 
 /// Events an organizer manages (all of them for an admin), latest first.

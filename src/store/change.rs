@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::events::Cancellation;
+use super::registrations::Presence;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
 use super::{StoreError, StoreResult, accounts, audit, events, outbox, registrations};
@@ -113,6 +115,8 @@ pub enum Done {
     /// a new event, its slug is taken).
     Event(Option<Event>),
     Updated(EventUpdate),
+    EventCancelled(Option<Cancellation>),
+    CheckedIn(Presence),
     Organizer(Option<Organizer>),
     Claimed(Vec<ClaimedRow>),
     Count(usize),
@@ -140,6 +144,8 @@ into! {
     into_resent => Resent(Option<MessageKind>),
     into_event => Event(Option<Event>),
     into_updated => Updated(EventUpdate),
+    into_event_cancelled => EventCancelled(Option<Cancellation>),
+    into_checked_in => CheckedIn(Presence),
     into_organizer => Organizer(Option<Organizer>),
     into_claimed => Claimed(Vec<ClaimedRow>),
     into_count => Count(usize),
@@ -156,7 +162,9 @@ impl Done {
                 matches!(outcome, CancelOutcome::Cancelled { .. })
             }
             Done::Removed(None) | Done::Resent(None) | Done::Event(None) | Done::Organizer(None) => false,
-            Done::Updated(update) => matches!(update, EventUpdate::Updated { .. }),
+            Done::Updated(update) => matches!(update, EventUpdate::Updated { changed, .. } if !changed.is_empty()),
+            Done::EventCancelled(cancellation) => matches!(cancellation, Some(Cancellation::Now(_))),
+            Done::CheckedIn(presence) => *presence == Presence::Marked,
             Done::Flag(found) => *found,
             Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
             Done::Claimed(_) | Done::Count(_) => true,
@@ -217,10 +225,12 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::ConfirmOutOfTurn { event, registration } => {
             Done::Flag(r::confirm_out_of_turn(conn, *event, *registration, now).await?)
         }
-        Change::CheckIn { event, registration, at } => Done::Flag(r::check_in(conn, *event, *registration, *at).await?),
+        Change::CheckIn { event, registration, at } => {
+            Done::CheckedIn(r::check_in(conn, *event, *registration, *at).await?)
+        }
         Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),
-        Change::CancelEvent(id) => Done::Event(events::cancel(conn, *id, now).await?),
+        Change::CancelEvent(id) => Done::EventCancelled(events::cancel(conn, *id, now).await?),
         Change::AddEventOrganizer { event, organizer } => {
             Done::Flag(events::add_organizer(conn, *event, *organizer).await?)
         }

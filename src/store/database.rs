@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::statement::Sql;
 use super::{
-    AccountStore, AuditStore, Change, Done, EventFilter, EventStore, Health, OutboxStore, RegistrationStore, Store,
-    StoreError, StoreResult, accounts, audit, events, outbox, registrations,
+    AccountStore, AuditStore, Cancellation, Change, Done, EventFilter, EventStore, Health, OutboxStore, Presence,
+    RegistrationStore, Store, StoreError, StoreResult, accounts, audit, events, outbox, registrations,
 };
 use crate::domain::{
     Announcement, AttendeeLine, AuditLine, CancelOutcome, Delivery, Email, Event, EventInput, EventUpdate, MessageKind,
@@ -115,8 +115,13 @@ impl<B: Backend> EventStore for Database<B> {
         self.change(Change::UpdateEvent { id, patch: Box::new(patch) }, audit, now).await?.into_updated()
     }
 
-    async fn cancel_event(&self, id: Uuid, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
-        self.change(Change::CancelEvent(id), audit, now).await?.into_event()
+    async fn cancel_event(
+        &self,
+        id: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Cancellation>> {
+        self.change(Change::CancelEvent(id), audit, now).await?.into_event_cancelled()
     }
 
     async fn add_event_organizer(
@@ -186,8 +191,8 @@ impl<B: Backend> RegistrationStore for Database<B> {
         at: Option<DateTime<Utc>>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.change(Change::CheckIn { event, registration, at }, audit, now).await?.into_flag()
+    ) -> StoreResult<Presence> {
+        self.change(Change::CheckIn { event, registration, at }, audit, now).await?.into_checked_in()
     }
 
     async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {

@@ -196,6 +196,11 @@ pub async fn update(conn: &mut impl Sql, id: Uuid, patch: &EventInput, now: Date
     }
     let questions = questions(conn, id).await?;
     let changed = changes.changes_from(&current, &questions);
+    if changed.is_empty() {
+        // Nothing to write: the version stays, so that a double-clicked
+        // "publish" does not make another organizer's form stale.
+        return Ok(EventUpdate::Updated { event: Box::new(current), changed });
+    }
     if !changed.contains(&"questions") {
         // Rewriting the same questions would keep their answers anyway;
         // not rewriting them spares the statements.
@@ -222,19 +227,28 @@ fn slug_taken() -> EventUpdate {
     EventUpdate::Invalid(vec![FieldError::new("slug", FieldErrorKind::Taken)])
 }
 
+/// What cancelling an event led to.
+#[derive(Debug)]
+pub enum Cancellation {
+    /// Cancelled by this change; everyone registered is told.
+    Now(Event),
+    /// It was cancelled before; nothing changed.
+    Before(Event),
+}
+
 /// Cancels an event and tells everyone still registered. Registrations keep
 /// their status, so the lists show who was affected.
-pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Event>> {
+pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Cancellation>> {
     let Some(current) = for_change(conn, id).await? else { return Ok(None) };
     if current.status == EventStatus::Cancelled {
-        return Ok(Some(current));
+        return Ok(Some(Cancellation::Before(current)));
     }
     conn.execute(Statement::new(SET_STATUS).bind(id).bind(EventStatus::Cancelled.code()).bind(now)).await?;
     let people = conn.fetch_all(Statement::new(ACTIVE_REGISTRATIONS).bind(id), outbox::recipient).await?;
     for person in people {
         outbox::enqueue(conn, &person, MessageKind::EventCancelled, None, now).await?;
     }
-    by_id(conn, id).await
+    Ok(by_id(conn, id).await?.map(Cancellation::Now))
 }
 
 /// Lets another organizer manage an event (nothing changes if they already do).

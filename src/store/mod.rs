@@ -25,6 +25,8 @@ use uuid::Uuid;
 
 pub use change::{Change, Done};
 pub use database::{Backend, Database};
+pub use events::Cancellation;
+pub use registrations::Presence;
 
 use crate::domain::{
     Announcement, AttendeeLine, AuditLine, CancelOutcome, Delivery, Email, Event, EventInput, EventKind, EventUpdate,
@@ -144,8 +146,14 @@ pub trait EventStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<EventUpdate>;
-    /// Cancels an event and queues a message to everyone registered.
-    async fn cancel_event(&self, id: Uuid, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<Option<Event>>;
+    /// Cancels an event and queues a message to everyone registered;
+    /// `None` when there is no such event.
+    async fn cancel_event(
+        &self,
+        id: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Cancellation>>;
     /// Lets another organizer manage an event; false if they already did.
     async fn add_event_organizer(
         &self,
@@ -195,8 +203,7 @@ pub trait RegistrationStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Marks a confirmed attendee present (`at`), or not (`None`); false if
-    /// the registration is not a confirmed one of this event.
+    /// Marks a confirmed attendee present (`at`), or not (`None`).
     async fn set_checked_in(
         &self,
         event: Uuid,
@@ -204,7 +211,7 @@ pub trait RegistrationStore: Send + Sync {
         at: Option<DateTime<Utc>>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Presence>;
     /// Every registration of an event, oldest first, with waiting-list
     /// positions, email delivery state and answers.
     async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;

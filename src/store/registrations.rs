@@ -60,9 +60,12 @@ const SET_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = N
 const BY_ID: &str = concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
 const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
      WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";
-/// Marks (or, with NULL, unmarks) a confirmed attendee present.
-const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $3, updated_at = COALESCE($3, updated_at) \
-     WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
+/// When a confirmed attendee of event `$1` checked in, if they did.
+const CHECKED_IN: &str =
+    "SELECT checked_in_at FROM registrations WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
+/// Marks (or, with NULL, unmarks) an attendee present.
+const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $2, updated_at = COALESCE($2, updated_at) \
+     WHERE id = $1";
 /// Every registration of an event, oldest first, with the state of the
 /// latest message to each person (outbox ids grow with time).
 const OF_EVENT: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
@@ -315,10 +318,30 @@ pub async fn confirm_out_of_turn(conn: &mut impl Sql, event: Uuid, id: Uuid, now
     Ok(true)
 }
 
-/// Marks a confirmed attendee present (`at`), or not (`None`). False if
-/// the registration is not a confirmed one of this event.
-pub async fn check_in(conn: &mut impl Sql, event: Uuid, id: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<bool> {
-    Ok(conn.execute(Statement::new(SET_CHECKED_IN).bind(event).bind(id).bind(at)).await? == 1)
+/// What marking someone present (or not) led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Marked,
+    /// They were already marked so (checked in twice, undone twice): the
+    /// first time stands.
+    Unchanged,
+    /// Not a confirmed registration of this event.
+    NotFound,
+}
+
+/// Marks a confirmed attendee present (`at`), or not (`None`).
+pub async fn check_in(conn: &mut impl Sql, event: Uuid, id: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<Presence> {
+    let current = Statement::new(CHECKED_IN).bind(event).bind(id);
+    let Some(checked_in_at) =
+        conn.fetch_optional(current, |row| row.get::<Option<DateTime<Utc>>>("checked_in_at")).await?
+    else {
+        return Ok(Presence::NotFound);
+    };
+    if checked_in_at.is_some() == at.is_some() {
+        return Ok(Presence::Unchanged);
+    }
+    conn.execute(Statement::new(SET_CHECKED_IN).bind(id).bind(at)).await?;
+    Ok(Presence::Marked)
 }
 
 /// Whether an event still gathers people: published and not started. A

@@ -179,12 +179,14 @@ pub fn claimed(row: &dyn Columns) -> StoreResult<ClaimedRow> {
 }
 
 /// A history entry with the names it refers to. Entries written before
-/// entries had kinds have no parameters: they are shown as recorded.
+/// entries had kinds have no parameters, and a kind this version does not
+/// know (written by a newer instance during an upgrade) cannot be read:
+/// both are shown as recorded, rather than failing the whole history.
 pub fn audit_line(row: &dyn Columns) -> StoreResult<AuditLine> {
     let params: Option<String> = row.get("params")?;
-    let entry = match params {
-        Some(params) => serde_json::from_str(&params).map_err(|e| corrupt("history entry", &e.to_string()))?,
-        None => AuditEntry::Recorded { action: row.get("action")?, detail: row.get("detail")? },
+    let entry = match params.as_deref().map(serde_json::from_str::<AuditEntry>) {
+        Some(Ok(entry)) => entry,
+        _ => AuditEntry::Recorded { action: row.get("action")?, detail: row.get("detail")? },
     };
     let via: Option<String> = row.get("via")?;
     Ok(AuditLine {

@@ -349,7 +349,9 @@ pub async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
     (response.status().as_u16(), response.text().await.expect("page"))
 }
 
-/// Posts a back-office form with the page's CSRF token.
+/// Posts a back-office form from the page `from`, with the hidden fields a
+/// browser sends: its CSRF token and, on the event form, the version of the
+/// event it was opened at.
 pub async fn post(
     client: &reqwest::Client,
     app: &TestApp,
@@ -359,7 +361,11 @@ pub async fn post(
 ) -> reqwest::Response {
     let (_, html) = page(client, app.url(from)).await;
     let csrf = csrf_field(&html);
+    let version = html.split(r#"name="version" value=""#).nth(1).and_then(|s| s.split('"').next());
     let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    if let Some(version) = version.filter(|_| !fields.iter().any(|(name, _)| *name == "version")) {
+        form.push(("version", version));
+    }
     form.extend_from_slice(fields);
     client.post(app.url(to)).form(&form).send().await.expect("sent")
 }

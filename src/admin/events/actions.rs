@@ -106,7 +106,7 @@ pub async fn message(
 ) -> Result<Response, AppError> {
     let a = lang.texts().admin();
     let base = event_path(&managed, "");
-    let back = html! { p { a href=(base) { "← " (managed.event.title) } } };
+    let back = html! { p { a href=(base) { "← " (managed.event().title) } } };
     let (status, content) = match Announcement::parse(&form.subject, &form.body) {
         Ok(announcement) => {
             let sent = mail::announce(&state, &managed, announcement).await?;

@@ -40,7 +40,7 @@ pub async fn show(
     Managed(managed, organizer): Managed,
     Search(query): Search,
 ) -> Result<Response, AppError> {
-    let event = &managed.event;
+    let event = &managed.event();
     let detail = Detail {
         lines: matching(queries::registrations(&state, &managed).await?, &query),
         questions: queries::questions(&state, event).await?,
@@ -73,7 +73,7 @@ fn matching(lines: Vec<AttendeeLine>, query: &str) -> Vec<AttendeeLine> {
 fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken) -> Markup {
     let t = lang.texts();
     let a = t.admin();
-    let event = &managed.event;
+    let event = &managed.event();
     let base = event_path(managed, "");
     html! {
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }

@@ -72,7 +72,7 @@ pub async fn edit(
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
 ) -> Result<Response, AppError> {
-    let event = &managed.event;
+    let event = &managed.event();
     let values = EventFields::from_event(event, &queries::questions(&state, event).await?);
     let form = event_form::render(lang, uri.path(), &values, &[], &csrf, false);
     let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, html! { h1 { (event.title) } (form) });
@@ -80,7 +80,10 @@ pub async fn edit(
 }
 
 /// Saves the form: its fields over the event as it stands, refused if the
-/// event changed since the form was opened (the version it carries).
+/// event changed since the form was opened (the version it carries). A
+/// form without a version (opened before versions existed, or altered) is
+/// treated as stale: it carries every field, and would undo any change
+/// made meanwhile.
 pub async fn update(
     State(state): State<AppState>,
     lang: Lang,
@@ -90,14 +93,17 @@ pub async fn update(
     CsrfForm(values): CsrfForm<EventFields>,
 ) -> Result<Response, AppError> {
     let viewer = Viewer { lang, uri: &uri, organizer: &organizer, csrf };
-    let title = managed.event.title.clone();
-    match events::update(&state, &managed, values.to_input(managed.event.status.code())).await {
+    let title = managed.event().title.clone();
+    let input = values.to_input(managed.event().status.code());
+    let saved = match input.version {
+        Some(_) => events::update(&state, &managed, input).await,
+        None => Err(AppError::EditConflict(Box::new(managed.event().clone()))),
+    };
+    match saved {
         Ok(_) => Ok(Redirect::to(&event_path(&managed, "")).into_response()),
         Err(AppError::Validation(errors)) => Ok(viewer.invalid(&title, &values, &errors, false)),
-        Err(AppError::EditConflict) => {
-            // As read when this request began: after the change that won.
-            let current = &managed.event;
-            let now = EventFields::from_event(current, &queries::questions(&state, current).await?);
+        Err(AppError::EditConflict(current)) => {
+            let now = EventFields::from_event(&current, &queries::questions(&state, &current).await?);
             let form = event_form::render(lang, uri.path(), &now, &[], &viewer.csrf, false);
             let content = html! { h1 { (title) } (conflict(lang, &values, &now)) (form) };
             Ok(viewer.respond(StatusCode::CONFLICT, &title, content))

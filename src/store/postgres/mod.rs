@@ -131,3 +131,33 @@ impl Backend for Postgres {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::*;
+
+    /// sqlx rolls a dropped transaction back when its connection goes back
+    /// to the pool, and closes the connection if that fails (its ping on
+    /// release): a transaction whose rollback failed never reaches the next
+    /// user. This pins that, with the connection's server session ended
+    /// under an open transaction.
+    #[tokio::test]
+    #[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+    async fn a_transaction_whose_rollback_fails_never_reaches_the_next_user() {
+        let url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+        let pool = PgPoolOptions::new().max_connections(1).connect(&url).await.expect("pool");
+        let mut admin = sqlx::PgConnection::connect(&url).await.expect("admin connection");
+        let mut tx = pool.begin().await.expect("begin");
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.expect("pid");
+        sqlx::query("SELECT pg_terminate_backend($1)").bind(pid).execute(&mut admin).await.expect("terminated");
+        drop(tx);
+        let mut conn = pool.acquire().await.expect("a connection again");
+        let other: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *conn).await.expect("pid");
+        assert_ne!(other, pid, "a new session");
+        // SAVEPOINT is refused outside a transaction block.
+        let savepoint = sqlx::query("SAVEPOINT probe").execute(&mut *conn).await;
+        assert!(savepoint.is_err(), "the next user starts outside any transaction");
+    }
+}
