@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::operations::queries;
+use crate::scheduler::Scheduler;
 use crate::state::AppState;
 use crate::store::{self, Health};
 use crate::token::TokenKey;
@@ -79,15 +80,18 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then, in order: lets in-flight
-    /// requests finish, lets the mail worker finish its sends, and commits
-    /// what the store has queued.
+    /// requests finish, lets the scheduler finish the job at hand and the
+    /// mail worker its sends, and commits what the store has queued.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
         let mail = self.mailer.start(self.state.mail_wakeup.clone());
-        // Messages left from a previous run go out now.
+        // Messages left from a previous run go out now, and timed work due
+        // while the service was down is done.
         self.state.mail_wakeup.notify_one();
+        let scheduler = Scheduler::start(self.state.clone());
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
         crate::serve::serve(self.listener, router(self.state), shutdown).await;
+        scheduler.shutdown().await;
         mail.shutdown().await;
         store.close().await;
         Ok(())
@@ -121,6 +125,7 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
         store: store::connect(&config.database_url).await?,
         keys,
         mail_wakeup: Arc::new(Notify::new()),
+        jobs_wakeup: Arc::new(Notify::new()),
         secure_cookies: public_url.starts_with("https://"),
         public_url,
         caches: Arc::new(Caches::default()),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
-use crate::domain::{EventKind, EventStatus, Lang, Level, NewEvent, SignUpForm};
+use crate::domain::{EventKind, EventStatus, Lang, Level, NewEvent, SeatSettings, SignUpForm};
 use crate::operations::{Actor, events, queries, registrations};
 use crate::state::AppState;
 
@@ -99,6 +99,7 @@ fn events(now: DateTime<Utc>) -> Vec<(NewEvent, Vec<Attendee>)> {
             registration_closes_at: starts_at - chrono::Duration::hours(24),
             what_to_bring: None,
             questions: None,
+            settings: SeatSettings::default(),
         }
     };
     vec![

@@ -36,6 +36,15 @@ pub enum AppError {
     /// Too late for the person to cancel: the event has started.
     #[error("the event has started")]
     EventStarted,
+    /// The offer's deadline has passed.
+    #[error("the offer has expired")]
+    OfferExpired,
+    /// There is no offer to accept.
+    #[error("no seat is offered")]
+    NoOffer,
+    /// Only a confirmed seat can be confirmed.
+    #[error("the seat is not confirmed")]
+    NotConfirmed,
     #[error("registration refused: {0:?}")]
     Refused(Refusal),
     #[error("bad request: {0}")]
@@ -77,6 +86,7 @@ impl AppError {
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::EditConflict(_) | AppError::EventStarted => StatusCode::CONFLICT,
+            AppError::OfferExpired | AppError::NoOffer | AppError::NotConfirmed => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -99,6 +109,9 @@ impl AppError {
             AppError::AlreadyRegistered => "already_registered",
             AppError::EditConflict(_) => "edit_conflict",
             AppError::EventStarted => "event_started",
+            AppError::OfferExpired => "offer_expired",
+            AppError::NoOffer => "no_offer",
+            AppError::NotConfirmed => "not_confirmed",
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -123,6 +136,9 @@ impl AppError {
             AppError::AlreadyRegistered => t.already_registered.into(),
             AppError::EditConflict(_) => t.edit_conflict.into(),
             AppError::EventStarted => t.event_started.into(),
+            AppError::OfferExpired => t.offer_expired.into(),
+            AppError::NoOffer => t.no_offer.into(),
+            AppError::NotConfirmed => t.not_confirmed.into(),
             AppError::Refused(refusal) => t.refusal(*refusal).into(),
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
             AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),
@@ -173,6 +189,7 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::TooLarge { .. } => "too_large",
         FieldErrorKind::InvalidSlug => "invalid_slug",
         FieldErrorKind::Taken => "taken",
+        FieldErrorKind::NotANumber => "not_a_number",
     }
     .into()
 }

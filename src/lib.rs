@@ -2,6 +2,8 @@
 //!
 //! Data flows one way: HTTP (`web`, `admin`, `api`) → handler → operation
 //! (`operations`) → store (`store`) → outbox → mail worker (`mail`) → SMTP.
+//! The scheduler (`scheduler`) is another caller of operations, like a
+//! handler with no HTTP.
 
 pub mod admin;
 pub mod api;
@@ -18,6 +20,7 @@ pub mod logs;
 pub mod mail;
 pub mod negotiate;
 pub mod operations;
+pub mod scheduler;
 pub mod serve;
 pub mod state;
 pub mod store;

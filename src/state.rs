@@ -17,6 +17,8 @@ pub struct AppState {
     pub keys: Arc<TokenKey>,
     /// Wakes the mail worker when a change queued a message.
     pub mail_wakeup: Arc<Notify>,
+    /// Wakes the scheduler when a change may have added timed work.
+    pub jobs_wakeup: Arc<Notify>,
     /// PUBLIC_URL is https: cookies get the Secure flag.
     pub secure_cookies: bool,
     /// PUBLIC_URL without trailing slash, for absolute links.

@@ -69,7 +69,7 @@ async fn a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file()
 
     let ics = mail.calendar.as_deref().expect("an .ics attachment");
     let calendar: icalendar::Calendar = ics.parse().expect("the .ics parses");
-    assert_eq!(calendar.property_value("METHOD"), Some("PUBLISH"));
+    assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"), "later notices update the same entry");
     let entry = calendar.events().next().expect("one event");
     assert_eq!(utc(entry.get_start()), event.starts_at);
     assert_eq!(utc(entry.get_end()), event.ends_at);

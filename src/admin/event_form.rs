@@ -6,9 +6,11 @@ use chrono_tz::Europe::Paris;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::seat_settings::{hours, hours_list, minutes, minutes_list, settings};
 use crate::domain::Lang;
 use crate::domain::{
-    Event, EventInput, EventKind, FieldError, Level, MAX_QUESTIONS, Question, QuestionInput, QuestionKind,
+    Event, EventInput, EventKind, FieldError, FieldErrorKind, Level, MAX_QUESTIONS, Question, QuestionInput,
+    QuestionKind, SeatSettings,
 };
 use crate::web::csrf::{self, CsrfToken};
 
@@ -49,6 +51,15 @@ pub struct EventFields {
     /// The event's version when the form was opened (editing only).
     #[serde(default)]
     pub version: String,
+    /// The reminder and offer settings, in hours (the API's are minutes).
+    /// `None` when the form has no such field: the default reminders.
+    pub reminders_hours: Option<String>,
+    #[serde(default)]
+    pub offer_window_hours: String,
+    #[serde(default)]
+    pub offer_response_hours: String,
+    #[serde(default)]
+    pub cutoff_hours: String,
     /// Question slots, one entry per slot in each list (a slot with an
     /// empty label asks nothing).
     #[serde(default)]
@@ -81,6 +92,21 @@ fn to_local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Paris).format(LOCAL).to_string()
 }
 
+impl EventFields {
+    /// A new event's form: every level, the default reminders and offers.
+    pub fn defaults() -> Self {
+        let settings = SeatSettings::default();
+        Self {
+            levels: Level::ALL.iter().map(|l| l.code().into()).collect(),
+            reminders_hours: Some(hours_list(&settings.reminders_before_minutes)),
+            offer_window_hours: hours(settings.offer_window_minutes),
+            offer_response_hours: hours(settings.offer_response_minutes),
+            cutoff_hours: hours(settings.promotion_cutoff_minutes),
+            ..Self::default()
+        }
+    }
+}
+
 fn non_empty(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -110,6 +136,10 @@ impl EventFields {
             what_to_bring: event.what_to_bring.clone().unwrap_or_default(),
             publish: None,
             version: event.version.to_string(),
+            reminders_hours: Some(hours_list(&event.settings.reminders_before_minutes)),
+            offer_window_hours: hours(event.settings.offer_window_minutes),
+            offer_response_hours: hours(event.settings.offer_response_minutes),
+            cutoff_hours: hours(event.settings.promotion_cutoff_minutes),
         }
     }
 
@@ -149,7 +179,27 @@ impl EventFields {
             what_to_bring: Some(self.what_to_bring.clone()),
             questions: Some(self.questions()),
             version: self.version.trim().parse().ok(),
+            // Empty (a new event's form): the defaults.
+            reminders_before_minutes: self.reminders_hours.as_deref().and_then(|h| minutes_list(h).ok()),
+            offer_window_minutes: minutes(&self.offer_window_hours).ok().flatten(),
+            offer_response_minutes: minutes(&self.offer_response_hours).ok().flatten(),
+            promotion_cutoff_minutes: minutes(&self.cutoff_hours).ok().flatten(),
         }
+    }
+
+    /// The hour fields that are not numbers, reported by their API names.
+    pub fn unreadable(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut check = |field: &'static str, readable: bool| {
+            if !readable {
+                errors.push(FieldError::new(field, FieldErrorKind::NotANumber));
+            }
+        };
+        check("reminders_before_minutes", self.reminders_hours.as_deref().is_none_or(|h| minutes_list(h).is_ok()));
+        check("offer_window_minutes", minutes(&self.offer_window_hours).is_ok());
+        check("offer_response_minutes", minutes(&self.offer_response_hours).is_ok());
+        check("promotion_cutoff_minutes", minutes(&self.cutoff_hours).is_ok());
+        errors
     }
 
     /// The fields (by name) where these values differ from `other`'s, with
@@ -273,6 +323,7 @@ pub fn render(
                 }
             }
             (area("what_to_bring", a.form_bring, &values.what_to_bring))
+            (settings(lang, values, errors))
             fieldset.field.invalid[error("questions").is_some()] {
                 legend { (a.form_questions) }
                 p.hint { (a.form_questions_hint) }

@@ -7,6 +7,7 @@ mod event_form;
 mod events;
 mod login;
 mod organizers;
+mod seat_settings;
 mod settings;
 
 use axum::Router;

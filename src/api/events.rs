@@ -34,8 +34,18 @@ pub struct EventJson {
     /// Levels of study admitted.
     pub levels: Vec<Level>,
     pub capacity: i64,
+    /// Seats neither confirmed nor held by an offer.
     pub seats_left: i64,
     pub waitlist_length: i64,
+    /// Reminders, in minutes before the start.
+    pub reminders_before_minutes: Vec<i64>,
+    /// A seat freed less than this many minutes before the start is offered
+    /// rather than given (0: always given).
+    pub offer_window_minutes: i64,
+    /// Minutes a person has to accept an offer.
+    pub offer_response_minutes: i64,
+    /// From this many minutes before the start, a freed seat stays free.
+    pub promotion_cutoff_minutes: i64,
     pub registration_opens_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
     pub status: EventStatus,
@@ -62,6 +72,10 @@ impl From<Event> for EventJson {
         Self {
             seats_left: e.seats_left(),
             waitlist_length: e.waitlisted_count,
+            reminders_before_minutes: e.settings.reminders_before_minutes,
+            offer_window_minutes: e.settings.offer_window_minutes,
+            offer_response_minutes: e.settings.offer_response_minutes,
+            promotion_cutoff_minutes: e.settings.promotion_cutoff_minutes,
             id: e.id,
             slug: e.slug,
             kind: e.kind,
@@ -126,7 +140,7 @@ pub async fn list(
     let body = state
         .caches
         .page(&key, || async {
-            let events = queries::upcoming(&state, &EventFilter { kind, level }).await?;
+            let events = queries::upcoming(&state, &EventFilter { kind, level, with_cancelled: false }).await?;
             let list: Vec<EventJson> = events.into_iter().map(EventJson::from).collect();
             let bytes = serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?;
             Ok::<_, AppError>(Bytes::from(bytes))

@@ -101,6 +101,10 @@ pub struct AttendeeJson {
     pub registered_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Until when an offered seat is held for them (or was, if expired).
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// When they said they will come.
+    pub attendance_confirmed_at: Option<DateTime<Utc>>,
     /// State of the latest email to this person: `pending`, `sent` or `failed`.
     pub email_status: Option<String>,
     /// Answers by question id.
@@ -122,6 +126,8 @@ impl From<AttendeeLine> for AttendeeJson {
             registered_at: r.created_at,
             cancelled_at: r.cancelled_at,
             checked_in_at: line.checked_in_at,
+            offer_expires_at: r.offer_expires_at,
+            attendance_confirmed_at: r.attendance_confirmed_at,
             email_status: line.email_status,
             answers: line.answers.into_iter().map(|(question, answer)| (question.to_string(), answer)).collect(),
         }

@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/attendance-sheet.pdf", get(exports::attendance_sheet))
         .route("/api/v1/events/{id}/registrations", get(manage::registrations).post(registrations::create))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
+        .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
+        .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))
         .route("/api/openapi.json", get(openapi::document))
 }
 

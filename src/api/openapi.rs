@@ -18,7 +18,9 @@ use super::Json;
         super::exports::xlsx,
         super::exports::attendance_sheet,
         super::registrations::create,
-        super::registrations::cancel
+        super::registrations::cancel,
+        super::registrations::accept,
+        super::registrations::confirm_attendance
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)

@@ -94,3 +94,56 @@ pub async fn cancel(
     let registration = registrations::cancel(&state, &token).await?;
     Ok(Json(RegistrationCancelled { id: registration.id, status: registration.status }))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationState {
+    pub id: Uuid,
+    pub status: RegistrationStatus,
+    /// When the person said they will come.
+    pub attendance_confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<crate::domain::Registration> for RegistrationState {
+    fn from(r: crate::domain::Registration) -> Self {
+        Self { id: r.id, status: r.status, attendance_confirmed_at: r.attendance_confirmed_at }
+    }
+}
+
+/// Accepts the seat offered to the person (status `offered`), before its
+/// deadline: it is theirs (`confirmed`), and a confirmation with the
+/// calendar file follows. Accepting twice is harmless.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/accept",
+    params(("token" = String, Path, description = "The secret from cancel_url")),
+    responses(
+        (status = 200, description = "Confirmed", body = RegistrationState),
+        (status = 404, description = "Unknown token", body = ErrorBody),
+        (status = 409, description = "The deadline has passed (`offer_expired`), or no seat is offered (`no_offer`)", body = ErrorBody),
+    )
+)]
+pub async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<RegistrationState>, AppError> {
+    Ok(Json(registrations::accept(&state, &token).await?.into()))
+}
+
+/// The person says they will come: recorded once (`attendance_confirmed_at`),
+/// shown to organizers and in exports. For a confirmed seat only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/attendance-confirmation",
+    params(("token" = String, Path, description = "The secret from cancel_url")),
+    responses(
+        (status = 200, description = "Recorded", body = RegistrationState),
+        (status = 404, description = "Unknown token", body = ErrorBody),
+        (status = 409, description = "Not a confirmed seat (`not_confirmed`)", body = ErrorBody),
+    )
+)]
+pub async fn confirm_attendance(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<RegistrationState>, AppError> {
+    Ok(Json(registrations::confirm_attendance(&state, &token).await?.into()))
+}

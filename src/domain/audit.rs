@@ -42,6 +42,14 @@ pub enum AuditEntry {
     ApiTokenCreated {
         label: String,
     },
+    /// Timed work: the reminder `offset_minutes` before the start, queued
+    /// for that many people (in one go or several).
+    RemindersSent {
+        offset_minutes: i64,
+        recipients: i64,
+    },
+    /// Timed work: an offer ran out; the seat went on.
+    OfferExpired,
     /// An entry written before entries had kinds, shown as it was recorded.
     #[serde(skip)]
     Recorded {
@@ -69,6 +77,8 @@ impl AuditEntry {
             AuditEntry::CoOrganizerAdded => "co_organizer_added",
             AuditEntry::OrganizerAdded { .. } => "organizer_added",
             AuditEntry::ApiTokenCreated { .. } => "api_token_created",
+            AuditEntry::RemindersSent { .. } => "reminders_sent",
+            AuditEntry::OfferExpired => "offer_expired",
             AuditEntry::Recorded { .. } => "recorded",
         }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Level;
+use super::{Level, SeatSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -73,17 +73,53 @@ pub struct Event {
     pub what_to_bring: Option<String>,
     pub confirmed_count: i64,
     pub waitlisted_count: i64,
+    /// Seats held for people who were offered one.
+    pub offered_count: i64,
     /// Grows with every change to the event itself (not to its seat
     /// counts): an edit made from an older version is refused rather than
     /// allowed to undo what happened since.
     pub version: i64,
+    pub settings: SeatSettings,
+    /// The calendar files' SEQUENCE: grows with each notice of a change.
+    pub calendar_sequence: i64,
+}
+
+/// What becomes of a seat freed now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandOff {
+    /// Given to the first person waiting.
+    Give,
+    /// Offered to the first person waiting, held until `until`.
+    Offer { until: DateTime<Utc> },
+    /// It stays free: the event is about to start, has started, or does not
+    /// take people.
+    Keep,
 }
 
 impl Event {
-    /// Seats still free; never negative, even after capacity was lowered
-    /// below the number already confirmed.
+    /// Seats still free: neither confirmed nor held by an offer; never
+    /// negative, even after capacity was lowered below the number taken.
     pub fn seats_left(&self) -> i64 {
-        (self.capacity - self.confirmed_count).max(0)
+        (self.capacity - self.confirmed_count - self.offered_count).max(0)
+    }
+
+    /// What becomes of a seat freed at `now`.
+    pub fn freed_seat(&self, now: DateTime<Utc>) -> HandOff {
+        let minutes = chrono::Duration::minutes;
+        let settings = &self.settings;
+        if self.status != EventStatus::Published || now >= self.starts_at - minutes(settings.promotion_cutoff_minutes) {
+            return HandOff::Keep;
+        }
+        if settings.offer_window_minutes > 0 && now >= self.starts_at - minutes(settings.offer_window_minutes) {
+            let until = (now + minutes(settings.offer_response_minutes)).min(self.starts_at);
+            return HandOff::Offer { until };
+        }
+        HandOff::Give
+    }
+
+    /// When the reminder `offset_minutes` before the start is due.
+    pub fn reminder_due(&self, offset_minutes: i64) -> DateTime<Utc> {
+        self.starts_at - chrono::Duration::minutes(offset_minutes)
     }
 
     pub fn admits(&self, level: Level) -> bool {
@@ -179,6 +215,7 @@ pub struct NewEvent {
     pub what_to_bring: Option<String>,
     /// `None` keeps an event's questions when editing it.
     pub questions: Option<Vec<super::NewQuestion>>,
+    pub settings: SeatSettings,
 }
 
 impl NewEvent {
@@ -207,6 +244,11 @@ impl NewEvent {
         check("registration_opens_at", self.registration_opens_at != current.registration_opens_at);
         check("registration_closes_at", self.registration_closes_at != current.registration_closes_at);
         check("what_to_bring", self.what_to_bring != current.what_to_bring);
+        let (mine, theirs) = (&self.settings, &current.settings);
+        check("reminders_before_minutes", mine.reminders_before_minutes != theirs.reminders_before_minutes);
+        check("offer_window_minutes", mine.offer_window_minutes != theirs.offer_window_minutes);
+        check("offer_response_minutes", mine.offer_response_minutes != theirs.offer_response_minutes);
+        check("promotion_cutoff_minutes", mine.promotion_cutoff_minutes != theirs.promotion_cutoff_minutes);
         let current_questions: Vec<super::NewQuestion> = questions.iter().cloned().map(Into::into).collect();
         check("questions", self.questions.as_ref().is_some_and(|new| *new != current_questions));
         changed
@@ -239,13 +281,34 @@ mod tests {
             what_to_bring: None,
             confirmed_count: 12,
             waitlisted_count: 0,
+            offered_count: 0,
             version: 1,
+            settings: SeatSettings::default(),
+            calendar_sequence: 0,
         }
     }
 
     #[test]
     fn seats_left_never_negative() {
         assert_eq!(event(Utc::now()).seats_left(), 0);
+    }
+
+    #[test]
+    fn a_freed_seat_is_given_then_offered_then_kept_as_the_start_nears() {
+        let now = Utc::now();
+        let e = Event { starts_at: now + Duration::days(10), ..event(now) };
+        assert_eq!(e.freed_seat(now), HandOff::Give, "weeks ahead");
+        let soon = Event { starts_at: now + Duration::hours(30), ..e.clone() };
+        assert_eq!(soon.freed_seat(now), HandOff::Offer { until: now + Duration::hours(12) }, "inside two days");
+        let sooner = Event { starts_at: now + Duration::hours(3), ..e.clone() };
+        assert_eq!(sooner.freed_seat(now), HandOff::Offer { until: now + Duration::hours(3) }, "never past the start");
+        let imminent = Event { starts_at: now + Duration::minutes(59), ..e.clone() };
+        assert_eq!(imminent.freed_seat(now), HandOff::Keep, "inside the last hour");
+        let no_offers = SeatSettings { offer_window_minutes: 0, ..SeatSettings::default() };
+        let direct = Event { settings: no_offers, ..soon };
+        assert_eq!(direct.freed_seat(now), HandOff::Give, "a window of 0 always gives");
+        let cancelled = Event { status: EventStatus::Cancelled, ..e };
+        assert_eq!(cancelled.freed_seat(now), HandOff::Keep);
     }
 
     #[test]

@@ -40,6 +40,19 @@ pub struct EventInput {
     /// questions position by position (answers stay with their position;
     /// those to questions removed are dropped).
     pub questions: Option<Vec<QuestionInput>>,
+    /// Reminders, in minutes before the start; `[2880]` (two days) when
+    /// absent, `[]` for none.
+    pub reminders_before_minutes: Option<Vec<i64>>,
+    /// A seat freed less than this many minutes before the start is offered
+    /// to the first person waiting rather than given (2880 when absent; 0:
+    /// always given).
+    pub offer_window_minutes: Option<i64>,
+    /// Minutes a person has to accept an offer, never past the start (720
+    /// when absent).
+    pub offer_response_minutes: Option<i64>,
+    /// From this many minutes before the start, a freed seat stays free
+    /// and nobody is promoted or offered (60 when absent).
+    pub promotion_cutoff_minutes: Option<i64>,
     /// When changing an event: the `version` it was read at. If the event
     /// has changed since, the change is refused (409 `edit_conflict`)
     /// rather than allowed to undo the other change. Without it, the
@@ -70,6 +83,10 @@ impl From<&Event> for EventInput {
             what_to_bring: event.what_to_bring.clone(),
             // Questions are kept unless a change names them.
             questions: None,
+            reminders_before_minutes: Some(event.settings.reminders_before_minutes.clone()),
+            offer_window_minutes: Some(event.settings.offer_window_minutes),
+            offer_response_minutes: Some(event.settings.offer_response_minutes),
+            promotion_cutoff_minutes: Some(event.settings.promotion_cutoff_minutes),
             version: None,
         }
     }
@@ -96,6 +113,10 @@ impl EventInput {
             status: patch.status.or(self.status),
             what_to_bring: patch.what_to_bring.or(self.what_to_bring),
             questions: patch.questions.or(self.questions),
+            reminders_before_minutes: patch.reminders_before_minutes.or(self.reminders_before_minutes),
+            offer_window_minutes: patch.offer_window_minutes.or(self.offer_window_minutes),
+            offer_response_minutes: patch.offer_response_minutes.or(self.offer_response_minutes),
+            promotion_cutoff_minutes: patch.promotion_cutoff_minutes.or(self.promotion_cutoff_minutes),
             version: patch.version,
         }
     }
@@ -123,6 +144,7 @@ impl EventInput {
             keep(&mut errors, optional_text("what_to_bring", self.what_to_bring.as_deref(), MAX_TEXT, true));
         let levels = keep(&mut errors, levels(self.levels.as_deref()));
         let capacity = keep(&mut errors, capacity(self.capacity));
+        let settings = keep(&mut errors, self.settings());
         let questions = match &self.questions {
             None => None,
             Some(inputs) => keep(&mut errors, validate_questions(inputs)),
@@ -196,6 +218,7 @@ impl EventInput {
                 registration_closes_at: closes.unwrap_or(starts_at),
                 what_to_bring: what_to_bring.flatten(),
                 questions,
+                settings: settings.unwrap_or_default(),
             }),
             _ => Err(errors),
         }
@@ -285,6 +308,7 @@ fn valid_slug(slug: &str) -> Result<String, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SeatSettings;
 
     fn input() -> EventInput {
         EventInput {
@@ -309,6 +333,7 @@ mod tests {
         assert_eq!(event.registration_opens_at, now);
         assert_eq!(event.registration_closes_at, event.starts_at);
         assert_eq!(event.starts_at.to_rfc3339(), "2099-03-02T08:00:00+00:00");
+        assert_eq!(event.settings, SeatSettings::default(), "a reminder two days before, offers within two days");
     }
 
     #[test]

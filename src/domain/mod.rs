@@ -10,21 +10,25 @@ mod outbox;
 mod person;
 mod question;
 mod registration;
+mod schedule;
+mod seat_settings;
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
-pub use event::{Event, EventKind, EventStatus, EventUpdate, NewEvent, Refusal, registration_refusal};
+pub use event::{Event, EventKind, EventStatus, EventUpdate, HandOff, NewEvent, Refusal, registration_refusal};
 pub use event_input::{EventInput, MAX_CAPACITY};
 pub use lang::Lang;
 pub use organizer::{Organizer, Role};
-pub use outbox::{Announcement, Delivery, MessageKind, PendingMessage};
+pub use outbox::{Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use question::{
     MAX_QUESTIONS, NewQuestion, Question, QuestionInput, QuestionKind, validate_answers, validate_questions,
 };
 pub use registration::{
-    AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, SignUpForm,
-    seat_for,
+    AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration,
+    RegistrationStatus, SignUpForm, seat_for,
 };
+pub use schedule::{DueJob, JobKind, JobRun};
+pub use seat_settings::{MAX_MINUTES, SeatSettings};
 
 /// Truncates a timestamp to whole seconds.
 ///

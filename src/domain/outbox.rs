@@ -28,10 +28,29 @@ pub enum MessageKind {
     OrganizerCancellation,
     /// To organizers who asked: the last seat was taken.
     OrganizerFull,
+    /// Before the event: date, place, code, and links to say "I will come"
+    /// or to free the seat.
+    Reminder,
+    /// A seat is held for them until a deadline: accept it or not.
+    Offered,
+    /// Their offer ran out; they left the waiting list.
+    OfferExpired,
+    /// The start, end or place changed: what changed, with the calendar
+    /// entry updated.
+    EventChanged,
+}
+
+/// What a message's calendar file does to the entry in people's calendars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarMethod {
+    /// Adds or updates it.
+    Request,
+    /// Removes it.
+    Cancel,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 13] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
@@ -41,6 +60,10 @@ impl MessageKind {
         MessageKind::Announcement,
         MessageKind::OrganizerCancellation,
         MessageKind::OrganizerFull,
+        MessageKind::Reminder,
+        MessageKind::Offered,
+        MessageKind::OfferExpired,
+        MessageKind::EventChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +77,10 @@ impl MessageKind {
             MessageKind::Announcement => "announcement",
             MessageKind::OrganizerCancellation => "organizer_cancellation",
             MessageKind::OrganizerFull => "organizer_full",
+            MessageKind::Reminder => "reminder",
+            MessageKind::Offered => "offered",
+            MessageKind::OfferExpired => "offer_expired",
+            MessageKind::EventChanged => "event_changed",
         }
     }
 
@@ -61,9 +88,16 @@ impl MessageKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Messages that give the person a seat carry the calendar file.
-    pub fn gives_a_seat(self) -> bool {
-        matches!(self, MessageKind::Confirmed | MessageKind::Promoted)
+    /// The calendar file this message carries, for a person with a seat
+    /// (`seated`): the entry for the seat they got or have, or its removal
+    /// when the event is cancelled. Others get none.
+    pub fn calendar(self, seated: bool) -> Option<CalendarMethod> {
+        match self {
+            MessageKind::Confirmed | MessageKind::Promoted => Some(CalendarMethod::Request),
+            MessageKind::Reminder | MessageKind::EventChanged if seated => Some(CalendarMethod::Request),
+            MessageKind::EventCancelled if seated => Some(CalendarMethod::Cancel),
+            _ => None,
+        }
     }
 }
 
@@ -82,10 +116,51 @@ pub struct PendingMessage {
     pub event: Event,
     /// Subject and text, for an organizer's message.
     pub announcement: Option<Announcement>,
+    /// What a change notice is about (`EventChanges`, as JSON).
+    pub details: Option<String>,
     /// Until when this worker holds the message, as stored. Recording what
     /// became of it names this lease, so a worker whose lease ran out
     /// cannot overwrite what the next one does.
     pub lease: chrono::DateTime<chrono::Utc>,
+}
+
+/// What changed in an event, for the notice people get: each field's
+/// value before and after, as stored (times in RFC 3339).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EventChanges {
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    /// `starts_at`, `ends_at`, `location` or `address`.
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl EventChanges {
+    /// What people must hear about: the start, end or place of `current`
+    /// changed in `new`.
+    pub fn between(current: &Event, new: &super::NewEvent) -> Self {
+        let time = |t: chrono::DateTime<chrono::Utc>| Some(t.to_rfc3339());
+        let candidates = [
+            ("starts_at", time(current.starts_at), time(new.starts_at)),
+            ("ends_at", time(current.ends_at), time(new.ends_at)),
+            ("location", Some(current.location.clone()), Some(new.location.clone())),
+            ("address", current.address.clone(), new.address.clone()),
+        ];
+        let changes = candidates
+            .into_iter()
+            .filter(|(_, before, after)| before != after)
+            .map(|(field, before, after)| FieldChange { field: field.into(), before, after })
+            .collect();
+        Self { changes }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
 }
 
 /// What an organizer writes to attendees.

@@ -38,6 +38,8 @@ pub enum FieldErrorKind {
     InvalidSlug,
     /// A unique value already used (a slug).
     Taken,
+    /// Text where a number is expected (a form field).
+    NotANumber,
 }
 
 impl FieldError {

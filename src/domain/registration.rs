@@ -14,27 +14,49 @@ use crate::token::{CancelKey, Salt};
 pub enum RegistrationStatus {
     Confirmed,
     Waitlisted,
+    /// A seat is held for them until `offer_expires_at`.
+    Offered,
     Cancelled,
+    /// An offer ran out before they accepted: they left the waiting list.
+    Expired,
 }
 
 impl RegistrationStatus {
+    pub const ALL: [RegistrationStatus; 5] = [
+        RegistrationStatus::Confirmed,
+        RegistrationStatus::Waitlisted,
+        RegistrationStatus::Offered,
+        RegistrationStatus::Cancelled,
+        RegistrationStatus::Expired,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             RegistrationStatus::Confirmed => "confirmed",
             RegistrationStatus::Waitlisted => "waitlisted",
+            RegistrationStatus::Offered => "offered",
             RegistrationStatus::Cancelled => "cancelled",
+            RegistrationStatus::Expired => "expired",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Confirmed, Self::Waitlisted, Self::Cancelled].into_iter().find(|s| s.code() == code)
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Still in the event: confirmed, waiting, or holding an offer.
+    pub fn is_active(self) -> bool {
+        matches!(self, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted | RegistrationStatus::Offered)
     }
 }
 
-/// The seat a new sign-up gets: confirmed while seats are left, otherwise
-/// the waiting list.
-pub fn seat_for(capacity: i64, confirmed_count: i64) -> RegistrationStatus {
-    if confirmed_count < capacity { RegistrationStatus::Confirmed } else { RegistrationStatus::Waitlisted }
+/// The seat a new sign-up gets: confirmed while seats are free (neither
+/// confirmed nor held by an offer) and nobody waits for them, otherwise the
+/// waiting list. People wait while a seat is free only close to the start,
+/// when freed seats stay free (`promotion_cutoff_minutes`): a newcomer does
+/// not pass them.
+pub fn seat_for(capacity: i64, taken: i64, waiting: i64) -> RegistrationStatus {
+    if taken < capacity && waiting == 0 { RegistrationStatus::Confirmed } else { RegistrationStatus::Waitlisted }
 }
 
 /// A sign-up as typed in the form or sent to the API, before validation.
@@ -115,6 +137,10 @@ pub struct Registration {
     pub language: Lang,
     pub created_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Until when a seat is held for them (offered), or was (expired).
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// When they said they will come (from their reminder).
+    pub attendance_confirmed_at: Option<DateTime<Utc>>,
 }
 
 /// What a sign-up led to, decided inside its transaction.
@@ -143,16 +169,45 @@ pub enum CancelOutcome {
     NotFound,
 }
 
+/// What accepting an offer led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AcceptOutcome {
+    /// The seat is theirs.
+    Accepted(Registration),
+    /// They had accepted before; nothing changed.
+    AlreadyConfirmed(Registration),
+    /// The deadline has passed: the seat went on.
+    Expired,
+    /// No offer to accept (waiting, cancelled, or the event is over).
+    NotOffered,
+    NotFound,
+}
+
+/// What saying "I will come" led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttendanceOutcome {
+    /// Recorded (or recorded before: the first time stands).
+    Confirmed(Registration),
+    /// Only a confirmed seat can be confirmed.
+    NotConfirmed,
+    NotFound,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn seats_go_to_the_waiting_list_once_full() {
-        assert_eq!(seat_for(2, 0), RegistrationStatus::Confirmed);
-        assert_eq!(seat_for(2, 1), RegistrationStatus::Confirmed);
-        assert_eq!(seat_for(2, 2), RegistrationStatus::Waitlisted);
-        assert_eq!(seat_for(2, 5), RegistrationStatus::Waitlisted);
+        assert_eq!(seat_for(2, 0, 0), RegistrationStatus::Confirmed);
+        assert_eq!(seat_for(2, 1, 0), RegistrationStatus::Confirmed);
+        assert_eq!(seat_for(2, 2, 0), RegistrationStatus::Waitlisted);
+        assert_eq!(seat_for(2, 5, 0), RegistrationStatus::Waitlisted);
+        assert_eq!(
+            seat_for(2, 1, 3),
+            RegistrationStatus::Waitlisted,
+            "a free seat near the start is not for newcomers"
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell>
         // A code: scripts read this column.
         text(r.language.code()),
         optional_text(line.email_status.as_deref().map(|status| t.admin().email_status(Some(status)))),
+        optional_time(r.offer_expires_at),
+        optional_time(r.attendance_confirmed_at),
     ];
     cells.extend(answers);
     cells

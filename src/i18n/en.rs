@@ -61,6 +61,31 @@ pub static TEXTS: Texts = Texts {
     cancel_explanation: "Can't come? Cancel, and your seat goes to the first person on the waiting list.",
     cancel_button: "Cancel my registration",
     registered_as: "Registered as",
+    status_offered: |deadline| {
+        format!(
+            "A seat has freed up: it is held for you until {deadline}. Accept it by then, or it goes to the next person."
+        )
+    },
+    status_expired: "The seat offer has expired: you are no longer on the waiting list.",
+    event_cancelled_banner: "Event cancelled",
+    registration_event_cancelled: "This event has been cancelled: it will not take place.",
+    accept_title: "A seat is offered to you",
+    accept_explanation: |deadline| {
+        format!(
+            "The seat is held for you until {deadline}. Accept it to confirm it; if you cannot come, decline it so that it goes to the next person."
+        )
+    },
+    accept_button: "Accept the seat",
+    decline_hint: "Can't come? Decline, and the seat goes to the next person.",
+    just_accepted: "Confirmed: the seat is yours.",
+    attendance_title: "Confirm you are coming",
+    attendance_explanation: "One click: the organizers will know you are coming.",
+    attendance_button: "I will come",
+    attendance_recorded: "Thank you: your attendance is confirmed.",
+    release_title: "Free your seat",
+    release_explanation: "Can't come any more? Free your seat: it goes at once to the first person on the waiting list.",
+    release_button: "I can no longer come — free my seat",
+    cancelled_mark: "Cancelled",
 
     not_found_title: "Page not found",
     not_found: "This page does not exist or is no longer available.",
@@ -78,6 +103,9 @@ pub static TEXTS: Texts = Texts {
     unavailable: "The service is briefly unavailable. Please try again in a moment.",
     edit_conflict: "This event was changed elsewhere since you opened it. Read it as it now stands, then make your change again.",
     event_started: "The event has started: the registration can no longer be cancelled online. Please tell the organizers.",
+    offer_expired: "The time to accept this seat has passed: it went to the next person.",
+    no_offer: "No seat is offered to you for this event.",
+    not_confirmed: "Only a confirmed seat can be confirmed.",
 
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     months: [
@@ -102,7 +130,9 @@ pub static TEXTS: Texts = Texts {
     status_word: |status| match status {
         RegistrationStatus::Confirmed => "confirmed",
         RegistrationStatus::Waitlisted => "waiting list",
+        RegistrationStatus::Offered => "seat offered",
         RegistrationStatus::Cancelled => "cancelled",
+        RegistrationStatus::Expired => "offer expired",
     },
     export_headers: [
         "Name",
@@ -116,6 +146,8 @@ pub static TEXTS: Texts = Texts {
         "Checked in at",
         "Language",
         "Latest email",
+        "Offer until",
+        "Attendance confirmed at",
     ],
     admin: &ADMIN,
 };
@@ -233,6 +265,17 @@ static ADMIN: AdminTexts = AdminTexts {
     your_changes: "What you had typed, where it differs:",
     by_command_line: "command line",
     by_scheduler: "scheduled task",
+    status_offered: |deadline| format!("Seat offered (until {deadline})"),
+    status_expired: "Offer expired",
+    column_attendance: "Coming",
+    form_reminders: "Reminders (hours before the start)",
+    form_reminders_hint: "Separated by commas, for example “48, 2”; empty: no reminder.",
+    form_offer_window: "Seats offered (hours before the start)",
+    form_offer_window_hint: "A seat freed less than this before the start is offered to the first person waiting, who has a while to accept it; 0: given at once.",
+    form_offer_response: "Time to accept a seat (hours)",
+    form_cutoff: "No more promotions (hours before the start)",
+    form_cutoff_hint: "From then on, a freed seat stays free.",
+    form_seats_section: "Reminders and freed seats",
     audit,
 };
 
@@ -273,6 +316,7 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::TooLarge { max } => format!("At most {max}."),
         FieldErrorKind::InvalidSlug => "Lower-case letters, digits and dashes only.".into(),
         FieldErrorKind::Taken => "This value is already taken.".into(),
+        FieldErrorKind::NotANumber => "Enter a number, for example 48 or 1.5.".into(),
     }
 }
 
@@ -320,7 +364,20 @@ fn audit(line: &AuditLine) -> String {
         }
         AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("API token created for {organizer}"),
         AuditEntry::ApiTokenCreated { label } => format!("API token “{label}” created for {organizer}"),
+        AuditEntry::RemindersSent { offset_minutes, recipients } => {
+            format!("Reminder {} before the start sent to {recipients} person(s)", delay(*offset_minutes))
+        }
+        AuditEntry::OfferExpired => format!("Seat offer expired: {person}"),
         AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
         AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
+    }
+}
+
+/// A delay before the start, as in "2 d", "3 h", "90 min".
+fn delay(minutes: i64) -> String {
+    match minutes {
+        m if m % 1440 == 0 => format!("{} d", m / 1440),
+        m if m % 60 == 0 => format!("{} h", m / 60),
+        m => format!("{m} min"),
     }
 }

@@ -61,6 +61,31 @@ pub static TEXTS: Texts = Texts {
     cancel_explanation: "Vous ne pourrez pas venir ? Annulez : votre place ira à la première personne en liste d'attente.",
     cancel_button: "Annuler mon inscription",
     registered_as: "Inscrit au nom de",
+    status_offered: |deadline| {
+        format!(
+            "Une place s'est libérée : elle vous est réservée jusqu'au {deadline}. Acceptez-la avant, sinon elle ira à la personne suivante."
+        )
+    },
+    status_expired: "L'offre de place a expiré : vous ne figurez plus sur la liste d'attente.",
+    event_cancelled_banner: "Événement annulé",
+    registration_event_cancelled: "Cet événement est annulé : il n'aura pas lieu.",
+    accept_title: "Une place vous est proposée",
+    accept_explanation: |deadline| {
+        format!(
+            "La place vous est réservée jusqu'au {deadline}. Acceptez-la pour la confirmer ; si vous ne pouvez pas venir, déclinez-la pour la laisser à la personne suivante."
+        )
+    },
+    accept_button: "Accepter la place",
+    decline_hint: "Vous ne pouvez pas venir ? Déclinez : la place ira à la personne suivante.",
+    just_accepted: "C'est confirmé : la place est à vous.",
+    attendance_title: "Confirmer votre venue",
+    attendance_explanation: "Un clic suffit : les organisateurs sauront que vous viendrez.",
+    attendance_button: "Je viendrai",
+    attendance_recorded: "Merci : votre venue est confirmée.",
+    release_title: "Libérer votre place",
+    release_explanation: "Vous ne pouvez plus venir ? Libérez votre place : elle ira aussitôt à la première personne en liste d'attente.",
+    release_button: "Je ne peux plus venir — libérer ma place",
+    cancelled_mark: "Annulé",
 
     not_found_title: "Page introuvable",
     not_found: "Cette page n'existe pas ou n'est plus disponible.",
@@ -78,6 +103,9 @@ pub static TEXTS: Texts = Texts {
     unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
     edit_conflict: "Cet événement a été modifié par ailleurs depuis que vous l'avez ouvert. Relisez-le tel qu'il est maintenant, puis refaites votre modification.",
     event_started: "L'événement a commencé : l'inscription ne peut plus être annulée en ligne. Prévenez les organisateurs.",
+    offer_expired: "Le délai pour accepter cette place est passé : elle est allée à la personne suivante.",
+    no_offer: "Aucune place ne vous est proposée pour cet événement.",
+    not_confirmed: "Seule une place confirmée peut être confirmée.",
 
     weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
     months: [
@@ -102,7 +130,9 @@ pub static TEXTS: Texts = Texts {
     status_word: |status| match status {
         RegistrationStatus::Confirmed => "confirmé",
         RegistrationStatus::Waitlisted => "liste d'attente",
+        RegistrationStatus::Offered => "place proposée",
         RegistrationStatus::Cancelled => "annulé",
+        RegistrationStatus::Expired => "offre expirée",
     },
     export_headers: [
         "Nom",
@@ -116,6 +146,8 @@ pub static TEXTS: Texts = Texts {
         "Présent (pointé le)",
         "Langue",
         "Dernier e-mail",
+        "Offre jusqu'au",
+        "Venue confirmée le",
     ],
     admin: &ADMIN,
 };
@@ -235,6 +267,17 @@ static ADMIN: AdminTexts = AdminTexts {
     your_changes: "Ce que vous aviez saisi, là où c'est différent :",
     by_command_line: "ligne de commande",
     by_scheduler: "tâche planifiée",
+    status_offered: |deadline| format!("Place proposée (jusqu'au {deadline})"),
+    status_expired: "Offre expirée",
+    column_attendance: "Venue confirmée",
+    form_reminders: "Rappels (heures avant le début)",
+    form_reminders_hint: "Séparées par des virgules, par exemple « 48, 2 » ; vide : aucun rappel.",
+    form_offer_window: "Places proposées (heures avant le début)",
+    form_offer_window_hint: "Une place libérée moins longtemps que cela avant le début est proposée à la première personne en attente, qui a un délai pour l'accepter ; 0 : donnée directement.",
+    form_offer_response: "Délai pour accepter une place (heures)",
+    form_cutoff: "Plus aucune promotion (heures avant le début)",
+    form_cutoff_hint: "À partir de là, une place libérée reste libre.",
+    form_seats_section: "Rappels et places libérées",
     audit,
 };
 
@@ -277,6 +320,7 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::TooLarge { max } => format!("Au plus {max}."),
         FieldErrorKind::InvalidSlug => "Lettres minuscules sans accents, chiffres et tirets uniquement.".into(),
         FieldErrorKind::Taken => "Cette valeur est déjà utilisée.".into(),
+        FieldErrorKind::NotANumber => "Saisissez un nombre, par exemple 48 ou 1.5.".into(),
     }
 }
 
@@ -324,7 +368,20 @@ fn audit(line: &AuditLine) -> String {
         }
         AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("Jeton d'API créé pour {organizer}"),
         AuditEntry::ApiTokenCreated { label } => format!("Jeton d'API « {label} » créé pour {organizer}"),
+        AuditEntry::RemindersSent { offset_minutes, recipients } => {
+            format!("Rappel {} avant le début envoyé à {recipients} personne(s)", delay(*offset_minutes))
+        }
+        AuditEntry::OfferExpired => format!("Offre de place expirée : {person}"),
         AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
         AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
+    }
+}
+
+/// A delay before the start, as in "2 j", "3 h", "90 min".
+fn delay(minutes: i64) -> String {
+    match minutes {
+        m if m % 1440 == 0 => format!("{} j", m / 1440),
+        m if m % 60 == 0 => format!("{} h", m / 60),
+        m => format!("{m} min"),
     }
 }

@@ -1,30 +1,56 @@
-//! The calendar file attached to messages that give a seat.
+//! The calendar file attached to messages about a seat: one VEVENT whose
+//! UID stays the same for a registration, so that each later message (a
+//! change of time or place, a cancellation) updates the same entry in the
+//! person's calendar; SEQUENCE grows with each notice of a change.
 
-use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, EventLike, Property};
+use chrono::{DateTime, Duration, Utc};
+use icalendar::{Alarm, Calendar, Component, EventLike, Property, Related, Trigger};
 
-use crate::domain::{Event, Registration};
+use crate::domain::{CalendarMethod, Event, Registration};
 
-/// One VEVENT, times in UTC, with a UID that stays the same for a
-/// registration so that a second message updates the calendar entry.
-pub fn invitation(event: &Event, registration: &Registration, event_url: &str, now: DateTime<Utc>) -> String {
+/// The calendar file for `registration`'s seat at `event`, as a `method`
+/// message from `organizer` (an email address).
+pub fn invitation(
+    event: &Event,
+    registration: &Registration,
+    event_url: &str,
+    organizer: &str,
+    method: CalendarMethod,
+    now: DateTime<Utc>,
+) -> String {
     let location = match &event.address {
         Some(address) => format!("{}, {address}", event.location),
         None => event.location.clone(),
     };
     let mut calendar = Calendar::new();
-    calendar.append_property(Property::new("METHOD", "PUBLISH"));
-    calendar.push(
-        icalendar::Event::new()
-            .uid(&format!("{}@atelier", registration.id))
-            .timestamp(now)
-            .summary(&event.title)
-            .description(&format!("{}\n\n{event_url}", event.description))
-            .location(&location)
-            .starts(event.starts_at)
-            .ends(event.ends_at)
-            .url(event_url)
-            .done(),
-    );
+    let method_name = match method {
+        CalendarMethod::Request => "REQUEST",
+        CalendarMethod::Cancel => "CANCEL",
+    };
+    calendar.append_property(Property::new("METHOD", method_name));
+    let mut entry = icalendar::Event::new();
+    entry
+        .uid(&format!("{}@atelier", registration.id))
+        .sequence(u32::try_from(event.calendar_sequence).unwrap_or(u32::MAX))
+        .timestamp(now)
+        .summary(&event.title)
+        .description(&format!("{}\n\n{event_url}", event.description))
+        .location(&location)
+        .starts(event.starts_at)
+        .ends(event.ends_at)
+        .url(event_url)
+        // iTIP (RFC 5546) wants who sends and who is invited.
+        .append_property(Property::new("ORGANIZER", format!("mailto:{organizer}")))
+        .append_property(Property::new("ATTENDEE", format!("mailto:{}", registration.email)));
+    match method {
+        CalendarMethod::Request => {
+            let before = Trigger::from((-Duration::days(1), Related::Start));
+            entry.alarm(Alarm::display(&event.title, before));
+        }
+        CalendarMethod::Cancel => {
+            entry.status(icalendar::EventStatus::Cancelled);
+        }
+    }
+    calendar.push(entry.done());
     calendar.done().to_string()
 }

@@ -23,10 +23,10 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{Config, MAX_LEASE_SECS};
-use crate::domain::{Announcement, Delivery, PendingMessage};
+use crate::domain::{Announcement, CalendarMethod, Delivery, EventChanges, PendingMessage, RegistrationStatus};
 use crate::store::Store;
 use crate::token::TokenKey;
-use templates::{EventContext, MailContext, Templates};
+use templates::{ChangeContext, EventContext, MailContext, Templates};
 pub use transport::{SendError, Transport};
 
 /// Messages claimed at once, and sent concurrently, so that a slow server
@@ -176,14 +176,50 @@ impl Mailer {
     }
 
     /// Writes the message: both parts in the person's language, the
-    /// calendar file when it gives a seat, a Message-ID derived from the
-    /// outbox id so that retries carry the same one.
+    /// calendar file for a seat, a Message-ID derived from the outbox id so
+    /// that retries carry the same one.
     fn compose(&self, message: &PendingMessage) -> Result<Message, String> {
         let (event, registration) = (&message.event, &message.registration);
-        let t = message.language.texts();
         let event_url = format!("{}/events/{}", self.public_url, event.slug);
+        let calendar = message.kind.calendar(registration.status == RegistrationStatus::Confirmed);
+        let context = self.context(message, &event_url, calendar.is_some());
+        let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
+        // The person's name goes with their own address only (organizer
+        // notifications are about someone, sent to someone else).
+        let display = (message.recipient == registration.email).then(|| registration.name.clone());
+        let to =
+            Mailbox::new(display, message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?);
+        let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+        let body = match calendar {
+            Some(method) => {
+                let organizer = self.from.email.to_string();
+                let ics = ics::invitation(event, registration, &event_url, &organizer, method, self.clock.now());
+                let (name, method_name) = match method {
+                    CalendarMethod::Request => ("invitation.ics", "REQUEST"),
+                    CalendarMethod::Cancel => ("cancellation.ics", "CANCEL"),
+                };
+                let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method_name}"))
+                    .map_err(|e| format!("calendar content type: {e}"))?;
+                MultiPart::mixed().multipart(body).singlepart(Attachment::new(name.into()).body(ics, content_type))
+            }
+            None => body,
+        };
+        Message::builder()
+            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
+            .from(self.from.clone())
+            .to(to)
+            .subject(rendered.subject)
+            .multipart(body)
+            .map_err(|e| format!("cannot build message: {e}"))
+    }
+
+    /// What the templates can use for `message`.
+    fn context(&self, message: &PendingMessage, event_url: &str, has_calendar: bool) -> MailContext {
+        let (event, registration) = (&message.event, &message.registration);
+        let t = message.language.texts();
         let token = self.keys.cancel_token(registration.id, &message.token_salt);
-        let context = MailContext {
+        let page = format!("{}/r/{}", self.public_url, token.as_str());
+        MailContext {
             lang: message.language.code(),
             name: registration.name.clone(),
             event: EventContext {
@@ -194,9 +230,12 @@ impl Mailer {
                 address: event.address.clone(),
                 host: event.host.clone(),
                 what_to_bring: event.what_to_bring.clone(),
-                url: event_url.clone(),
+                url: event_url.to_owned(),
             },
-            cancel_url: format!("{}/r/{}", self.public_url, token.as_str()),
+            attendance_url: format!("{page}/attendance"),
+            release_url: format!("{page}/release"),
+            accept_url: format!("{page}/accept"),
+            cancel_url: page,
             waitlist_position: message.waitlist_position,
             check_in_code: self.keys.check_in_code(registration.id),
             admin_url: format!("{}/admin/events/{}", self.public_url, event.id),
@@ -204,30 +243,32 @@ impl Mailer {
                 .announcement
                 .clone()
                 .unwrap_or_else(|| Announcement { subject: String::new(), body: String::new() }),
-        };
-        let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
-        // The person's name goes with their own address only (organizer
-        // notifications are about someone, sent to someone else).
-        let display = (message.recipient == registration.email).then(|| registration.name.clone());
-        let to =
-            Mailbox::new(display, message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?);
-        let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
-        let body = if message.kind.gives_a_seat() {
-            let ics = ics::invitation(event, registration, &event_url, self.clock.now());
-            let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
-                .map_err(|e| format!("calendar content type: {e}"))?;
-            MultiPart::mixed().multipart(body).singlepart(Attachment::new("invitation.ics".into()).body(ics, calendar))
-        } else {
-            body
-        };
-        Message::builder()
-            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
-            .from(self.from.clone())
-            .to(to)
-            .subject(rendered.subject)
-            .multipart(body)
-            .map_err(|e| format!("cannot build message: {e}"))
+            offer_deadline: registration.offer_expires_at.map(|at| t.date_time(at)).unwrap_or_default(),
+            changes: changes(message.details.as_deref(), t),
+            has_calendar,
+        }
     }
+}
+
+/// A change notice's changes, worded: times in Paris time, a dash for
+/// nothing.
+fn changes(details: Option<&str>, t: &crate::i18n::Texts) -> Vec<ChangeContext> {
+    let Some(changes) = details.and_then(|details| serde_json::from_str::<EventChanges>(details).ok()) else {
+        return Vec::new();
+    };
+    let word = |value: &Option<String>| match value.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
+        Some(Ok(at)) => t.date_time(at.with_timezone(&chrono::Utc)),
+        _ => value.clone().unwrap_or_else(|| "—".into()),
+    };
+    changes
+        .changes
+        .iter()
+        .map(|change| ChangeContext {
+            label: t.admin().field_label(&change.field).to_owned(),
+            before: word(&change.before),
+            after: word(&change.after),
+        })
+        .collect()
 }
 
 /// The running worker.

@@ -48,7 +48,11 @@ const MESSAGE_FILES: &[(&str, &str)] = message_files![
     "removed",
     "announcement",
     "organizer_cancellation",
-    "organizer_full"
+    "organizer_full",
+    "reminder",
+    "offered",
+    "offer_expired",
+    "event_changed"
 ];
 
 /// What templates can use; see emails/README.md.
@@ -65,6 +69,25 @@ pub struct MailContext {
     pub admin_url: String,
     /// An organizer's message (announcement only); empty otherwise.
     pub announcement: Announcement,
+    /// Pages with one button: "I will come", "free my seat", "accept the
+    /// seat" (links never change anything by themselves).
+    pub attendance_url: String,
+    pub release_url: String,
+    pub accept_url: String,
+    /// Until when an offered seat is held, in words; empty otherwise.
+    pub offer_deadline: String,
+    /// What changed (change notices only).
+    pub changes: Vec<ChangeContext>,
+    /// A calendar file is attached.
+    pub has_calendar: bool,
+}
+
+/// One change in a change notice, in the message's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeContext {
+    pub label: String,
+    pub before: String,
+    pub after: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +133,8 @@ impl Templates {
             bare.event.address = None;
             bare.event.what_to_bring = None;
             bare.waitlist_position = None;
+            bare.has_calendar = false;
+            bare.changes.clear();
             for kind in MessageKind::ALL {
                 templates.render(kind, lang, &sample(lang))?;
                 templates.render(kind, lang, &bare)?;
@@ -150,6 +175,12 @@ fn sample(lang: Lang) -> MailContext {
         check_in_code: "K7QM-R2XD".into(),
         admin_url: "http://127.0.0.1:8080/admin/events/1".into(),
         announcement: Announcement { subject: "Accès".into(), body: "Rendez-vous à l'accueil.".into() },
+        attendance_url: "http://127.0.0.1:8080/r/token/attendance".into(),
+        release_url: "http://127.0.0.1:8080/r/token/release".into(),
+        accept_url: "http://127.0.0.1:8080/r/token/accept".into(),
+        offer_deadline: "mardi 2 mars 2027, 9 h 00".into(),
+        changes: vec![ChangeContext { label: "Lieu".into(), before: "Naobios".into(), after: "Oniris".into() }],
+        has_calendar: true,
     }
 }
 

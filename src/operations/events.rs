@@ -117,6 +117,7 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
             event.starts_at + later
         },
         what_to_bring: event.what_to_bring.clone(),
+        settings: event.settings.clone(),
     };
     let entry = AuditEntry::EventCopied { from: event.title.clone() };
     create_recorded(state, &managed.actor, copy, false, entry).await

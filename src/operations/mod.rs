@@ -15,6 +15,7 @@ pub mod events;
 pub mod mail;
 pub mod queries;
 pub mod registrations;
+pub mod timed;
 
 use crate::domain::{AuditEntry, Event, NewAudit, Organizer, Role, Via};
 use crate::state::AppState;
@@ -120,6 +121,11 @@ impl Touched {
     fn settle(self, state: &AppState) {
         if self.mail {
             state.mail_wakeup.notify_one();
+        }
+        // A seat may have been offered (its end is timed work), reminders
+        // rescheduled: the scheduler looks again.
+        if self.seats || self.events {
+            state.jobs_wakeup.notify_one();
         }
         if self.events {
             state.caches.events_changed();

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::{ManagedEvent, Touched};
 use crate::domain::{
-    AuditEntry, CancelOutcome, Event, Lang, MessageKind, NewRegistration, Question, RegisterOutcome, Registration,
-    SignUpForm, validate_answers,
+    AcceptOutcome, AttendanceOutcome, AuditEntry, CancelOutcome, Event, Lang, MessageKind, NewRegistration, Question,
+    RegisterOutcome, Registration, SignUpForm, validate_answers,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -79,6 +79,40 @@ pub async fn cancel(state: &AppState, raw_token: &str) -> Result<Registration, A
         CancelOutcome::AlreadyCancelled(registration) => Ok(registration),
         CancelOutcome::EventStarted => Err(AppError::EventStarted),
         CancelOutcome::NotFound => Err(AppError::RegistrationNotFound),
+    }
+}
+
+/// The person accepts the seat offered to them, from their link, before
+/// its deadline. Accepting twice is not an error.
+pub async fn accept(state: &AppState, raw_token: &str) -> Result<Registration, AppError> {
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    match state.store.accept_offer(&token, state.clock.now()).await? {
+        AcceptOutcome::Accepted(registration) => {
+            Touched::SEATS_AND_MAIL.settle(state);
+            tracing::info!(event = %registration.event_id, registration = %registration.id, "offer accepted");
+            Ok(registration)
+        }
+        AcceptOutcome::AlreadyConfirmed(registration) => Ok(registration),
+        AcceptOutcome::Expired => {
+            // It may have ended now, in this very change: the seat went on.
+            Touched::SEATS_AND_MAIL.settle(state);
+            Err(AppError::OfferExpired)
+        }
+        AcceptOutcome::NotOffered => Err(AppError::NoOffer),
+        AcceptOutcome::NotFound => Err(AppError::RegistrationNotFound),
+    }
+}
+
+/// The person says they will come, from their reminder: organizers see it.
+pub async fn confirm_attendance(state: &AppState, raw_token: &str) -> Result<Registration, AppError> {
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    match state.store.confirm_attendance(&token, state.clock.now()).await? {
+        AttendanceOutcome::Confirmed(registration) => {
+            tracing::info!(event = %registration.event_id, registration = %registration.id, "attendance confirmed");
+            Ok(registration)
+        }
+        AttendanceOutcome::NotConfirmed => Err(AppError::NotConfirmed),
+        AttendanceOutcome::NotFound => Err(AppError::RegistrationNotFound),
     }
 }
 

@@ -11,10 +11,11 @@ use super::events::Cancellation;
 use super::registrations::Presence;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
-use super::{StoreError, StoreResult, accounts, audit, events, outbox, registrations};
+use super::{StoreError, StoreResult, accounts, audit, events, jobs, offers, outbox, registrations};
 use crate::domain::{
-    Announcement, AuditEntry, CancelOutcome, Delivery, Email, Event, EventInput, EventUpdate, MessageKind, NewAudit,
-    NewEvent, NewRegistration, Organizer, RegisterOutcome, Role,
+    AcceptOutcome, Announcement, AttendanceOutcome, AuditEntry, CancelOutcome, Delivery, DueJob, Email, Event,
+    EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, RegisterOutcome,
+    Role,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -22,6 +23,10 @@ use crate::token::{CancelLookup, TokenHash};
 pub enum Change {
     Register(Box<NewRegistration>),
     Cancel(CancelLookup),
+    /// The person accepts the seat offered to them.
+    Accept(CancelLookup),
+    /// The person says they will come.
+    ConfirmAttendance(CancelLookup),
     Remove {
         event: Uuid,
         registration: Uuid,
@@ -98,6 +103,18 @@ pub enum Change {
         deliveries: Vec<(Uuid, Delivery)>,
         lease: DateTime<Utc>,
     },
+    /// The scheduler's: lease due jobs, do one (under its lease), or note
+    /// that one failed.
+    ClaimJobs {
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    },
+    RunJob(Box<DueJob>),
+    JobFailed {
+        job: Box<DueJob>,
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
     /// A write that changes nothing anyone reads: whether writes succeed
     /// (health check).
     Probe,
@@ -107,6 +124,10 @@ pub enum Change {
 pub enum Done {
     Registered(RegisterOutcome),
     Cancelled(CancelOutcome),
+    Accepted(AcceptOutcome),
+    Attendance(AttendanceOutcome),
+    Jobs(Vec<DueJob>),
+    JobRun(JobRun),
     /// `None`: no such registration for this event.
     Removed(Option<CancelOutcome>),
     /// The message queued again, if any.
@@ -140,6 +161,10 @@ macro_rules! into {
 into! {
     into_registered => Registered(RegisterOutcome),
     into_cancelled => Cancelled(CancelOutcome),
+    into_accepted => Accepted(AcceptOutcome),
+    into_attendance => Attendance(AttendanceOutcome),
+    into_jobs => Jobs(Vec<DueJob>),
+    into_job_run => JobRun(JobRun),
     into_removed => Removed(Option<CancelOutcome>),
     into_resent => Resent(Option<MessageKind>),
     into_event => Event(Option<Event>),
@@ -166,6 +191,10 @@ impl Done {
             Done::EventCancelled(cancellation) => matches!(cancellation, Some(Cancellation::Now(_))),
             Done::CheckedIn(presence) => *presence == Presence::Marked,
             Done::Flag(found) => *found,
+            Done::Accepted(outcome) => matches!(outcome, AcceptOutcome::Accepted(_)),
+            Done::Attendance(outcome) => matches!(outcome, AttendanceOutcome::Confirmed(_)),
+            Done::JobRun(run) => run.done && (run.reminded > 0 || run.seats),
+            Done::Jobs(_) => true,
             Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
             Done::Claimed(_) | Done::Count(_) => true,
         }
@@ -205,6 +234,9 @@ fn completed(audit: &NewAudit, done: &Done) -> NewAudit {
         (AuditEntry::MessageSent { subject, .. }, Done::Count(recipients)) => {
             AuditEntry::MessageSent { subject: subject.clone(), recipients: *recipients as i64 }
         }
+        (AuditEntry::RemindersSent { offset_minutes, .. }, Done::JobRun(run)) => {
+            AuditEntry::RemindersSent { offset_minutes: *offset_minutes, recipients: run.reminded }
+        }
         (entry, _) => entry.clone(),
     };
     NewAudit { entry, ..audit.clone() }
@@ -220,6 +252,8 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
                 .ok_or_else(|| StoreError::Corrupt("no outcome for a sign-up".into()))?,
         ),
         Change::Cancel(token) => Done::Cancelled(r::cancel(conn, token, now).await?),
+        Change::Accept(token) => Done::Accepted(offers::accept(conn, token, now).await?),
+        Change::ConfirmAttendance(token) => Done::Attendance(r::confirm_attendance(conn, token, now).await?),
         Change::Remove { event, registration } => Done::Removed(r::remove(conn, *event, *registration, now).await?),
         Change::Resend { event, registration } => Done::Resent(r::resend(conn, *event, *registration, now).await?),
         Change::ConfirmOutOfTurn { event, registration } => {
@@ -269,6 +303,12 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         }
         Change::RecordDeliveries { deliveries, lease } => {
             outbox::record_deliveries(conn, deliveries, *lease, now).await?;
+            Done::Flag(true)
+        }
+        Change::ClaimJobs { lease_until, limit } => Done::Jobs(jobs::claim(conn, now, *lease_until, *limit).await?),
+        Change::RunJob(job) => Done::JobRun(jobs::run(conn, job, now).await?),
+        Change::JobFailed { job, error, retry_at } => {
+            jobs::failed(conn, job, error, *retry_at).await?;
             Done::Flag(true)
         }
         Change::Probe => {

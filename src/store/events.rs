@@ -7,16 +7,16 @@ use uuid::Uuid;
 
 use super::rows::{self, event_columns, organizer_columns};
 use super::statement::{Dialect, Sql, Statement};
-use super::{EventFilter, StoreResult, is_unique_violation, outbox, registrations};
+use super::{EventFilter, StoreError, StoreResult, is_unique_violation, jobs, offers, outbox};
 use crate::domain::{
-    Event, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, Level, MessageKind, NewEvent, NewQuestion,
-    Organizer, Question, Role, whole_seconds,
+    Event, EventChanges, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, Level, MessageKind,
+    NewEvent, NewQuestion, Organizer, Question, Role, whole_seconds,
 };
 
 const UPCOMING: &str = concat!(
     "SELECT ",
     event_columns!(),
-    " FROM events WHERE status = 'published' AND starts_at > $1 \
+    " FROM events WHERE status IN ('published', $4) AND starts_at > $1 \
        AND (CAST($2 AS TEXT) IS NULL OR kind = $2) \
        AND (CAST($3 AS TEXT) IS NULL OR (',' || levels || ',') LIKE ('%,' || $3 || ',%')) \
      ORDER BY starts_at, title LIMIT 1000"
@@ -38,15 +38,22 @@ const OF_ORGANIZER: &str = concat!(
 );
 const INSERT: &str = "INSERT INTO events (id, slug, kind, title, description, starts_at, ends_at, location, \
      address, host, levels, capacity, language, status, registration_opens_at, registration_closes_at, \
-     what_to_bring, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)";
+     what_to_bring, reminders_before_minutes, offer_window_minutes, offer_response_minutes, \
+     promotion_cutoff_minutes, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+     $22, $22)";
 /// Every field an organizer sets, and one more version. Seat counts are
 /// left alone: they are the registrations' to move.
 const UPDATE: &str = "UPDATE events SET slug = $2, kind = $3, title = $4, description = $5, \
      starts_at = $6, ends_at = $7, location = $8, address = $9, host = $10, levels = $11, capacity = $12, \
      language = $13, status = $14, registration_opens_at = $15, registration_closes_at = $16, \
-     what_to_bring = $17, updated_at = $18, version = version + 1 WHERE id = $1";
-const SET_STATUS: &str = "UPDATE events SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1";
+     what_to_bring = $17, reminders_before_minutes = $18, offer_window_minutes = $19, \
+     offer_response_minutes = $20, promotion_cutoff_minutes = $21, updated_at = $22, version = version + 1 \
+     WHERE id = $1";
+/// A notice of a change went out: calendar files carry a higher SEQUENCE.
+const NEXT_SEQUENCE: &str = "UPDATE events SET calendar_sequence = calendar_sequence + 1 WHERE id = $1";
+const CANCEL: &str = "UPDATE events SET status = 'cancelled', updated_at = $2, version = version + 1, \
+     calendar_sequence = calendar_sequence + 1 WHERE id = $1";
 /// A seat more, for a person confirmed out of turn.
 pub(super) const ADD_SEAT: &str =
     "UPDATE events SET capacity = capacity + 1, updated_at = $2, version = version + 1 WHERE id = $1";
@@ -68,16 +75,17 @@ const INSERT_QUESTION: &str = "INSERT INTO event_questions (id, event_id, positi
 const UPDATE_QUESTION: &str =
     "UPDATE event_questions SET kind = $2, label = $3, choices = $4, required = $5 WHERE id = $1";
 const DELETE_QUESTION: &str = "DELETE FROM event_questions WHERE id = $1";
-/// Who is still registered (confirmed or waiting) for an event.
+/// Who is still registered (confirmed, offered or waiting) for an event.
 const ACTIVE_REGISTRATIONS: &str = "SELECT id, email, language FROM registrations \
-     WHERE event_id = $1 AND status <> 'cancelled' ORDER BY created_at";
+     WHERE event_id = $1 AND status IN ('confirmed', 'waitlisted', 'offered') ORDER BY created_at";
 
 /// Published events starting after `now`, soonest first.
 pub async fn upcoming(conn: &mut impl Sql, filter: &EventFilter, now: DateTime<Utc>) -> StoreResult<Vec<Event>> {
     let statement = Statement::new(UPCOMING)
         .bind(whole_seconds(now))
         .bind(filter.kind.map(|k| k.code()))
-        .bind(filter.level.map(Level::code));
+        .bind(filter.level.map(Level::code))
+        .bind(if filter.with_cancelled { EventStatus::Cancelled } else { EventStatus::Published }.code());
     conn.fetch_all(statement, rows::event).await
 }
 
@@ -148,10 +156,12 @@ pub async fn create(
     if let Some(questions) = &event.questions {
         save_questions(conn, id, questions).await?;
     }
-    by_id(conn, id).await
+    let Some(created) = by_id(conn, id).await? else { return Ok(None) };
+    jobs::schedule_reminders(conn, &created, now).await?;
+    Ok(Some(created))
 }
 
-/// The fields from `kind` to `what_to_bring`, in the order both INSERT and
+/// The fields from `kind` to the settings, in the order both INSERT and
 /// UPDATE take them.
 fn bind_fields(statement: Statement, event: &NewEvent) -> Statement {
     statement
@@ -170,6 +180,10 @@ fn bind_fields(statement: Statement, event: &NewEvent) -> Statement {
         .bind(whole_seconds(event.registration_opens_at))
         .bind(whole_seconds(event.registration_closes_at))
         .bind(event.what_to_bring.as_deref())
+        .bind(event.settings.reminders_text())
+        .bind(event.settings.offer_window_minutes)
+        .bind(event.settings.offer_response_minutes)
+        .bind(event.settings.promotion_cutoff_minutes)
 }
 
 /// Applies an organizer's change to the event as it stands now: `patch`'s
@@ -216,11 +230,36 @@ pub async fn update(conn: &mut impl Sql, id: Uuid, patch: &EventInput, now: Date
     if let Some(questions) = &changes.questions {
         save_questions(conn, id, questions).await?;
     }
-    registrations::fill_free_seats(conn, id, now).await?;
-    Ok(match by_id(conn, id).await? {
-        Some(event) => EventUpdate::Updated { event: Box::new(event), changed },
-        None => EventUpdate::NotFound,
-    })
+    let Some(updated) = by_id(conn, id).await? else { return Ok(EventUpdate::NotFound) };
+    let notice = EventChanges::between(&current, &changes);
+    if current.status == EventStatus::Published && updated.status == EventStatus::Published && !notice.is_empty() {
+        tell_of_changes(conn, &updated, &notice, now).await?;
+    }
+    if changed.iter().any(|field| ["starts_at", "reminders_before_minutes"].contains(field)) {
+        jobs::schedule_reminders(conn, &updated, now).await?;
+        jobs::cap_offers(conn, id, updated.starts_at).await?;
+    }
+    offers::fill_free_seats(conn, id, now).await?;
+    let event = by_id(conn, id).await?.unwrap_or(updated);
+    Ok(EventUpdate::Updated { event: Box::new(event), changed })
+}
+
+/// Tells everyone registered (confirmed, offered, waiting) that the start,
+/// end or place changed, with what changed; calendar files get a higher
+/// SEQUENCE so that calendars update the entry.
+async fn tell_of_changes(
+    conn: &mut impl Sql,
+    event: &Event,
+    notice: &EventChanges,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    conn.execute(Statement::new(NEXT_SEQUENCE).bind(event.id)).await?;
+    let details = serde_json::to_string(notice).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let people = conn.fetch_all(Statement::new(ACTIVE_REGISTRATIONS).bind(event.id), outbox::recipient).await?;
+    for person in people {
+        outbox::enqueue_notice(conn, &person, &details, now).await?;
+    }
+    Ok(())
 }
 
 fn slug_taken() -> EventUpdate {
@@ -243,7 +282,7 @@ pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreR
     if current.status == EventStatus::Cancelled {
         return Ok(Some(Cancellation::Before(current)));
     }
-    conn.execute(Statement::new(SET_STATUS).bind(id).bind(EventStatus::Cancelled.code()).bind(now)).await?;
+    conn.execute(Statement::new(CANCEL).bind(id).bind(now)).await?;
     let people = conn.fetch_all(Statement::new(ACTIVE_REGISTRATIONS).bind(id), outbox::recipient).await?;
     for person in people {
         outbox::enqueue(conn, &person, MessageKind::EventCancelled, None, now).await?;

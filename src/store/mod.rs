@@ -11,6 +11,8 @@ mod audit;
 mod change;
 mod database;
 mod events;
+mod jobs;
+mod offers;
 mod outbox;
 pub mod postgres;
 mod registrations;
@@ -29,9 +31,9 @@ pub use events::Cancellation;
 pub use registrations::Presence;
 
 use crate::domain::{
-    Announcement, AttendeeLine, AuditLine, CancelOutcome, Delivery, Email, Event, EventInput, EventKind, EventUpdate,
-    Level, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome,
-    Registration, Role,
+    AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Delivery, DueJob, Email,
+    Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind, NewAudit, NewEvent, NewRegistration,
+    Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -102,6 +104,8 @@ fn is_unique_violation(error: &StoreError) -> bool {
 pub struct EventFilter {
     pub kind: Option<EventKind>,
     pub level: Option<Level>,
+    /// Cancelled ones too (the catalogue marks them).
+    pub with_cancelled: bool,
 }
 
 /// Whether the store can take writes now, and if not why.
@@ -175,6 +179,10 @@ pub trait RegistrationStore: Send + Sync {
     /// Cancels in one transaction, handing a freed seat to the first person
     /// waiting.
     async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome>;
+    /// The person accepts the seat offered to them, before its deadline.
+    async fn accept_offer(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AcceptOutcome>;
+    /// The person says they will come (a confirmed seat only; once).
+    async fn confirm_attendance(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AttendanceOutcome>;
     /// An organizer removes a registration: the person is told, and a freed
     /// seat goes to the first person waiting. `None` if the registration is
     /// not one of this event's.
@@ -297,6 +305,25 @@ pub trait AccountStore: Send + Sync {
     async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()>;
 }
 
+/// Timed work (`jobs`): reminders, the ends of offers.
+#[async_trait]
+pub trait ScheduleStore: Send + Sync {
+    /// Leases up to `limit` jobs due at `now` until `lease_until`.
+    async fn claim_jobs(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> StoreResult<Vec<DueJob>>;
+    /// When the next job can be claimed, if any waits.
+    async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Does a claimed job, with its history entry, in one transaction.
+    async fn run_job(&self, job: &DueJob, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<JobRun>;
+    /// The job failed; it is tried again from `retry_at`.
+    async fn job_failed(
+        &self,
+        job: &DueJob,
+        error: &str,
+        retry_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// The latest actions on any event or account, newest first.
@@ -307,7 +334,9 @@ pub trait AuditStore: Send + Sync {
 
 /// Everything the application asks of a database.
 #[async_trait]
-pub trait Store: EventStore + RegistrationStore + OutboxStore + AccountStore + AuditStore + 'static {
+pub trait Store:
+    EventStore + RegistrationStore + OutboxStore + AccountStore + ScheduleStore + AuditStore + 'static
+{
     /// Whether a write succeeds now (health check).
     async fn health(&self, now: DateTime<Utc>) -> Health;
     /// Finishes queued writes and stops taking new ones.

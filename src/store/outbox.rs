@@ -26,6 +26,8 @@ macro_rules! message_columns {
 pub(super) const INSERT_MESSAGES: &str = concat!(message_columns!(), "VALUES ");
 /// One message (see `message_row`).
 pub(super) const INSERT_MESSAGE: &str = concat!(message_columns!(), "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+const INSERT_NOTICE: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
+     next_attempt_at, created_at, details) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
 const INSERT_ANNOUNCEMENT: &str = "INSERT INTO outbox (id, registration_id, kind, recipient, language, \
      next_attempt_at, created_at, subject, body) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)";
 const CONFIRMED: &str = "SELECT id, email, language FROM registrations \
@@ -69,7 +71,7 @@ macro_rules! claim_messages {
                   ORDER BY o.next_attempt_at LIMIT $3 ",
             $lock,
             ") RETURNING id, registration_id, kind, recipient, language, waitlist_position, attempts, subject, body, \
-             locked_until"
+             details, locked_until"
         )
     };
 }
@@ -125,6 +127,20 @@ pub async fn enqueue(
 ) -> StoreResult<()> {
     let row = message_row(to.registration, kind, &to.email, &to.language, waitlist_position, now);
     conn.execute(Statement::new(INSERT_MESSAGES).push_rows(vec![row], "")).await?;
+    Ok(())
+}
+
+/// Queues a notice of a change to an event (`details`: `EventChanges`).
+pub async fn enqueue_notice(conn: &mut impl Sql, to: &Recipient, details: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    let notice = Statement::new(INSERT_NOTICE)
+        .bind(Uuid::now_v7())
+        .bind(to.registration)
+        .bind(MessageKind::EventChanged.code())
+        .bind(to.email.as_str())
+        .bind(to.language.as_str())
+        .bind(whole_seconds(now))
+        .bind(details);
+    conn.execute(notice).await?;
     Ok(())
 }
 
@@ -260,5 +276,6 @@ pub fn pending(row: ClaimedRow, registration: &(Registration, Vec<u8>), event: E
             (Some(subject), Some(body)) => Some(Announcement { subject, body }),
             _ => None,
         },
+        details: row.details,
     })
 }

@@ -15,10 +15,10 @@ use super::outbox::{self, INSERT_MESSAGES, Recipient};
 use super::rows::{self, event_columns, registration_columns};
 use super::seats::{self, EventSeats};
 use super::statement::{Dialect, Sql, Statement, Value};
-use super::{StoreResult, events};
+use super::{StoreResult, events, offers};
 use crate::domain::{
-    AttendeeLine, CancelOutcome, EventStatus, MessageKind, NewRegistration, RegisterOutcome, Registration,
-    RegistrationStatus,
+    AttendanceOutcome, AttendeeLine, CancelOutcome, EventStatus, MessageKind, NewRegistration, RegisterOutcome,
+    Registration, RegistrationStatus,
 };
 use crate::token::CancelLookup;
 
@@ -52,14 +52,16 @@ const EVENTS_WITH_TICKETS: &str = concat!("SELECT ", event_columns!(), ", waitli
 /// ticket, changed at `$4`, for event `$5` (`EventSeats::counts_row`).
 pub(super) const SET_EVENT_COUNTS: &str = "UPDATE events SET confirmed_count = $1, waitlisted_count = $2, \
      waitlist_seq = $3, updated_at = $4 WHERE id = $5";
-/// Moves the live counts of event `$1` by `$2` confirmed and `$3` waiting.
+/// Moves the live counts of event `$1` by `$2` confirmed, `$3` waiting and
+/// `$4` offered.
 const MOVE_COUNTS: &str = "UPDATE events SET confirmed_count = confirmed_count + $2, \
-     waitlisted_count = waitlisted_count + $3, updated_at = $4 WHERE id = $1";
-const SET_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = NULL, updated_at = $3, \
+     waitlisted_count = waitlisted_count + $3, offered_count = offered_count + $4, updated_at = $5 WHERE id = $1";
+pub(super) const SET_STATUS: &str = "UPDATE registrations SET status = $2, waitlist_seq = NULL, updated_at = $3, \
      cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END WHERE id = $1";
+/// Records that the person said they will come, the first time only.
+const CONFIRM_ATTENDANCE: &str = "UPDATE registrations SET attendance_confirmed_at = $2, updated_at = $2 \
+     WHERE id = $1 AND attendance_confirmed_at IS NULL";
 const BY_ID: &str = concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
-const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
-     WHERE event_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT 1";
 /// When a confirmed attendee of event `$1` checked in, if they did.
 const CHECKED_IN: &str =
     "SELECT checked_in_at FROM registrations WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
@@ -69,7 +71,8 @@ const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $2, updat
 /// Every registration of an event, oldest first, with the state of the
 /// latest message to each person (outbox ids grow with time).
 const OF_EVENT: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
-     r.language, r.created_at, r.cancelled_at, r.checked_in_at, r.waitlist_seq, \
+     r.language, r.created_at, r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, r.checked_in_at, \
+     r.waitlist_seq, \
      (SELECT o.status FROM outbox o WHERE o.registration_id = r.id AND o.recipient = r.email \
       ORDER BY o.id DESC LIMIT 1) AS email_status \
      FROM registrations r WHERE r.event_id = $1 ORDER BY r.created_at, r.id";
@@ -95,7 +98,7 @@ fn by_cancel_link(token: &CancelLookup) -> Statement {
 }
 
 /// As `by_cancel_link`, only the event's id.
-fn event_of_cancel_link(token: &CancelLookup) -> Statement {
+pub(super) fn event_of_cancel_link(token: &CancelLookup) -> Statement {
     let sql = match token {
         CancelLookup::Key(_) => "SELECT event_id FROM registrations WHERE cancel_key = $1",
         CancelLookup::Legacy(_) => {
@@ -193,7 +196,7 @@ pub async fn cancel(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc
     // Lock first, then read the registration's state as it now stands.
     let Some(event) = events::for_change(conn, event).await? else { return Ok(CancelOutcome::NotFound) };
     let Some(registration) = by_token(conn, token).await? else { return Ok(CancelOutcome::NotFound) };
-    if registration.status == RegistrationStatus::Cancelled {
+    if !registration.status.is_active() {
         return Ok(CancelOutcome::AlreadyCancelled(registration));
     }
     if now >= event.starts_at {
@@ -214,7 +217,7 @@ pub async fn remove(
         return Ok(None);
     }
     match of_this_event(conn, event, id).await? {
-        Some(registration) if registration.status == RegistrationStatus::Cancelled => {
+        Some(registration) if !registration.status.is_active() => {
             Ok(Some(CancelOutcome::AlreadyCancelled(registration)))
         }
         Some(registration) => Ok(Some(withdraw(conn, registration, MessageKind::Removed, now).await?)),
@@ -231,17 +234,13 @@ async fn withdraw(
     now: DateTime<Utc>,
 ) -> StoreResult<CancelOutcome> {
     set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
-    let (confirmed, waitlisted) = match registration.status {
-        RegistrationStatus::Confirmed => (-1, 0),
-        _ => (0, -1),
-    };
-    move_counts(conn, registration.event_id, confirmed, waitlisted, now).await?;
+    leave(conn, &registration, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), message, None, now).await?;
     if message == MessageKind::Cancelled {
         let kind = MessageKind::OrganizerCancellation;
         outbox::notify_organizers(conn, registration.event_id, registration.id, kind, now).await?;
     }
-    let promoted = fill_free_seats(conn, registration.event_id, now).await?;
+    let promoted = offers::fill_free_seats(conn, registration.event_id, now).await?;
     Ok(CancelOutcome::Cancelled {
         registration: Registration {
             status: RegistrationStatus::Cancelled,
@@ -251,32 +250,6 @@ async fn withdraw(
         },
         promoted: promoted.first().copied(),
     })
-}
-
-/// Gives every free seat to the people waiting longest, each told by email.
-/// Called after anything that may free seats: a cancellation, a larger
-/// capacity.
-pub async fn fill_free_seats(conn: &mut impl Sql, event: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<Uuid>> {
-    let Some(event) = events::for_change(conn, event).await? else { return Ok(Vec::new()) };
-    // A cancelled or started event hands no seat on: nobody should be told
-    // to come to something that will not happen or is under way.
-    if event.status != EventStatus::Published || now >= event.starts_at {
-        return Ok(Vec::new());
-    }
-    let free = (event.capacity - event.confirmed_count).clamp(0, event.waitlisted_count);
-    let mut promoted = Vec::new();
-    while (promoted.len() as i64) < free {
-        let first = Statement::new(FIRST_WAITING).bind(event.id);
-        let Some(person) = conn.fetch_optional(first, outbox::recipient).await? else { break };
-        set_status(conn, person.registration, RegistrationStatus::Confirmed, now).await?;
-        outbox::enqueue(conn, &person, MessageKind::Promoted, None, now).await?;
-        promoted.push(person.registration);
-    }
-    if !promoted.is_empty() {
-        let n = promoted.len() as i64;
-        move_counts(conn, event.id, n, -n, now).await?;
-    }
-    Ok(promoted)
 }
 
 /// Queues again the message that matches the registration's state
@@ -294,7 +267,8 @@ pub async fn resend(
     let kind = match registration.status {
         RegistrationStatus::Confirmed => MessageKind::Confirmed,
         RegistrationStatus::Waitlisted => MessageKind::Waitlisted,
-        RegistrationStatus::Cancelled => return Ok(None),
+        RegistrationStatus::Offered => MessageKind::Offered,
+        RegistrationStatus::Cancelled | RegistrationStatus::Expired => return Ok(None),
     };
     outbox::enqueue(conn, &recipient_of(&registration), kind, registration.waitlist_position, now).await?;
     Ok(Some(kind))
@@ -313,9 +287,25 @@ pub async fn confirm_out_of_turn(conn: &mut impl Sql, event: Uuid, id: Uuid, now
     }
     conn.execute(Statement::new(events::ADD_SEAT).bind(event).bind(now)).await?;
     set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
-    move_counts(conn, event, 1, -1, now).await?;
+    move_counts(conn, event, 1, -1, 0, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), MessageKind::Promoted, None, now).await?;
     Ok(true)
+}
+
+/// The person says they will come (from their reminder): recorded once,
+/// for a confirmed seat only.
+pub async fn confirm_attendance(
+    conn: &mut impl Sql,
+    token: &CancelLookup,
+    now: DateTime<Utc>,
+) -> StoreResult<AttendanceOutcome> {
+    let Some(registration) = by_token(conn, token).await? else { return Ok(AttendanceOutcome::NotFound) };
+    if registration.status != RegistrationStatus::Confirmed {
+        return Ok(AttendanceOutcome::NotConfirmed);
+    }
+    conn.execute(Statement::new(CONFIRM_ATTENDANCE).bind(registration.id).bind(now)).await?;
+    let at = registration.attendance_confirmed_at.or(Some(now));
+    Ok(AttendanceOutcome::Confirmed(Registration { attendance_confirmed_at: at, ..registration }))
 }
 
 /// What marking someone present (or not) led to.
@@ -346,17 +336,17 @@ pub async fn check_in(conn: &mut impl Sql, event: Uuid, id: Uuid, at: Option<Dat
 
 /// Whether an event still gathers people: published and not started. A
 /// cancelled or past event sends no confirmation and hands out no seat.
-async fn takes_part(conn: &mut impl Sql, event: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+pub(super) async fn takes_part(conn: &mut impl Sql, event: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
     Ok(events::for_change(conn, event).await?.is_some_and(|e| e.status == EventStatus::Published && now < e.starts_at))
 }
 
 /// A registration of this event, if it is one.
-async fn of_this_event(conn: &mut impl Sql, event: Uuid, id: Uuid) -> StoreResult<Option<Registration>> {
+pub(super) async fn of_this_event(conn: &mut impl Sql, event: Uuid, id: Uuid) -> StoreResult<Option<Registration>> {
     let found = conn.fetch_optional(Statement::new(BY_ID).bind(id), rows::registration).await?;
     Ok(found.filter(|r| r.event_id == event))
 }
 
-fn recipient_of(registration: &Registration) -> Recipient {
+pub(super) fn recipient_of(registration: &Registration) -> Recipient {
     Recipient {
         registration: registration.id,
         email: registration.email.clone(),
@@ -364,18 +354,36 @@ fn recipient_of(registration: &Registration) -> Recipient {
     }
 }
 
-async fn set_status(conn: &mut impl Sql, id: Uuid, status: RegistrationStatus, now: DateTime<Utc>) -> StoreResult<()> {
+pub(super) async fn set_status(
+    conn: &mut impl Sql,
+    id: Uuid,
+    status: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     conn.execute(Statement::new(SET_STATUS).bind(id).bind(status.code()).bind(now)).await?;
     Ok(())
 }
 
-async fn move_counts(
+pub(super) async fn move_counts(
     conn: &mut impl Sql,
     event: Uuid,
     confirmed: i64,
     waitlisted: i64,
+    offered: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    conn.execute(Statement::new(MOVE_COUNTS).bind(event).bind(confirmed).bind(waitlisted).bind(now)).await?;
+    let statement = Statement::new(MOVE_COUNTS).bind(event).bind(confirmed).bind(waitlisted).bind(offered);
+    conn.execute(statement.bind(now)).await?;
     Ok(())
+}
+
+/// Takes `registration`'s place out of its event's counts: it leaves.
+pub(super) async fn leave(conn: &mut impl Sql, registration: &Registration, now: DateTime<Utc>) -> StoreResult<()> {
+    let (confirmed, waitlisted, offered) = match registration.status {
+        RegistrationStatus::Confirmed => (-1, 0, 0),
+        RegistrationStatus::Waitlisted => (0, -1, 0),
+        RegistrationStatus::Offered => (0, 0, -1),
+        RegistrationStatus::Cancelled | RegistrationStatus::Expired => return Ok(()),
+    };
+    move_counts(conn, registration.event_id, confirmed, waitlisted, offered, now).await
 }

@@ -11,7 +11,7 @@ use super::statement::Columns;
 use super::{StoreError, StoreResult};
 use crate::domain::{
     AttendeeLine, AuditEntry, AuditLine, Event, EventKind, EventStatus, Lang, Level, Organizer, Question, QuestionKind,
-    Registration, RegistrationStatus, Role, Via,
+    Registration, RegistrationStatus, Role, SeatSettings, Via,
 };
 
 /// The columns `event` reads, for queries assembled with `concat!`.
@@ -19,7 +19,8 @@ macro_rules! event_columns {
     () => {
         "id, slug, kind, title, description, starts_at, ends_at, location, address, host, levels, \
          capacity, language, status, registration_opens_at, registration_closes_at, what_to_bring, \
-         confirmed_count, waitlisted_count, version"
+         confirmed_count, waitlisted_count, offered_count, version, reminders_before_minutes, \
+         offer_window_minutes, offer_response_minutes, promotion_cutoff_minutes, calendar_sequence"
     };
 }
 pub(crate) use event_columns;
@@ -48,7 +49,15 @@ pub fn event(row: &dyn Columns) -> StoreResult<Event> {
         what_to_bring: row.get("what_to_bring")?,
         confirmed_count: row.get("confirmed_count")?,
         waitlisted_count: row.get("waitlisted_count")?,
+        offered_count: row.get("offered_count")?,
         version: row.get("version")?,
+        settings: SeatSettings {
+            reminders_before_minutes: SeatSettings::parse_reminders(&row.get::<String>("reminders_before_minutes")?),
+            offer_window_minutes: row.get("offer_window_minutes")?,
+            offer_response_minutes: row.get("offer_response_minutes")?,
+            promotion_cutoff_minutes: row.get("promotion_cutoff_minutes")?,
+        },
+        calendar_sequence: row.get("calendar_sequence")?,
     })
 }
 
@@ -61,7 +70,7 @@ pub fn event_with_ticket(row: &dyn Columns) -> StoreResult<(Event, i64)> {
 macro_rules! registration_columns {
     () => {
         "r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, r.language, r.created_at, \
-         r.cancelled_at, \
+         r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, \
          CASE WHEN r.status = 'waitlisted' THEN \
            (SELECT COUNT(*) FROM registrations w \
             WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq) \
@@ -91,6 +100,8 @@ fn registration_at(row: &dyn Columns, waitlist_position: Option<i64>) -> StoreRe
         waitlist_position,
         created_at: row.get("created_at")?,
         cancelled_at: row.get("cancelled_at")?,
+        offer_expires_at: row.get("offer_expires_at")?,
+        attendance_confirmed_at: row.get("attendance_confirmed_at")?,
     })
 }
 
@@ -160,6 +171,7 @@ pub struct ClaimedRow {
     pub attempts: i64,
     pub subject: Option<String>,
     pub body: Option<String>,
+    pub details: Option<String>,
     pub locked_until: DateTime<Utc>,
 }
 
@@ -174,6 +186,7 @@ pub fn claimed(row: &dyn Columns) -> StoreResult<ClaimedRow> {
         attempts: row.get("attempts")?,
         subject: row.get("subject")?,
         body: row.get("body")?,
+        details: row.get("details")?,
         locked_until: row.get("locked_until")?,
     })
 }

@@ -47,7 +47,8 @@ impl EventSeats {
     /// Gives the next sign-up a seat, or a ticket once the seats are gone.
     /// The caller has checked that the sign-up is allowed.
     pub fn take(&mut self, now: DateTime<Utc>) -> Seat {
-        let status = seat_for(self.event.capacity, self.event.confirmed_count);
+        let taken = self.event.confirmed_count + self.event.offered_count;
+        let status = seat_for(self.event.capacity, taken, self.event.waitlisted_count);
         self.changed = Some(now);
         if status == RegistrationStatus::Waitlisted {
             self.waitlist_seq += 1;
@@ -55,7 +56,8 @@ impl EventSeats {
             Seat { status, ticket: Some(self.waitlist_seq), position: Some(self.event.waitlisted_count), fills: false }
         } else {
             self.event.confirmed_count += 1;
-            Seat { status, ticket: None, position: None, fills: self.event.confirmed_count == self.event.capacity }
+            let fills = self.event.confirmed_count + self.event.offered_count == self.event.capacity;
+            Seat { status, ticket: None, position: None, fills }
         }
     }
 
@@ -92,6 +94,8 @@ impl Seat {
             language: new.language,
             created_at: now,
             cancelled_at: None,
+            offer_expires_at: None,
+            attendance_confirmed_at: None,
         }
     }
 }

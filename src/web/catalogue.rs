@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::layout::{base, event_facts, seats};
 use crate::domain::Lang;
-use crate::domain::{Event, EventKind, Level};
+use crate::domain::{Event, EventKind, EventStatus, Level};
 use crate::error::AppError;
 use crate::operations::queries;
 use crate::state::AppState;
@@ -33,6 +33,7 @@ pub async fn show(
     let filter = EventFilter {
         kind: filters.kind.as_deref().and_then(EventKind::from_code),
         level: filters.level.as_deref().and_then(Level::from_code),
+        with_cancelled: true,
     };
     // The page depends on the language, the filters and the path only
     // (the path is always `/` here, kept in the key in case that changes).
@@ -92,7 +93,11 @@ fn render(lang: Lang, path: &str, filter: &EventFilter, events: &[Event]) -> Mar
                                 p.kind { (t.kind(event.kind)) }
                                 h2 { a href={ "/events/" (event.slug) } { (event.title) } }
                                 (event_facts(t, event))
-                                p { (seats(t, event)) }
+                                @if event.status == EventStatus::Cancelled {
+                                    p { span.seats.full { (t.cancelled_mark) } }
+                                } @else {
+                                    p { (seats(t, event)) }
+                                }
                             }
                         }
                     }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, CsrfToken};
 use super::layout::{base, event_facts, paragraphs, seats};
-use crate::domain::{Event, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
+use crate::domain::{Event, EventStatus, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
 use crate::operations::{queries, registrations};
 use crate::state::AppState;
@@ -141,11 +141,14 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
         &event.title,
         html! {
             p { a href="/" { "← " (t.back_to_events) } }
+            @if event.status == EventStatus::Cancelled {
+                p.notice.error role="alert" { strong { (t.event_cancelled_banner) } }
+            }
             article.event-detail {
                 p.kind { (t.kind(event.kind)) }
                 h1 { (event.title) }
                 (event_facts(t, event))
-                p { (seats(t, event)) }
+                @if event.status != EventStatus::Cancelled { p { (seats(t, event)) } }
                 (paragraphs(&event.description))
                 @if let Some(bring) = &event.what_to_bring {
                     h2 { (t.what_to_bring) }

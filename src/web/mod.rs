@@ -26,6 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", post(registration_page::cancel))
+        .route("/r/{token}/release", get(registration_page::ask_release))
+        .route("/r/{token}/accept", get(registration_page::ask_accept).post(registration_page::accept))
+        .route(
+            "/r/{token}/attendance",
+            get(registration_page::ask_attendance).post(registration_page::confirm_attendance),
+        )
         .route("/static/style.css", get(stylesheet))
         .layer(middleware::from_fn(remember_language))
 }

@@ -1,5 +1,7 @@
 //! `/r/{token}`: a person's own registration, reached from the link they
-//! were given, with the button to cancel it.
+//! were given: its state, and what they can do (cancel, accept an offered
+//! seat). The links in emails lead to pages with one button, never to a
+//! change: mail scanners open links.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -10,7 +12,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::{base, event_facts};
-use crate::domain::{Event, Lang, Registration, RegistrationStatus};
+use crate::domain::{Event, EventStatus, Lang, Registration, RegistrationStatus};
 use crate::error::AppError;
 use crate::operations::{queries, registrations};
 use crate::state::AppState;
@@ -19,6 +21,8 @@ use crate::state::AppState;
 pub struct Flags {
     /// Set on the redirect right after signing up.
     new: Option<String>,
+    /// Set after accepting a seat, or saying "I will come".
+    done: Option<String>,
 }
 
 pub async fn show(
@@ -30,13 +34,24 @@ pub async fn show(
     csrf: CsrfToken,
 ) -> Result<Response, AppError> {
     let (registration, event) = queries::registration_by_token(&state, &token).await?;
-    let just_signed_up = flags.is_ok_and(|Query(f)| f.new.is_some());
-    let can_cancel = registration.status != RegistrationStatus::Cancelled && state.clock.now() < event.starts_at;
-    let shown = Shown { registration: &registration, event: &event, token: &token, just_signed_up, can_cancel };
-    let page = base(lang, uri.path(), lang.texts().registration_title, render(lang, &shown, &csrf));
-    // A person's own data: not for shared caches or the back button of a
-    // shared computer.
-    Ok(([(header::CACHE_CONTROL, "no-store")], csrf, page).into_response())
+    let flags = flags.map(|Query(flags)| flags).unwrap_or_default();
+    let t = lang.texts();
+    let notice = match (flags.new.is_some(), flags.done.as_deref()) {
+        (true, _) => Some(t.just_signed_up),
+        (_, Some("accepted")) => Some(t.just_accepted),
+        (_, Some("attendance")) => Some(t.attendance_recorded),
+        _ => None,
+    };
+    let open = event.status == EventStatus::Published && state.clock.now() < event.starts_at;
+    let shown = Shown { registration: &registration, event: &event, token: &token, notice, open };
+    let page = base(lang, uri.path(), t.registration_title, render(lang, &shown, &csrf));
+    Ok(private((csrf, page)))
+}
+
+/// A person's own data: not for shared caches or the back button of a
+/// shared computer.
+fn private(page: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
 /// What the page is about.
@@ -44,22 +59,22 @@ struct Shown<'a> {
     registration: &'a Registration,
     event: &'a Event,
     token: &'a str,
-    just_signed_up: bool,
-    can_cancel: bool,
+    notice: Option<&'a str>,
+    /// The event is on and ahead: the person can still act on it.
+    open: bool,
 }
 
 fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
     let t = lang.texts();
-    let Shown { registration, event, token, just_signed_up, can_cancel } = *shown;
+    let Shown { registration, event, token, notice, open } = *shown;
+    let cancelled_event = event.status == EventStatus::Cancelled;
     html! {
         h1 { (t.registration_title) }
-        @if just_signed_up { p.notice.success role="status" { (t.just_signed_up) } }
-        @match (registration.status, registration.waitlist_position) {
-            (RegistrationStatus::Confirmed, _) => p.status.confirmed { strong { (t.status_confirmed) } },
-            (RegistrationStatus::Waitlisted, position) => {
-                p.status.waitlisted { strong { ((t.status_waitlisted)(position.unwrap_or(1))) } }
-            }
-            (RegistrationStatus::Cancelled, _) => p.status.cancelled { strong { (t.status_cancelled) } },
+        @if let Some(notice) = notice { p.notice.success role="status" { (notice) } }
+        @if cancelled_event {
+            p.status.cancelled { strong { (t.registration_event_cancelled) } }
+        } @else {
+            (status(lang, registration))
         }
         section.event-summary {
             p.kind { (t.kind(event.kind)) }
@@ -67,7 +82,11 @@ fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
             (event_facts(t, event))
             p { (t.registered_as) " " strong { (registration.name) } " (" (registration.email) ")" }
         }
-        @if can_cancel {
+        @if open && registration.status == RegistrationStatus::Offered {
+            (button(token, "accept", t.accept_button, "", csrf))
+            p.hint { (t.decline_hint) }
+        }
+        @if open && registration.status.is_active() {
             p.hint { (t.keep_this_link) }
             form method="post" action={ "/r/" (token) "/cancel" } {
                 input type="hidden" name=(csrf::FIELD) value=(csrf.value());
@@ -79,6 +98,106 @@ fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
     }
 }
 
+fn status(lang: Lang, registration: &Registration) -> Markup {
+    let t = lang.texts();
+    html! {
+        @match registration.status {
+            RegistrationStatus::Confirmed => p.status.confirmed { strong { (t.status_confirmed) } },
+            RegistrationStatus::Waitlisted => {
+                p.status.waitlisted { strong { ((t.status_waitlisted)(registration.waitlist_position.unwrap_or(1))) } }
+            }
+            RegistrationStatus::Offered => {
+                @let deadline = registration.offer_expires_at.map(|at| t.date_time(at)).unwrap_or_default();
+                p.status.waitlisted { strong { ((t.status_offered)(&deadline)) } }
+            }
+            RegistrationStatus::Cancelled => p.status.cancelled { strong { (t.status_cancelled) } },
+            RegistrationStatus::Expired => p.status.cancelled { strong { (t.status_expired) } },
+        }
+    }
+}
+
+/// A form with one button posting to `/r/{token}/{action}`.
+fn button(token: &str, action: &str, label: &str, class: &str, csrf: &CsrfToken) -> Markup {
+    html! {
+        form method="post" action={ "/r/" (token) "/" (action) } {
+            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            button class=(class) type="submit" { (label) }
+        }
+    }
+}
+
+/// Which one-button page a link in an email opens.
+#[derive(Clone, Copy)]
+enum Ask {
+    /// "I will come", from a reminder.
+    Attendance,
+    /// "I can no longer come — free my seat", from a reminder.
+    Release,
+    /// "Accept the seat", from an offer.
+    Accept,
+}
+
+async fn ask(
+    state: &AppState,
+    lang: Lang,
+    uri: &Uri,
+    token: &str,
+    csrf: CsrfToken,
+    ask: Ask,
+) -> Result<Response, AppError> {
+    let (registration, event) = queries::registration_by_token(state, token).await?;
+    let t = lang.texts();
+    let deadline = registration.offer_expires_at.map(|at| t.date_time(at)).unwrap_or_default();
+    let (title, explanation, action, label, class) = match ask {
+        Ask::Attendance => {
+            (t.attendance_title, t.attendance_explanation.to_owned(), "attendance", t.attendance_button, "")
+        }
+        Ask::Release => (t.release_title, t.release_explanation.to_owned(), "cancel", t.release_button, "danger"),
+        Ask::Accept => (t.accept_title, (t.accept_explanation)(&deadline), "accept", t.accept_button, ""),
+    };
+    let content = html! {
+        h1 { (title) }
+        section.event-summary {
+            h2 { a href={ "/events/" (event.slug) } { (event.title) } }
+            (event_facts(t, &event))
+        }
+        p { (explanation) }
+        (button(token, action, label, class, &csrf))
+        p { a href={ "/r/" (token) } { (t.registration_title) } }
+    };
+    Ok(private((csrf, base(lang, uri.path(), title, content))))
+}
+
+pub async fn ask_attendance(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    ask(&state, lang, &uri, &token, csrf, Ask::Attendance).await
+}
+
+pub async fn ask_release(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    ask(&state, lang, &uri, &token, csrf, Ask::Release).await
+}
+
+pub async fn ask_accept(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    ask(&state, lang, &uri, &token, csrf, Ask::Accept).await
+}
+
 pub async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -86,4 +205,22 @@ pub async fn cancel(
 ) -> Result<Redirect, AppError> {
     registrations::cancel(&state, &token).await?;
     Ok(Redirect::to(&format!("/r/{token}")))
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    registrations::accept(&state, &token).await?;
+    Ok(Redirect::to(&format!("/r/{token}?done=accepted")))
+}
+
+pub async fn confirm_attendance(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    registrations::confirm_attendance(&state, &token).await?;
+    Ok(Redirect::to(&format!("/r/{token}?done=attendance")))
 }

@@ -17,6 +17,9 @@ use atelier::store::Store;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
+/// How long a test waits for what the app does in the background (mail).
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// The database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -87,7 +90,8 @@ pub async fn spawn_at(clock: Clock) -> TestApp {
     spawn_with_clock(clock, |_| {}).await
 }
 
-async fn spawn_with_clock(clock: Clock, adjust: impl FnOnce(&mut Config)) -> TestApp {
+/// Starts the app reading the time from `clock`, with settings adjusted.
+pub async fn spawn_with_clock(clock: Clock, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
     let mut config = Config::for_database(fresh_database(&dir).await);
     config.mail_dir = dir.path().join("mail");
@@ -179,6 +183,7 @@ pub fn masterclass(slug: &str, capacity: i64) -> NewEvent {
         registration_closes_at: now + Duration::days(9),
         what_to_bring: None,
         questions: None,
+        settings: Default::default(),
     }
 }
 
@@ -451,5 +456,43 @@ pub async fn settled_outbox(db: &sqlx::AnyPool) -> Vec<(String, String, String)>
             return rows;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+impl TestApp {
+    /// Waits until the scheduler has done every job due at the app's clock
+    /// (ten seconds at most): what timed work was to do is then in the
+    /// database.
+    pub async fn jobs_settled(&self) {
+        let db = self.open_database().await;
+        // Jobs due by now and not done, claimed or not.
+        let due = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM scheduled_jobs WHERE done_at IS NULL AND due_at <= $1",
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM scheduled_jobs WHERE done_at IS NULL AND due_at <= CAST($1 AS TIMESTAMPTZ)"
+            }
+        };
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            // As sqlx writes times to SQLite, so that the text compares.
+            let now = self.state.clock.now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+            let pending: i64 = sqlx::query_scalar(due).bind(now).fetch_one(&db).await.expect("jobs");
+            if pending == 0 || tokio::time::Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The recipients of the outbox's messages of `kind`, sorted.
+    pub async fn sent_to(&self, kind: &str) -> Vec<String> {
+        let db = self.open_database().await;
+        let mut to: Vec<String> = sqlx::query_scalar("SELECT recipient FROM outbox WHERE kind = $1")
+            .bind(kind)
+            .fetch_all(&db)
+            .await
+            .expect("outbox");
+        to.sort();
+        to
     }
 }

@@ -189,7 +189,10 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
             td { (r.name) } td { (r.email) }
             td { (r.institution.as_deref().unwrap_or_default()) }
             td { (t.level(r.level)) }
-            td { (a.registration_status(r.status, r.waitlist_position)) }
+            td {
+                (a.registration_status(t, r))
+                @if let Some(at) = r.attendance_confirmed_at { br; span.hint { (a.column_attendance) " " (local(at)) } }
+            }
             td { (local(r.created_at)) }
             td { (a.email_status(line.email_status.as_deref())) }
             @if !detail.questions.is_empty() {
@@ -202,7 +205,7 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
                 }
             }
             td.row-actions {
-                @if r.status != RegistrationStatus::Cancelled {
+                @if r.status.is_active() {
                     @if detail.gathering { (action("resend", a.resend, "")) }
                     @if detail.gathering && r.status == RegistrationStatus::Waitlisted {
                         (action("confirm", a.confirm_out_of_turn, ""))

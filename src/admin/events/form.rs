@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use crate::admin::event_form::{self, EventFields};
 use crate::admin::{Managed, Signed, event_path, page};
-use crate::domain::{FieldError, Lang, Level, Organizer};
+use crate::domain::{FieldError, Lang, Organizer};
 use crate::error::AppError;
 use crate::operations::{events, queries};
 use crate::state::AppState;
@@ -15,7 +15,7 @@ use crate::web::csrf::{CsrfForm, CsrfToken};
 
 pub async fn new(lang: Lang, uri: Uri, csrf: CsrfToken, Signed(organizer): Signed) -> Response {
     let title = lang.texts().admin().new_event;
-    let values = EventFields { levels: Level::ALL.iter().map(|l| l.code().into()).collect(), ..Default::default() };
+    let values = EventFields::defaults();
     let form = event_form::render(lang, "/admin/events/new", &values, &[], &csrf, true);
     let markup = page(lang, uri.path(), title, &organizer, &csrf, html! { h1 { (title) } (form) });
     (csrf, markup).into_response()
@@ -54,9 +54,13 @@ pub async fn create(
     let organizer = signed.0.clone();
     let viewer = Viewer { lang, uri: &uri, organizer: &organizer, csrf };
     let input = values.to_input(if values.publish.is_some() { "published" } else { "draft" });
-    let created = match input.validate(state.clock.now()) {
-        Ok(event) => events::create(&state, &signed.actor(), event, input.slug.is_some()).await,
-        Err(errors) => Err(AppError::Validation(errors)),
+    let created = match (input.validate(state.clock.now()), values.unreadable()) {
+        (Ok(event), unreadable) if unreadable.is_empty() => {
+            events::create(&state, &signed.actor(), event, input.slug.is_some()).await
+        }
+        (validated, unreadable) => {
+            Err(AppError::Validation([unreadable, validated.err().unwrap_or_default()].concat()))
+        }
     };
     match created {
         Ok(created) => Ok(Redirect::to(&format!("/admin/events/{}", created.id)).into_response()),
@@ -95,7 +99,9 @@ pub async fn update(
     let viewer = Viewer { lang, uri: &uri, organizer: &organizer, csrf };
     let title = managed.event().title.clone();
     let input = values.to_input(managed.event().status.code());
+    let unreadable = values.unreadable();
     let saved = match input.version {
+        _ if !unreadable.is_empty() => Err(AppError::Validation(unreadable)),
         Some(_) => events::update(&state, &managed, input).await,
         None => Err(AppError::EditConflict(Box::new(managed.event().clone()))),
     };

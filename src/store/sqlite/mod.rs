@@ -44,6 +44,7 @@ impl Sqlite {
             .pragma("temp_store", "memory")
             .busy_timeout(Duration::from_secs(10));
         create_parent_dir(&options)?;
+        migrate(&options).await?;
 
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -54,7 +55,6 @@ impl Sqlite {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone().pragma("wal_autocheckpoint", checkpoint::BACKSTOP_PAGES))
             .await?;
-        MIGRATOR.run(&write).await?;
 
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
         let read = SqlitePoolOptions::new()
@@ -72,6 +72,25 @@ impl Sqlite {
         let writer = BatchWriter::start(write.clone()).map_err(sqlx::Error::Io)?;
         let checkpoints = Checkpointer::start(&options).await?;
         Ok(Self { read, write, writer, checkpoints })
+    }
+}
+
+/// Brings the schema up to date on a connection of its own, with foreign
+/// keys off: SQLite changes a table's constraints by rebuilding it, and
+/// with foreign keys on, dropping the old table would delete every row
+/// that refers to it (0010 rebuilds the registrations). Foreign keys are
+/// checked once the migrations are done.
+async fn migrate(options: &SqliteConnectOptions) -> StoreResult<()> {
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = options.clone().foreign_keys(false).connect().await?;
+    MIGRATOR.run(&mut conn).await?;
+    let broken: Vec<String> =
+        sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut conn).await?;
+    conn.close().await?;
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!("rows refer to rows that do not exist, in {}", broken.join(", "))))
     }
 }
 

@@ -1,0 +1,54 @@
+//! Timed work: jobs due at a time, held in the database until done.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// Remind the event's confirmed people, `offset_minutes` before its start.
+    Reminder { event: Uuid, offset_minutes: i64 },
+    /// End an offer whose deadline has passed, and hand the seat on.
+    OfferExpiry { event: Uuid, registration: Uuid },
+}
+
+impl JobKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            JobKind::Reminder { .. } => "reminder",
+            JobKind::OfferExpiry { .. } => "offer_expiry",
+        }
+    }
+
+    pub fn event(&self) -> Uuid {
+        match *self {
+            JobKind::Reminder { event, .. } | JobKind::OfferExpiry { event, .. } => event,
+        }
+    }
+}
+
+/// A job claimed by this instance until `lease`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueJob {
+    pub id: Uuid,
+    pub kind: JobKind,
+    /// Until when this instance holds it, as stored: what it does names
+    /// this lease, so an instance whose lease ran out changes nothing.
+    pub lease: DateTime<Utc>,
+    /// Attempts including this one.
+    pub attempts: i64,
+}
+
+/// What running a job did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JobRun {
+    /// Finished: it will not run again. Otherwise it has more to do (a
+    /// large reminder goes out in parts) or is not due yet.
+    pub done: bool,
+    /// Messages were queued.
+    pub mail: bool,
+    /// Seat counts moved (an offer ended, the seat went on).
+    pub seats: bool,
+    /// For a finished reminder: how many people it was queued for.
+    pub reminded: i64,
+}

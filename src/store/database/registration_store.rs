@@ -1,0 +1,86 @@
+//! `RegistrationStore`, over any backend.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Backend, Database};
+use crate::domain::{
+    AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, Event, MessageKind, NewAudit, NewRegistration,
+    RegisterOutcome, Registration,
+};
+use crate::store::{Change, Presence, RegistrationStore, StoreError, StoreResult, events, registrations};
+use crate::token::CancelLookup;
+
+#[async_trait]
+impl<B: Backend> RegistrationStore for Database<B> {
+    async fn register(&self, registration: NewRegistration, now: DateTime<Utc>) -> StoreResult<RegisterOutcome> {
+        self.change(Change::Register(Box::new(registration)), None, now).await?.into_registered()
+    }
+
+    async fn registration_by_token(&self, token: &CancelLookup) -> StoreResult<Option<(Registration, Event)>> {
+        let mut conn = self.read().await?;
+        let Some(registration) = registrations::by_token(&mut *conn, token).await? else { return Ok(None) };
+        let event = events::by_id(&mut *conn, registration.event_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("registration without its event".into()))?;
+        Ok(Some((registration, event)))
+    }
+
+    async fn cancel(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<CancelOutcome> {
+        self.change(Change::Cancel(*token), None, now).await?.into_cancelled()
+    }
+
+    async fn accept_offer(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AcceptOutcome> {
+        self.change(Change::Accept(*token), None, now).await?.into_accepted()
+    }
+
+    async fn confirm_attendance(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AttendanceOutcome> {
+        self.change(Change::ConfirmAttendance(*token), None, now).await?.into_attendance()
+    }
+
+    async fn remove_registration(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CancelOutcome>> {
+        self.change(Change::Remove { event, registration }, audit, now).await?.into_removed()
+    }
+
+    async fn resend(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MessageKind>> {
+        self.change(Change::Resend { event, registration }, audit, now).await?.into_resent()
+    }
+
+    async fn confirm_out_of_turn(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.change(Change::ConfirmOutOfTurn { event, registration }, audit, now).await?.into_flag()
+    }
+
+    async fn set_checked_in(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        at: Option<DateTime<Utc>>,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Presence> {
+        self.change(Change::CheckIn { event, registration, at }, audit, now).await?.into_checked_in()
+    }
+
+    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {
+        registrations::of_event(&mut *self.read().await?, event).await
+    }
+}
