@@ -1,7 +1,13 @@
 //! Several real processes of the service on one PostgreSQL database: seats
-//! and the outbox stay exact whichever instance a request lands on, and a
+//! and the outbox stay exact whichever instance a request lands on, a
 //! message claimed by an instance that dies is sent by another after the
-//! lease.
+//! lease, and timed work (reminders, the ends of offers) is done once
+//! although every instance runs a scheduler.
+//!
+//! Real processes keep real time: the timed tests set their events so the
+//! work falls due within seconds (a reminder two days before an event that
+//! starts two days and 15 s from now) or within the shortest offer (one
+//! minute).
 //!
 //! The processes run the binary named by ATELIER_BIN (CI points it at the
 //! release build) or, by default, the one `cargo test` built. PostgreSQL
@@ -12,6 +18,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
+use chrono::{SecondsFormat, Utc};
 use common::smtp::SmtpSink;
 use common::{fresh_postgres_database, person, seats_taken};
 use futures::future::join_all;
@@ -253,4 +260,243 @@ async fn a_message_claimed_by_an_instance_that_dies_is_sent_after_its_lease() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Creates a published masterclass from `fields` (merged over defaults).
+async fn create(client: &reqwest::Client, instance: &Instance, token: &str, fields: Value) {
+    let mut body = json!({
+        "kind": "masterclass",
+        "title": "Masterclass Naobios : la bioproduction de vaccins",
+        "location": "Naobios",
+        "address": "3 impasse Augustin Fresnel, 44800 Saint-Herblain",
+        "host": "Naobios",
+        "status": "published",
+        "registration_opens_at": rfc3339(Utc::now() - chrono::Duration::hours(1)),
+    });
+    for (key, value) in fields.as_object().expect("an object") {
+        body[key] = value.clone();
+    }
+    let response = client
+        .post(format!("{}/api/v1/events", instance.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap_or_default());
+}
+
+fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+async fn sign_up(client: &reqwest::Client, instance: &Instance, slug: &str, n: usize) -> Value {
+    let response = client
+        .post(format!("{}/api/v1/events/{slug}/registrations", instance.base))
+        .json(&person(n))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 201);
+    response.json().await.expect("json")
+}
+
+/// Per kind of message: how many were queued, to how many people, and how
+/// many times they were claimed, once every queued one is sent (or after
+/// `timeout`).
+async fn outbox_by_kind(db: &sqlx::PgPool, timeout: Duration) -> Vec<(String, i64, i64, i64)> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
+            .fetch_one(db)
+            .await
+            .expect("outbox");
+        if pending == 0 || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sqlx::query_as(
+        "SELECT kind, COUNT(*), COUNT(DISTINCT recipient), CAST(SUM(attempts) AS BIGINT)
+         FROM outbox WHERE status = 'sent' GROUP BY kind ORDER BY kind",
+    )
+    .fetch_all(db)
+    .await
+    .expect("outbox")
+}
+
+/// Waits until `query` (a count) reaches `count`, or `timeout` passes.
+async fn wait_until_count(db: &sqlx::PgPool, query: &str, count: i64, timeout: Duration) -> i64 {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let found: i64 = sqlx::query_scalar(query).fetch_one(db).await.expect("count");
+        if found >= count || tokio::time::Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A reminder falls due while three instances run, each with its
+/// scheduler: every confirmed person gets it once, waiting people none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn each_reminder_is_sent_once_across_three_instances() {
+    const SEATS: usize = 40;
+    const WAITING: usize = 5;
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let instances = join_all((0..INSTANCES).map(|_| deployment.start(300))).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    // The two-day reminder falls due 15 s from now.
+    let starts = Utc::now() + chrono::Duration::days(2) + chrono::Duration::seconds(15);
+    let fields = json!({
+        "slug": "rappel",
+        "starts_at": rfc3339(starts),
+        "ends_at": rfc3339(starts + chrono::Duration::hours(7)),
+        "capacity": SEATS,
+        "reminders_before_minutes": [2880],
+    });
+    create(&client, &instances[0], &token, fields).await;
+    join_all((0..SEATS + WAITING).map(|n| sign_up(&client, &instances[n % INSTANCES], "rappel", n))).await;
+
+    let db = database(&deployment).await;
+    let queued = wait_until_count(
+        &db,
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'",
+        SEATS as i64,
+        Duration::from_secs(90),
+    )
+    .await;
+    assert_eq!(queued, SEATS as i64, "the reminder is queued for every confirmed person");
+    // Every instance has woken for the reminder job by now; any second
+    // queueing would be there.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let kinds = outbox_by_kind(&db, Duration::from_secs(60)).await;
+    let reminders = kinds.iter().find(|k| k.0 == "reminder").expect("reminders sent");
+    assert_eq!(
+        (reminders.1, reminders.2, reminders.3),
+        (SEATS as i64, SEATS as i64, SEATS as i64),
+        "one reminder per confirmed person, claimed and sent once"
+    );
+    let jobs: (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(done_at) FROM scheduled_jobs WHERE kind = 'reminder'")
+            .fetch_one(&db)
+            .await
+            .expect("jobs");
+    assert_eq!(jobs, (1, 1), "one reminder job, done");
+    let received = sink.wait_for(2 * SEATS + WAITING, Duration::from_secs(30)).await;
+    assert_eq!(received.len(), 2 * SEATS + WAITING, "a sign-up message each, a reminder per seat, no more");
+    let reminded: Vec<_> = received
+        .iter()
+        .map(|r| common::parse_mail(&r.data))
+        .filter(|m| m.subject.starts_with("Rappel"))
+        .map(|m| m.to)
+        .collect();
+    let mut unique = reminded.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((reminded.len(), unique.len()), (SEATS, SEATS), "each confirmed person reminded once");
+}
+
+/// Seats freed the day before ten masterclasses are offered; each offer
+/// runs out after its minute, and the next person is offered the seat:
+/// with three schedulers, each offer is made once and ended once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn each_offer_is_made_and_ended_once_across_three_instances() {
+    const EVENTS: usize = 10;
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let instances = join_all((0..INSTANCES).map(|_| deployment.start(300))).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    let starts = Utc::now() + chrono::Duration::days(1);
+    for e in 0..EVENTS {
+        let fields = json!({
+            "slug": format!("offre-{e}"),
+            "starts_at": rfc3339(starts),
+            "ends_at": rfc3339(starts + chrono::Duration::hours(7)),
+            "capacity": 1,
+            "reminders_before_minutes": [],
+            "offer_response_minutes": 1,
+        });
+        create(&client, &instances[e % INSTANCES], &token, fields).await;
+    }
+    // Per event: one seat taken, two people waiting; then the seat is freed.
+    let seated = join_all((0..EVENTS).map(|e| {
+        let client = &client;
+        let instances = &instances;
+        async move {
+            let slug = format!("offre-{e}");
+            let first = sign_up(client, &instances[e % INSTANCES], &slug, 3 * e).await;
+            for n in [3 * e + 1, 3 * e + 2] {
+                sign_up(client, &instances[n % INSTANCES], &slug, n).await;
+            }
+            first
+        }
+    }))
+    .await;
+    for (e, first) in seated.iter().enumerate() {
+        let url = first["cancel_url"].as_str().expect("link");
+        let token = url.rsplit('/').next().expect("token");
+        let response = client
+            .post(format!("{}/api/v1/registrations/{token}/cancel", instances[(e + 1) % INSTANCES].base))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+    }
+
+    let db = database(&deployment).await;
+    let offered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE status = 'offered'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(offered, EVENTS as i64, "each freed seat is offered to the first person waiting");
+    // The offers run out a minute later; the scheduler ends them within
+    // its longest sleep.
+    let expired = wait_until_count(
+        &db,
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'offer_expired'",
+        EVENTS as i64,
+        Duration::from_secs(120),
+    )
+    .await;
+    assert_eq!(expired, EVENTS as i64, "every offer ran out");
+    let second_offers = wait_until_count(
+        &db,
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'offered'",
+        2 * EVENTS as i64,
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(second_offers, 2 * EVENTS as i64, "and the next person is offered each seat");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT email, status FROM registrations ORDER BY email").fetch_all(&db).await.expect("rows");
+    for e in 0..EVENTS {
+        let status = |n: usize| {
+            let email = format!("etudiant{n}@example.org");
+            statuses.iter().find(|(m, _)| *m == email).map(|(_, s)| s.as_str()).unwrap_or_default()
+        };
+        assert_eq!(
+            [status(3 * e), status(3 * e + 1), status(3 * e + 2)],
+            ["cancelled", "expired", "offered"],
+            "event {e}"
+        );
+    }
+    let kinds = outbox_by_kind(&db, Duration::from_secs(60)).await;
+    let count = |kind: &str| kinds.iter().find(|k| k.0 == kind).map(|k| (k.1, k.2, k.3)).unwrap_or_default();
+    let events = EVENTS as i64;
+    assert_eq!(count("offered"), (2 * events, 2 * events, 2 * events), "each offer made and sent once");
+    assert_eq!(count("offer_expired"), (events, events, events), "each end of an offer told once");
+    let jobs: (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(done_at) FROM scheduled_jobs WHERE kind = 'offer_expiry'")
+            .fetch_one(&db)
+            .await
+            .expect("jobs");
+    assert_eq!(jobs, (2 * events, events), "an expiry per offer; the first ten done");
 }
