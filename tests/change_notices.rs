@@ -77,6 +77,7 @@ async fn cancelling_removes_it_from_calendars_and_every_page_says_so() {
     assert_eq!(line(calendar, "METHOD"), Some("METHOD:CANCEL"));
     assert_eq!(line(calendar, "STATUS"), Some("STATUS:CANCELLED"));
     assert_eq!(line(calendar, "SEQUENCE"), Some("SEQUENCE:1"));
+    assert!(calendar.contains("BEGIN:VALARM"), "every calendar file has its alarm");
 
     let (_, page) = app.get_page("/events/naobios").await;
     assert!(page.contains("Événement annulé"), "the public page says so");

@@ -120,8 +120,12 @@ async fn an_offer_that_runs_out_goes_to_the_next_person() {
     assert_eq!(app.sent_to("offer_expired").await, ["etudiant2@example.org"], "told once");
     let (status, late) = post(&app, format!("/api/v1/registrations/{}/accept", token(&second))).await;
     assert_eq!((status, late["error"]["code"].as_str()), (409, Some("offer_expired")));
+    // Having let it pass, they may join the waiting list again, at its end.
+    let (status, again) = app.sign_up("expire", person(2)).await;
+    assert_eq!((status, again["status"].as_str()), (201, Some("waitlisted")), "{again}");
 
-    // The next one declines (cancels): nobody is left waiting, the seat is free.
+    // The next one declines (an organizer removes them): the seat is offered
+    // to the one waiting.
     let db = app.open_database().await;
     let offered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE status = 'offered'")
         .fetch_one(&db)
@@ -139,9 +143,14 @@ async fn an_offer_that_runs_out_goes_to_the_next_person() {
     let (_, html) = common::page(&admin, app.url(&detail)).await;
     let removals: Vec<&str> =
         html.split("action=\"").filter_map(|s| s.split('"').next()).filter(|a| a.ends_with("/remove")).collect();
-    assert_eq!(removals.len(), 1, "only the person holding the offer can be removed");
-    assert_eq!(common::post(&admin, &app, &detail, removals[0], &[]).await.status(), 303);
-    assert_eq!(app.get_json("/api/v1/events/expire").await.1["seats_left"], 1);
+    assert_eq!(removals.len(), 2, "the person holding the offer and the one waiting can be removed");
+    let holder = html.split("<tr").find(|row| row.contains("etudiant3@example.org")).expect("the holder's row");
+    let removal = removals.iter().find(|a| holder.contains(*a)).expect("the holder's removal");
+    assert_eq!(common::post(&admin, &app, &detail, removal, &[]).await.status(), 303);
+    let all = statuses(&app).await;
+    let offered: Vec<_> = all.iter().filter(|(_, s)| s == "offered").map(|(e, _)| e.as_str()).collect();
+    assert_eq!(offered, ["etudiant2@example.org"], "offered again, from the end of the list");
+    assert_eq!(app.get_json("/api/v1/events/expire").await.1["seats_left"], 0);
 }
 
 async fn seats_are_given_when_there_is_time_and_kept_in_the_last_hour() {

@@ -16,6 +16,9 @@ on_both_backends! {
     #[tokio::test] a_reminder_skips_people_who_signed_up_after_its_time,
     #[tokio::test] a_reminder_due_while_the_service_was_down_is_sent_when_it_starts,
     #[tokio::test] links_in_a_reminder_change_nothing_until_their_button_is_pressed,
+    #[tokio::test] a_reminder_to_hundreds_goes_out_in_parts_to_each_person_once,
+    #[tokio::test] moving_the_start_moves_its_reminders,
+    #[tokio::test] the_back_office_sets_reminders_and_offers_in_hours,
 }
 
 /// A masterclass starting `in_hours` from the clock's now, with these
@@ -161,4 +164,117 @@ async fn attendance(app: &TestApp) -> Option<bool> {
     let query = "SELECT COUNT(attendance_confirmed_at) FROM registrations WHERE email = 'etudiant1@example.org'";
     let recorded: i64 = sqlx::query_scalar(query).fetch_one(&db).await.expect("row");
     Some(recorded == 1)
+}
+
+/// 600 people, signed up in three groups at three times (so that parts end
+/// inside a group of equal sign-up times): the reminder goes out in parts,
+/// a pause apart, and reaches each person once.
+async fn a_reminder_to_hundreds_goes_out_in_parts_to_each_person_once() {
+    const PEOPLE: usize = 600;
+    let clock = Clock::manual(Utc::now());
+    let app = common::spawn_at(clock.clone()).await;
+    app.create_event(soon(&clock, "amphi", 5, vec![60], PEOPLE as i64)).await;
+    for group in 0..3 {
+        let sign_ups = (0..PEOPLE / 3).map(|n| app.sign_up("amphi", person(group * 1000 + n)));
+        for (status, _) in futures::future::join_all(sign_ups).await {
+            assert_eq!(status, 201);
+        }
+        clock.advance(Duration::seconds(1));
+    }
+    clock.advance(Duration::hours(4));
+    app.jobs_settled().await;
+    let first = app.sent_to("reminder").await.len();
+    assert!(first > 0 && first < PEOPLE, "a first part, not everyone at once: {first}");
+
+    let mut parts = 1;
+    while app.sent_to("reminder").await.len() < PEOPLE && parts < 20 {
+        clock.advance(Duration::seconds(1));
+        app.jobs_settled().await;
+        parts += 1;
+    }
+    let mut sent = app.sent_to("reminder").await;
+    assert_eq!(sent.len(), PEOPLE, "everyone reminded, in {parts} parts");
+    sent.dedup();
+    assert_eq!(sent.len(), PEOPLE, "each person once");
+    assert!(parts >= 3, "in parts: {parts}");
+}
+
+/// The event moves two days later: its reminder moves with it, and goes
+/// out once, at its new time.
+async fn moving_the_start_moves_its_reminders() {
+    let clock = Clock::manual(Utc::now());
+    let app = common::spawn_at(clock.clone()).await;
+    let token = common::organizer_token(&app, "equipe@atlanpole.example").await;
+    let at = |hours: i64| (clock.now() + Duration::hours(hours)).to_rfc3339();
+    let body = serde_json::json!({
+        "kind": "masterclass", "title": "Masterclass Naobios", "slug": "deplacee",
+        "starts_at": at(72), "ends_at": at(79), "location": "Naobios", "host": "Naobios",
+        "capacity": 5, "status": "published", "reminders_before_minutes": [2880],
+    });
+    let created = app.client.post(app.url("/api/v1/events")).bearer_auth(&token).json(&body).send().await;
+    assert_eq!(created.expect("sent").status(), 201);
+    app.sign_up("deplacee", person(1)).await;
+    let moved = serde_json::json!({ "starts_at": at(120), "ends_at": at(127) });
+    let response = app.client.patch(app.url("/api/v1/events/deplacee")).bearer_auth(&token).json(&moved).send().await;
+    assert_eq!(response.expect("sent").status(), 200);
+
+    clock.advance(Duration::hours(25));
+    app.jobs_settled().await;
+    assert!(app.sent_to("reminder").await.is_empty(), "not at the old time");
+    assert_eq!(app.sent_to("event_changed").await, ["etudiant1@example.org"], "told of the move");
+    clock.advance(Duration::hours(48));
+    app.jobs_settled().await;
+    assert_eq!(app.sent_to("reminder").await, ["etudiant1@example.org"], "at the new time, once");
+}
+
+/// The event form shows the settings in hours, with the defaults for a new
+/// event, saves them as minutes, and keeps what was typed when it cannot
+/// be read.
+async fn the_back_office_sets_reminders_and_offers_in_hours() {
+    let app = common::spawn_app().await;
+    common::organizer_token(&app, "equipe@atlanpole.example").await;
+    let client = common::signed_in(&app, "equipe@atlanpole.example").await;
+    let (_, form) = common::page(&client, app.url("/admin/events/new")).await;
+    for (name, value) in [("reminders_hours", "48"), ("offer_window_hours", "48"), ("offer_response_hours", "12")] {
+        assert!(form.contains(&format!(r#"name="{name}" type="text" inputmode="decimal" value="{value}""#)), "{name}");
+    }
+    let fields = [
+        ("kind", "masterclass"),
+        ("title", "Masterclass horaires"),
+        ("starts_at", "2099-03-02T09:00"),
+        ("ends_at", "2099-03-02T17:00"),
+        ("location", "Naobios"),
+        ("host", "Naobios"),
+        ("levels", "master"),
+        ("capacity", "10"),
+        ("reminders_hours", "2, 48"),
+        ("offer_window_hours", "24"),
+        ("offer_response_hours", "1,5"),
+        ("cutoff_hours", "0.5"),
+        ("publish", "yes"),
+    ];
+    let response = common::post(&client, &app, "/admin/events/new", "/admin/events/new", &fields).await;
+    assert_eq!(response.status(), 303, "created");
+    let detail = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, event) = app.get_json("/api/v1/events/masterclass-horaires").await;
+    let minutes = |field: &str| event[field].clone();
+    assert_eq!(minutes("reminders_before_minutes"), serde_json::json!([2880, 120]), "earliest first");
+    assert_eq!(
+        (minutes("offer_window_minutes"), minutes("offer_response_minutes"), minutes("promotion_cutoff_minutes")),
+        (1440.into(), 90.into(), 30.into())
+    );
+
+    let edit = format!("{detail}/edit");
+    let (_, form) = common::page(&client, app.url(&edit)).await;
+    assert!(form.contains(r#"value="48, 2""#) && form.contains(r#"value="1.50""#), "shown in hours");
+    let mut unreadable = fields.to_vec();
+    unreadable.retain(|(name, _)| *name != "offer_response_hours");
+    unreadable.push(("offer_response_hours", "bientôt"));
+    let response = common::post(&client, &app, &edit, &edit, &unreadable).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("Saisissez un nombre, par exemple 48 ou 1.5."), "the error, next to its field");
+    assert!(page.contains(r#"value="bientôt""#), "what was typed is kept");
+    let (_, unchanged) = app.get_json("/api/v1/events/masterclass-horaires").await;
+    assert_eq!(unchanged["offer_response_minutes"], 90, "nothing saved");
 }

@@ -8,6 +8,7 @@
 
 mod floor;
 mod load;
+mod reminders;
 mod server;
 // The in-process SMTP server of the integration tests, reused as the sink
 // the service delivers to (it can be slowed down).
@@ -41,7 +42,12 @@ struct Args {
     #[arg(long)]
     quick: bool,
     /// Scenarios to run, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "floor,sign-ups,rush,catalogue,slow-mail")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "floor,sign-ups,rush,catalogue,slow-mail,reminders"
+    )]
     scenarios: Vec<Scenario>,
     /// Database of the server under test (passed as DATABASE_URL), e.g.
     /// postgres://...; default: a fresh SQLite file per server.
@@ -92,6 +98,8 @@ enum Scenario {
     Catalogue,
     /// (4) sign-ups at concurrency 64 while the SMTP server takes 200 ms a message.
     SlowMail,
+    /// (5) sign-ups at concurrency 64 while 10,000 reminders fall due.
+    Reminders,
 }
 
 #[derive(Serialize, Debug)]
@@ -206,6 +214,9 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
     }
     if wants(Scenario::SlowMail) {
         bench.sign_ups(&[64], Some(Duration::from_millis(200))).await?;
+    }
+    if wants(Scenario::Reminders) {
+        bench.reminders().await?;
     }
     if let Some(floor) = floor.as_mut() {
         floor.stop().await?;
@@ -535,6 +546,12 @@ fn targets(rows: &[Row]) -> Vec<Verdict> {
     let peak = rows.iter().filter(|r| !r.scenario.starts_with('0')).filter_map(|r| r.peak_rss_kib).max();
     if let Some(peak) = peak {
         push("server peak RSS < 64 MiB", peak < 64 * 1024, format!("{:.1} MiB", peak as f64 / 1024.0));
+    }
+    let reminders: Vec<&Row> = rows.iter().filter(|r| r.scenario.starts_with("5 ")).collect();
+    if let [quiet, busy] = reminders[..] {
+        let ratio = busy.requests_per_s / quiet.requests_per_s;
+        let ok = ratio >= 0.9;
+        push("reminders due: sign-ups within 10% of none due", ok, format!("{:.0}%", ratio * 100.0));
     }
     if let (Some(slow), Some(normal)) = (find("4 ", 64), find("1 ", 64)) {
         let ratio = slow.requests_per_s / normal.requests_per_s;

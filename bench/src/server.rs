@@ -135,6 +135,8 @@ impl Drop for Process {
 pub struct Server {
     pub process: Process,
     pub token: String,
+    /// The server's database, for checks the API does not show.
+    pub database_url: String,
     /// Keeps the SQLite file and mail folder until the server is dropped.
     _dir: tempfile::TempDir,
 }
@@ -197,7 +199,7 @@ impl Server {
         cli(&["organizer", "add", &email, "--name", "Bench", "--admin"])?;
         let token = cli(&["token", "create", "--organizer", &email, "--label", "bench"])?;
         ensure!(!token.is_empty(), "atelier token create printed no token");
-        Ok(Self { process, token, _dir: dir })
+        Ok(Self { process, token, database_url, _dir: dir })
     }
 
     pub fn addr(&self) -> SocketAddr {

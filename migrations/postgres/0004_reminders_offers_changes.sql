@@ -15,9 +15,12 @@ ALTER TABLE registrations
         CHECK (status IN ('confirmed', 'waitlisted', 'offered', 'cancelled', 'expired')),
     ADD CONSTRAINT registrations_offer_has_a_deadline CHECK (status <> 'offered' OR offer_expires_at IS NOT NULL);
 
+-- On the column itself: emails are stored lower-case (Email::parse), and
+-- the sign-up's "already registered?" lookup (`email = $2`) can use an
+-- index on `email`, not one on `lower(email)`.
 DROP INDEX registrations_one_active_per_email;
 CREATE UNIQUE INDEX registrations_one_active_per_email
-    ON registrations (event_id, lower(email)) WHERE status IN ('confirmed', 'waitlisted', 'offered');
+    ON registrations (event_id, email) WHERE status IN ('confirmed', 'waitlisted', 'offered');
 
 ALTER TABLE outbox ADD COLUMN details text;
 
@@ -31,7 +34,9 @@ CREATE TABLE scheduled_jobs (
     locked_until    timestamptz,
     attempts        bigint NOT NULL DEFAULT 0,
     last_error      text,
-    done_at         timestamptz
+    done_at         timestamptz,
+    -- A reminder sent in parts goes on from people who signed up then.
+    resume_from     timestamptz
 );
 CREATE INDEX scheduled_jobs_due ON scheduled_jobs (due_at) WHERE done_at IS NULL;
 CREATE UNIQUE INDEX scheduled_jobs_one_reminder

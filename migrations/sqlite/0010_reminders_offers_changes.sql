@@ -76,7 +76,9 @@ CREATE TABLE scheduled_jobs (
     locked_until    TEXT,
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT,
-    done_at         TEXT
+    done_at         TEXT,
+    -- A reminder sent in parts goes on from people who signed up then.
+    resume_from     TEXT
 );
 CREATE INDEX scheduled_jobs_due ON scheduled_jobs (due_at) WHERE done_at IS NULL;
 CREATE UNIQUE INDEX scheduled_jobs_one_reminder

@@ -37,6 +37,9 @@ pub struct DueJob {
     pub lease: DateTime<Utc>,
     /// Attempts including this one.
     pub attempts: i64,
+    /// A reminder going out in parts: the sign-up time the previous part
+    /// reached (everyone before it has been reminded).
+    pub resume_from: Option<DateTime<Utc>>,
 }
 
 /// What running a job did.

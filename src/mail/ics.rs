@@ -42,14 +42,13 @@ pub fn invitation(
         // iTIP (RFC 5546) wants who sends and who is invited.
         .append_property(Property::new("ORGANIZER", format!("mailto:{organizer}")))
         .append_property(Property::new("ATTENDEE", format!("mailto:{}", registration.email)));
-    match method {
-        CalendarMethod::Request => {
-            let before = Trigger::from((-Duration::days(1), Related::Start));
-            entry.alarm(Alarm::display(&event.title, before));
-        }
-        CalendarMethod::Cancel => {
-            entry.status(icalendar::EventStatus::Cancelled);
-        }
+    // An alarm the day before in every file, the cancellation's too: a
+    // calendar that imports it rather than applying it keeps an entry
+    // marked cancelled, whose alarm says so in its title.
+    let before = Trigger::from((-Duration::days(1), Related::Start));
+    entry.alarm(Alarm::display(&event.title, before));
+    if method == CalendarMethod::Cancel {
+        entry.status(icalendar::EventStatus::Cancelled);
     }
     calendar.push(entry.done());
     calendar.done().to_string()

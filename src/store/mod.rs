@@ -15,6 +15,8 @@ mod jobs;
 mod offers;
 mod outbox;
 pub mod postgres;
+#[cfg(test)]
+mod query_plans;
 mod registrations;
 mod rows;
 mod seats;
