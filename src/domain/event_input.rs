@@ -306,11 +306,12 @@ fn valid_slug(slug: &str) -> Result<String, FieldError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::SeatSettings;
 
-    fn input() -> EventInput {
+    /// A valid masterclass, for tests to vary one field at a time.
+    pub(in crate::domain) fn input() -> EventInput {
         EventInput {
             kind: Some("masterclass".into()),
             title: Some("Masterclass Naobios : produire un vaccin".into()),

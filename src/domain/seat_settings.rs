@@ -99,19 +99,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-
-    fn input() -> EventInput {
-        EventInput {
-            kind: Some("masterclass".into()),
-            title: Some("Masterclass Naobios : produire un vaccin".into()),
-            starts_at: Some("2099-03-02T09:00:00+01:00".into()),
-            ends_at: Some("2099-03-02T17:00:00+01:00".into()),
-            location: Some("Naobios".into()),
-            host: Some("Naobios".into()),
-            capacity: Some(10),
-            ..EventInput::default()
-        }
-    }
+    use crate::domain::event_input::tests::input;
 
     #[test]
     fn reminder_and_offer_settings_are_checked() {

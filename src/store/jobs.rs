@@ -16,12 +16,12 @@ use crate::domain::{
 
 /// People reminded in one transaction, and the pause between two parts: a
 /// reminder to thousands goes out in parts, so that sign-ups are never kept
-/// waiting behind it. Measured (BENCHMARKS.md, scenario 5): a part of 250
-/// holds the SQLite writer 20–35 ms under load; 40 parts back to back cut
-/// sign-ups at c=64 to 57–85% of the rate with nothing due for the seconds
-/// they took. One part a second queues 10,000 reminders in 40 s, which a
-/// reminder two days ahead can spare.
-const REMINDERS_AT_ONCE: i64 = 250;
+/// waiting behind it. Measured (BENCHMARKS.md, scenario 5, sign-ups at c=64
+/// against the mean of quiet rows before and after): parts of 250 back to
+/// back cut sign-ups to 57–85%; 250 a second to 81–92%, p99 +6–11 ms; 100 a
+/// second to 93–114%, p99 within noise. 100 a second queues 10,000
+/// reminders in 100 s, which a reminder hours or days ahead can spare.
+const REMINDERS_AT_ONCE: i64 = 100;
 const PAUSE_BETWEEN_PARTS: chrono::Duration = chrono::Duration::seconds(1);
 
 const INSERT: &str = "INSERT INTO scheduled_jobs (id, kind, event_id, registration_id, offset_minutes, due_at) \
@@ -173,7 +173,9 @@ pub async fn run(conn: &mut impl Sql, job: &DueJob, now: DateTime<Utc>) -> Store
         None => Statement::new(DONE).bind(job.id).bind(now),
         Some(again) => Statement::new(AGAIN_AT)
             .bind(job.id)
-            .bind(whole_seconds(again.at))
+            // Rounded up: a job put back before its time would be claimed
+            // again at once, and spin until that second passes.
+            .bind(next_whole_second(again.at))
             .bind(again.resume_from.or(job.resume_from)),
     };
     conn.execute(mark).await?;
@@ -237,7 +239,9 @@ async fn remind(
     let mail = !people.is_empty();
     if people.len() as i64 == REMINDERS_AT_ONCE {
         let reached: Option<DateTime<Utc>> = people.iter().map(|(_, signed_up)| *signed_up).max();
-        let again = Again { at: now + PAUSE_BETWEEN_PARTS, resume_from: reached };
+        // The next tick of the clock (due times are whole seconds): one part
+        // a second, however long this one took.
+        let again = Again { at: whole_seconds(now) + PAUSE_BETWEEN_PARTS, resume_from: reached };
         return Ok((JobRun { mail, ..JobRun::default() }, Some(again)));
     }
     let count = Statement::new(COUNT_REMINDED).bind(event.id).bind(offset);
