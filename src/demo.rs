@@ -4,7 +4,7 @@
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
-use crate::domain::{EventKind, EventStatus, Lang, Level, NewEvent, SeatSettings, SignUpForm};
+use crate::domain::{EventKind, EventStatus, Lang, Level, NewEvent, SeatSettings, Session, SignUpForm};
 use crate::operations::{Actor, events, queries, registrations};
 use crate::state::AppState;
 
@@ -81,13 +81,15 @@ fn events(now: DateTime<Utc>) -> Vec<(NewEvent, Vec<Attendee>)> {
     let masterclass_levels = vec![Level::BtsBut, Level::Licence, Level::Master, Level::Ingenieur, Level::Reconversion];
     let event = |slug: &str, kind, title: &str, days, (h, m), (eh, em), location: &str, address: &str, host: &str| {
         let starts_at = paris(now, days, h, m);
+        let ends_at = paris(now, days, eh, em);
         NewEvent {
             slug: slug.into(),
             kind,
             title: title.into(),
             description: String::new(),
             starts_at,
-            ends_at: paris(now, days, eh, em),
+            ends_at,
+            sessions: vec![Session { starts_at, ends_at }],
             location: location.into(),
             address: Some(address.into()),
             host: host.into(),
@@ -158,6 +160,12 @@ fn events(now: DateTime<Utc>) -> Vec<(NewEvent, Vec<Attendee>)> {
                     .into(),
                 levels: masterclass_levels.clone(),
                 what_to_bring: Some("Une pièce d'identité.".into()),
+                // Two mornings a week apart: one event, two sessions.
+                ends_at: paris(now, 24, 12, 30),
+                sessions: vec![
+                    Session { starts_at: paris(now, 17, 9, 30), ends_at: paris(now, 17, 12, 30) },
+                    Session { starts_at: paris(now, 24, 9, 30), ends_at: paris(now, 24, 12, 30) },
+                ],
                 ..event(
                     "masterclass-efs-therapie-cellulaire",
                     EventKind::Masterclass,

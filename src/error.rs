@@ -190,6 +190,9 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::InvalidSlug => "invalid_slug",
         FieldErrorKind::Taken => "taken",
         FieldErrorKind::NotANumber => "not_a_number",
+        FieldErrorKind::SessionTooLong => "session_too_long",
+        FieldErrorKind::SessionsOverlap => "sessions_overlap",
+        FieldErrorKind::SessionsDisagree => "sessions_disagree",
     }
     .into()
 }

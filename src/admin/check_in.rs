@@ -1,7 +1,10 @@
-//! Check-in on the day: a phone-sized page to find people by name or by the
-//! code from their confirmation email, and mark them present.
+//! Check-in on the day: a phone-sized page to find people by name, email
+//! or institution ("ines" finds Inès) or by the code from their
+//! confirmation email, and mark them present at a slot (the morning or the
+//! afternoon under way by default).
 
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono_tz::Europe::Paris;
@@ -10,12 +13,24 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Managed, Search, event_path, page};
-use crate::domain::{AttendeeLine, Lang, RegistrationStatus};
+use crate::domain::{AttendeeLine, Lang, RegistrationStatus, Slot};
 use crate::error::AppError;
-use crate::operations::attendance::{self, Arrival};
+use crate::operations::attendance::{self, Arrival, CheckIn};
 use crate::operations::{ManagedEvent, queries};
 use crate::state::AppState;
 use crate::web::csrf::{self, CsrfForm, CsrfToken};
+
+/// The page's state in its address: the slot, the filter, and the person
+/// just checked in (to show them large at the top).
+#[derive(Debug, Default, Deserialize)]
+pub struct View {
+    slot: Option<String>,
+    /// `present` or `absent`; anything else shows everyone.
+    show: Option<String>,
+    done: Option<Uuid>,
+    /// With `done`: they were checked in already.
+    again: Option<String>,
+}
 
 pub async fn show(
     State(state): State<AppState>,
@@ -24,9 +39,18 @@ pub async fn show(
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
     Search(query): Search,
+    view: Result<Query<View>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    // A hand-edited address shows the page as it opens.
+    let view = view.map(|Query(view)| view).unwrap_or_default();
+    let slot = attendance::slot_of(&managed, view.slot.as_deref(), state.clock.now())?;
     let confirmed = confirmed(&state, &managed).await?;
-    let content = render(lang, &managed, &confirmed, &query, None, &csrf);
+    let banner = view.done.and_then(|id| confirmed.iter().find(|line| line.registration.id == id)).map(|line| {
+        let at = line.attendance.get(&slot.id()).copied();
+        Banner::Arrived { name: line.registration.name.clone(), at, again: view.again.is_some() }
+    });
+    let shown = Shown { query: &query, filter: view.show.as_deref().unwrap_or_default(), banner };
+    let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((csrf, markup).into_response())
 }
@@ -36,8 +60,10 @@ pub struct Mark {
     registration: Option<Uuid>,
     code: Option<String>,
     undo: Option<String>,
-    /// The search shown again if the code is unknown.
+    slot: Option<String>,
+    /// The search and filter shown again.
     q: Option<String>,
+    show: Option<String>,
 }
 
 pub async fn mark(
@@ -52,15 +78,36 @@ pub async fn mark(
         Some(registration) => Arrival::Registration(registration),
         None => Arrival::Code(form.code.unwrap_or_default()),
     };
-    if let Some(marked) = attendance::check_in(&state, &managed, arrival, form.undo.is_some()).await? {
-        return Ok(Redirect::to(&event_path(&managed, &format!("/check-in#r-{marked}"))).into_response());
+    let undo = form.undo.is_some();
+    let marked = attendance::check_in(&state, &managed, arrival, form.slot.as_deref(), undo).await?;
+    if let Some(CheckIn { registration, slot, changed, .. }) = marked {
+        let mut address = format!("/check-in?slot={}", slot.id());
+        if !undo {
+            address.push_str(&format!("&done={registration}"));
+            if !changed {
+                address.push_str("&again=1");
+            }
+        }
+        for (name, value) in [("q", &form.q), ("show", &form.show)] {
+            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+                address.push_str(&format!("&{name}={}", urlencoding(value)));
+            }
+        }
+        return Ok(Redirect::to(&event_path(&managed, &format!("{address}#r-{registration}"))).into_response());
     }
-    let a = lang.texts().admin();
+    let slot = attendance::slot_of(&managed, form.slot.as_deref(), state.clock.now())?;
     let confirmed = confirmed(&state, &managed).await?;
     let query = form.q.unwrap_or_default();
-    let content = render(lang, &managed, &confirmed, &query, Some(a.code_unknown), &csrf);
-    let markup = page(lang, uri.path(), a.check_in, &organizer, &csrf, content);
+    let shown =
+        Shown { query: &query, filter: form.show.as_deref().unwrap_or_default(), banner: Some(Banner::Unknown) };
+    let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
+    let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((StatusCode::NOT_FOUND, csrf, markup).into_response())
+}
+
+/// A query-string value, percent-encoded.
+fn urlencoding(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 async fn confirmed(state: &AppState, managed: &ManagedEvent) -> Result<Vec<AttendeeLine>, AppError> {
@@ -68,48 +115,113 @@ async fn confirmed(state: &AppState, managed: &ManagedEvent) -> Result<Vec<Atten
     Ok(lines.into_iter().filter(|line| line.registration.status == RegistrationStatus::Confirmed).collect())
 }
 
+/// What the top of the page says after a check-in.
+enum Banner {
+    Arrived { name: String, at: Option<chrono::DateTime<chrono::Utc>>, again: bool },
+    Unknown,
+}
+
+struct Shown<'a> {
+    query: &'a str,
+    filter: &'a str,
+    banner: Option<Banner>,
+}
+
+/// Folded for search: lower case, accents and punctuation gone ("Inès" and
+/// "ines" meet).
+fn folded(text: &str) -> String {
+    slug::slugify(text)
+}
+
 fn render(
     lang: Lang,
     managed: &ManagedEvent,
     confirmed: &[AttendeeLine],
-    query: &str,
-    problem: Option<&str>,
+    slot: &Slot,
+    shown: &Shown,
     csrf: &CsrfToken,
 ) -> Markup {
     let a = lang.texts().admin();
-    let present = confirmed.iter().filter(|line| line.checked_in_at.is_some()).count() as i64;
-    let needle = query.trim().to_lowercase();
-    let mut shown: Vec<_> = confirmed
+    let slot_id = slot.id();
+    let here = |line: &AttendeeLine| line.attendance.contains_key(&slot_id);
+    let present = confirmed.iter().filter(|line| here(line)).count() as i64;
+    let needle = folded(shown.query);
+    let mut people: Vec<_> = confirmed
         .iter()
-        .filter(|line| needle.is_empty() || line.registration.name.to_lowercase().contains(&needle))
+        .filter(|line| match shown.filter {
+            "present" => here(line),
+            "absent" => !here(line),
+            _ => true,
+        })
+        .filter(|line| {
+            let r = &line.registration;
+            needle.is_empty()
+                || [Some(r.name.as_str()), Some(r.email.as_str()), r.institution.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|field| folded(field).contains(&needle))
+        })
         .collect();
-    shown.sort_by_cached_key(|line| slug::slugify(&line.registration.name));
+    people.sort_by_cached_key(|line| folded(&line.registration.name));
     let action = event_path(managed, "/check-in");
+    let slots = managed.event().slots();
+    let time = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&Paris).format("%H:%M").to_string();
     html! {
         p { a href=(event_path(managed, "")) { "← " (managed.event().title) } }
-        h1 { (a.check_in) }
+        h1 { (a.check_in) " — " (slot.label(lang)) }
+        @match &shown.banner {
+            Some(Banner::Arrived { name, at: Some(at), again: false }) => {
+                p.arrival role="status" { "✓ " (name) " — " (time(*at)) }
+            }
+            Some(Banner::Arrived { name, at, .. }) => {
+                p.arrival.again role="status" { ((a.already_checked_in)(name, &at.map(time).unwrap_or_default())) }
+            }
+            Some(Banner::Unknown) => { p.notice.error role="alert" { (a.code_unknown) } }
+            None => {}
+        }
+        @if slots.len() > 1 {
+            nav.slots aria-label=(a.slot_choice) {
+                @for other in &slots {
+                    @if other.id() == slot_id {
+                        strong aria-current="true" { (other.label(lang)) }
+                    } @else {
+                        a href={ (action) "?slot=" (other.id()) } { (other.label(lang)) }
+                    }
+                    " "
+                }
+            }
+        }
         p { strong { ((a.present_count)(present, confirmed.len() as i64)) } }
-        @if let Some(problem) = problem { p.notice.error role="alert" { (problem) } }
         form.filters method="post" action=(action) {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            input type="hidden" name="slot" value=(slot_id);
             div.field {
                 label for="code" { (a.check_in_code_label) }
-                input #code name="code" type="text" autocomplete="off" autocapitalize="characters" inputmode="text";
+                input.code #code name="code" type="text" autocomplete="off" autocapitalize="characters" inputmode="text" autofocus;
             }
             button type="submit" { (a.check_in_button) }
         }
         form.filters method="get" action=(action) {
+            input type="hidden" name="slot" value=(slot_id);
             div.field {
                 label for="q" { (a.search_label) }
-                input #q name="q" type="search" value=(query);
+                input #q name="q" type="search" value=(shown.query);
+            }
+            div.field {
+                label for="show" { (a.show_label) }
+                select #show name="show" {
+                    @for (value, label) in [("", a.show_everyone), ("present", a.show_present), ("absent", a.show_absent)] {
+                        option value=(value) selected[shown.filter == value] { (label) }
+                    }
+                }
             }
             button type="submit" { (a.search) }
         }
-        ul.check-in { @for line in shown { (person(lang, &action, line, csrf)) } }
+        ul.check-in { @for line in people { (person(lang, &action, &slot_id, line, shown, csrf)) } }
     }
 }
 
-fn person(lang: Lang, action: &str, line: &AttendeeLine, csrf: &CsrfToken) -> Markup {
+fn person(lang: Lang, action: &str, slot: &str, line: &AttendeeLine, shown: &Shown, csrf: &CsrfToken) -> Markup {
     let a = lang.texts().admin();
     let r = &line.registration;
     html! {
@@ -119,7 +231,10 @@ fn person(lang: Lang, action: &str, line: &AttendeeLine, csrf: &CsrfToken) -> Ma
             form.inline method="post" action=(action) {
                 input type="hidden" name=(csrf::FIELD) value=(csrf.value());
                 input type="hidden" name="registration" value=(r.id);
-                @match line.checked_in_at {
+                input type="hidden" name="slot" value=(slot);
+                input type="hidden" name="q" value=(shown.query);
+                input type="hidden" name="show" value=(shown.filter);
+                @match line.attendance.get(slot) {
                     Some(at) => {
                         span.seats.open { ((a.checked_in)(&at.with_timezone(&Paris).format("%H:%M").to_string())) }
                         " "

@@ -166,6 +166,8 @@ impl EventFields {
             description: Some(self.description.clone()),
             starts_at: from_local(&self.starts_at),
             ends_at: from_local(&self.ends_at),
+            // The form does not edit sessions: an event's stay as they are.
+            sessions: None,
             location: non_empty(&self.location),
             address: Some(self.address.clone()),
             host: non_empty(&self.host),

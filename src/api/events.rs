@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Json;
-use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, Question};
+use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Lang, Level, Question, Session, Slot};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::queries;
 use crate::state::AppState;
@@ -24,8 +24,16 @@ pub struct EventJson {
     pub kind: EventKind,
     pub title: String,
     pub description: String,
+    /// The first session's start.
     pub starts_at: DateTime<Utc>,
+    /// The last session's end.
     pub ends_at: DateTime<Utc>,
+    /// When the event sits, in order (one for most events).
+    pub sessions: Vec<Session>,
+    /// The half-days attendance is recorded in: the morning (before 13:00,
+    /// Paris time) and the afternoon of each day a session covers, with
+    /// the part of it covered.
+    pub slots: Vec<SlotJson>,
     /// Name of the place.
     pub location: String,
     pub address: Option<String>,
@@ -61,6 +69,23 @@ pub struct EventJson {
     pub questions: Option<Vec<Question>>,
 }
 
+/// A half-day of attendance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotJson {
+    /// Stable: the date and `am` or `pm`, e.g. `2027-06-13-am`.
+    pub id: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// In the event's language, e.g. `13/06 matin`.
+    pub label: String,
+}
+
+impl SlotJson {
+    pub fn new(slot: &Slot, lang: Lang) -> Self {
+        Self { id: slot.id(), starts_at: slot.starts_at, ends_at: slot.ends_at, label: slot.label(lang) }
+    }
+}
+
 impl EventJson {
     pub fn with_questions(event: Event, questions: Vec<Question>) -> Self {
         Self { questions: Some(questions), ..event.into() }
@@ -69,7 +94,9 @@ impl EventJson {
 
 impl From<Event> for EventJson {
     fn from(e: Event) -> Self {
+        let lang = Lang::from_code(&e.language).unwrap_or_default();
         Self {
+            slots: e.slots().iter().map(|slot| SlotJson::new(slot, lang)).collect(),
             seats_left: e.seats_left(),
             waitlist_length: e.waitlisted_count,
             reminders_before_minutes: e.settings.reminders_before_minutes,
@@ -83,6 +110,7 @@ impl From<Event> for EventJson {
             description: e.description,
             starts_at: e.starts_at,
             ends_at: e.ends_at,
+            sessions: e.sessions,
             location: e.location,
             address: e.address,
             host: e.host,

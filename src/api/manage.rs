@@ -100,7 +100,10 @@ pub struct AttendeeJson {
     pub language: String,
     pub registered_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// The first check-in at the door.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Check-ins at the door by slot id.
+    pub attendance: std::collections::BTreeMap<String, DateTime<Utc>>,
     /// Until when an offered seat is held for them (or was, if expired).
     pub offer_expires_at: Option<DateTime<Utc>>,
     /// When they said they will come.
@@ -126,6 +129,7 @@ impl From<AttendeeLine> for AttendeeJson {
             registered_at: r.created_at,
             cancelled_at: r.cancelled_at,
             checked_in_at: line.checked_in_at,
+            attendance: line.attendance.into_iter().collect(),
             offer_expires_at: r.offer_expires_at,
             attendance_confirmed_at: r.attendance_confirmed_at,
             email_status: line.email_status,

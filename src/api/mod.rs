@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, and its OpenAPI document.
 
+mod attendance;
 mod auth;
 mod events;
 mod exports;
@@ -10,7 +11,7 @@ mod registrations;
 use axum::Router;
 use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/attendees.xlsx", get(exports::xlsx))
         .route("/api/v1/events/{id}/attendance-sheet.pdf", get(exports::attendance_sheet))
         .route("/api/v1/events/{id}/registrations", get(manage::registrations).post(registrations::create))
+        .route("/api/v1/events/{id}/attendance", get(attendance::list).post(attendance::check_in))
+        .route("/api/v1/events/{id}/attendance/{slot}/{registration_id}", delete(attendance::undo))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
         .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Level, SeatSettings};
+use super::{Level, SeatSettings, Session, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -59,8 +59,12 @@ pub struct Event {
     pub kind: EventKind,
     pub title: String,
     pub description: String,
+    /// The first session's start.
     pub starts_at: DateTime<Utc>,
+    /// The last session's end.
     pub ends_at: DateTime<Utc>,
+    /// At least one, in order.
+    pub sessions: Vec<Session>,
     pub location: String,
     pub address: Option<String>,
     pub host: String,
@@ -97,6 +101,11 @@ pub enum HandOff {
 }
 
 impl Event {
+    /// The half-days attendance is recorded in.
+    pub fn slots(&self) -> Vec<Slot> {
+        super::slots(&self.sessions)
+    }
+
     /// Seats still free: neither confirmed nor held by an offer; never
     /// negative, even after capacity was lowered below the number taken.
     pub fn seats_left(&self) -> i64 {
@@ -203,6 +212,8 @@ pub struct NewEvent {
     pub description: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// At least one, in order, from `starts_at` to `ends_at`.
+    pub sessions: Vec<Session>,
     pub location: String,
     pub address: Option<String>,
     pub host: String,
@@ -234,6 +245,7 @@ impl NewEvent {
         check("description", self.description != current.description);
         check("starts_at", self.starts_at != current.starts_at);
         check("ends_at", self.ends_at != current.ends_at);
+        check("sessions", self.sessions != current.sessions);
         check("location", self.location != current.location);
         check("address", self.address != current.address);
         check("host", self.host != current.host);
@@ -269,6 +281,10 @@ mod tests {
             description: String::new(),
             starts_at: now + Duration::days(10),
             ends_at: now + Duration::days(10) + Duration::hours(7),
+            sessions: vec![Session {
+                starts_at: now + Duration::days(10),
+                ends_at: now + Duration::days(10) + Duration::hours(7),
+            }],
             location: "Naobios".into(),
             address: None,
             host: "Naobios".into(),

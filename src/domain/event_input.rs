@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::sessions::bound;
 use super::{
-    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent, QuestionInput, validate_questions,
+    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent, QuestionInput, Session, SessionInput,
+    validate_questions, validate_sessions,
 };
 
 /// Fields of an event, as JSON. Everything is optional here so that each
@@ -18,9 +20,15 @@ pub struct EventInput {
     /// Address in URLs; made from the title when absent.
     pub slug: Option<String>,
     pub description: Option<String>,
-    /// RFC 3339, e.g. `2027-03-02T09:00:00+01:00`.
+    /// RFC 3339, e.g. `2027-03-02T09:00:00+01:00`. With `sessions`, it may
+    /// be left out: it is the first session's start.
     pub starts_at: Option<String>,
+    /// With `sessions`, it may be left out: it is the last session's end.
     pub ends_at: Option<String>,
+    /// The sittings of an event held over several days or half-days, in any
+    /// order, none overlapping another; when absent, one session from
+    /// `starts_at` to `ends_at`.
+    pub sessions: Option<Vec<SessionInput>>,
     pub location: Option<String>,
     pub address: Option<String>,
     pub host: Option<String>,
@@ -71,6 +79,8 @@ impl From<&Event> for EventInput {
             description: Some(event.description.clone()),
             starts_at: time(event.starts_at),
             ends_at: time(event.ends_at),
+            // One session is the event's start and end.
+            sessions: (event.sessions.len() > 1).then(|| event.sessions.iter().map(SessionInput::from).collect()),
             location: Some(event.location.clone()),
             address: event.address.clone(),
             host: Some(event.host.clone()),
@@ -100,8 +110,10 @@ impl EventInput {
             title: patch.title.or(self.title),
             slug: patch.slug.or(self.slug),
             description: patch.description.or(self.description),
-            starts_at: patch.starts_at.or(self.starts_at),
-            ends_at: patch.ends_at.or(self.ends_at),
+            // New sessions bring their own start and end.
+            starts_at: if patch.sessions.is_some() { patch.starts_at } else { patch.starts_at.or(self.starts_at) },
+            ends_at: if patch.sessions.is_some() { patch.ends_at } else { patch.ends_at.or(self.ends_at) },
+            sessions: patch.sessions.or(self.sessions),
             location: patch.location.or(self.location),
             address: patch.address.or(self.address),
             host: patch.host.or(self.host),
@@ -135,8 +147,21 @@ impl EventInput {
         let kind = keep(&mut errors, choice("kind", self.kind.as_deref(), EventKind::from_code));
         let title = keep(&mut errors, required_text("title", self.title.as_deref(), MAX_TITLE));
         let description = keep(&mut errors, optional_text("description", self.description.as_deref(), MAX_TEXT, true));
-        let starts_at = keep(&mut errors, date_time("starts_at", self.starts_at.as_deref()));
-        let ends_at = keep(&mut errors, date_time("ends_at", self.ends_at.as_deref()));
+        let sessions = match &self.sessions {
+            None => None,
+            Some(inputs) => validate_sessions(inputs).map_err(|e| errors.extend(e)).ok(),
+        };
+        let (starts_at, ends_at) = match &sessions {
+            Some(sessions) => (
+                keep(&mut errors, bound("starts_at", self.starts_at.as_deref(), sessions.first().map(|s| s.starts_at))),
+                keep(&mut errors, bound("ends_at", self.ends_at.as_deref(), sessions.last().map(|s| s.ends_at))),
+            ),
+            None if self.sessions.is_some() => (None, None),
+            None => (
+                keep(&mut errors, date_time("starts_at", self.starts_at.as_deref())),
+                keep(&mut errors, date_time("ends_at", self.ends_at.as_deref())),
+            ),
+        };
         let location = keep(&mut errors, required_text("location", self.location.as_deref(), MAX_LINE));
         let address = keep(&mut errors, optional_text("address", self.address.as_deref(), MAX_LINE, false));
         let host = keep(&mut errors, required_text("host", self.host.as_deref(), MAX_LINE));
@@ -207,6 +232,7 @@ impl EventInput {
                 description: description.unwrap_or_default(),
                 starts_at,
                 ends_at,
+                sessions: sessions.unwrap_or_else(|| vec![Session { starts_at, ends_at }]),
                 location,
                 address,
                 host,

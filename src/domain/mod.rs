@@ -12,6 +12,7 @@ mod question;
 mod registration;
 mod schedule;
 mod seat_settings;
+mod sessions;
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
 pub use event::{Event, EventKind, EventStatus, EventUpdate, HandOff, NewEvent, Refusal, registration_refusal};
@@ -25,16 +26,14 @@ pub use question::{
 };
 pub use registration::{
     AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration,
-    RegistrationStatus, SignUpForm, seat_for,
+    RegistrationStatus, SignUpForm, SlotCheckIn, seat_for,
 };
 pub use schedule::{DueJob, JobKind, JobRun};
 pub use seat_settings::{MAX_MINUTES, SeatSettings};
+pub use sessions::{
+    MAX_SESSIONS, Session, SessionInput, Slot, parse_sessions, sessions_text, slots, validate_sessions,
+};
 
-/// Truncates a timestamp to whole seconds.
-///
-/// SQLite stores timestamps as RFC 3339 text whose fractional part varies in
-/// length, so text comparison is only chronological between values of the
-/// same precision; every timestamp that SQL compares goes through here.
 /// Rounds a "not before" time up to the next whole second, for the same
 /// reason as `whole_seconds`, without ever making it earlier.
 pub fn next_whole_second(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
@@ -42,6 +41,11 @@ pub fn next_whole_second(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<c
     if down == t { t } else { down + chrono::Duration::seconds(1) }
 }
 
+/// Truncates a timestamp to whole seconds.
+///
+/// SQLite stores timestamps as RFC 3339 text whose fractional part varies in
+/// length, so text comparison is only chronological between values of the
+/// same precision; every timestamp that SQL compares goes through here.
 pub fn whole_seconds(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Timelike};
     if t.nanosecond() == 0 { t } else { t.trunc_subsecs(0) }

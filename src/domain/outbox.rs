@@ -133,7 +133,8 @@ pub struct EventChanges {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldChange {
-    /// `starts_at`, `ends_at`, `location` or `address`.
+    /// `starts_at`, `ends_at`, `sessions` (a JSON list), `location` or
+    /// `address`.
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -150,11 +151,21 @@ impl EventChanges {
             ("location", Some(current.location.clone()), Some(new.location.clone())),
             ("address", current.address.clone(), new.address.clone()),
         ];
-        let changes = candidates
+        let mut changes: Vec<FieldChange> = candidates
             .into_iter()
             .filter(|(_, before, after)| before != after)
             .map(|(field, before, after)| FieldChange { field: field.into(), before, after })
             .collect();
+        // With several sessions on either side, the start and end alone do
+        // not say when people must come: the sessions are listed too.
+        if (current.sessions.len() > 1 || new.sessions.len() > 1) && current.sessions != new.sessions {
+            let list = |sessions: &[super::Session]| serde_json::to_string(sessions).ok();
+            changes.push(FieldChange {
+                field: "sessions".into(),
+                before: list(&current.sessions),
+                after: list(&new.sessions),
+            });
+        }
         Self { changes }
     }
 

@@ -40,6 +40,13 @@ pub enum FieldErrorKind {
     Taken,
     /// Text where a number is expected (a form field).
     NotANumber,
+    /// A session longer than a week.
+    SessionTooLong,
+    /// A session starting before the one before it ends.
+    SessionsOverlap,
+    /// `starts_at` or `ends_at` other than the first session's start or the
+    /// last one's end.
+    SessionsDisagree,
 }
 
 impl FieldError {

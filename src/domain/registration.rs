@@ -231,9 +231,24 @@ mod tests {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttendeeLine {
     pub registration: Registration,
+    /// The first check-in at the door, whichever the slot.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Check-ins at the door by slot id.
+    pub attendance: std::collections::HashMap<String, DateTime<Utc>>,
     /// Status of the latest message to this person: pending, sent or failed.
     pub email_status: Option<String>,
     /// Answers by question id.
     pub answers: std::collections::HashMap<Uuid, String>,
+}
+
+/// A check-in at the door for one slot, or its undoing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotCheckIn {
+    pub slot: String,
+    /// `None` undoes it.
+    pub at: Option<DateTime<Utc>>,
+    /// The slot a check-in made before attendance was kept per slot counts
+    /// for (`Slot::at` its time): recorded there first, if the person has
+    /// no check-in by slot yet, so that this change does not lose it.
+    pub earlier: Option<String>,
 }

@@ -5,7 +5,7 @@ use chrono_tz::Europe::Paris;
 
 use super::{Cell, headers, row};
 use crate::domain::Lang;
-use crate::domain::{AttendeeLine, Question};
+use crate::domain::{AttendeeLine, Question, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Delimiter {
@@ -16,6 +16,7 @@ pub enum Delimiter {
 
 pub fn to_csv(
     lines: &[AttendeeLine],
+    slots: &[Slot],
     questions: &[Question],
     lang: Lang,
     delimiter: Delimiter,
@@ -28,9 +29,9 @@ pub fn to_csv(
                 Delimiter::Semicolon => b';',
             })
             .from_writer(&mut out);
-        writer.write_record(headers(lang, questions).iter().map(|h| defuse(h)))?;
+        writer.write_record(headers(lang, slots, questions).iter().map(|h| defuse(h)))?;
         for line in lines {
-            writer.write_record(row(line, lang, questions).iter().map(cell_text))?;
+            writer.write_record(row(line, lang, slots, questions).iter().map(cell_text))?;
         }
         writer.flush()?;
     }

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AttendeeLine, Event, Lang, Question};
+use crate::domain::{AttendeeLine, Event, Lang, Question, Slot};
 
 pub use self::csv::{Delimiter, to_csv};
 pub use self::pdf::attendance_sheet;
@@ -38,14 +38,16 @@ fn optional_time(value: Option<DateTime<Utc>>) -> Cell {
     value.map_or(Cell::Empty, Cell::Time)
 }
 
-/// Column titles, in the order of `row`: the fixed ones, then one per
-/// question of the event.
-pub fn headers(lang: Lang, questions: &[Question]) -> Vec<String> {
-    let fixed = lang.texts().export_headers.iter().map(|header| (*header).to_owned());
-    fixed.chain(questions.iter().map(|q| q.label.clone())).collect()
+/// Column titles, in the order of `row`: the fixed ones, then one per slot
+/// (check-in time at the door), then one per question of the event.
+pub fn headers(lang: Lang, slots: &[Slot], questions: &[Question]) -> Vec<String> {
+    let t = lang.texts();
+    let fixed = t.export_headers.iter().map(|header| (*header).to_owned());
+    let slots = slots.iter().map(|slot| (t.admin().attendance_at)(&slot.label(lang)));
+    fixed.chain(slots).chain(questions.iter().map(|q| q.label.clone())).collect()
 }
 
-pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell> {
+pub fn row(line: &AttendeeLine, lang: Lang, slots: &[Slot], questions: &[Question]) -> Vec<Cell> {
     let t = lang.texts();
     let r = &line.registration;
     let answer = |q: &Question| line.answers.get(&q.id).map(|answer| t.admin().answer(q.kind, answer));
@@ -66,6 +68,7 @@ pub fn row(line: &AttendeeLine, lang: Lang, questions: &[Question]) -> Vec<Cell>
         optional_time(r.offer_expires_at),
         optional_time(r.attendance_confirmed_at),
     ];
+    cells.extend(slots.iter().map(|slot| optional_time(line.attendance.get(&slot.id()).copied())));
     cells.extend(answers);
     cells
 }
@@ -110,7 +113,7 @@ pub async fn render(
             Format::Csv(delimiter) => Download {
                 content_type: "text/csv; charset=utf-8",
                 file_name: name("inscrits", "csv"),
-                body: to_csv(&lines, &questions, lang, delimiter)?,
+                body: to_csv(&lines, &event.slots(), &questions, lang, delimiter)?,
             },
             Format::Xlsx => Download {
                 content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

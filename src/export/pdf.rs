@@ -4,12 +4,10 @@
 //! signature, and page numbers. Laid out with printpdf, DejaVu Sans embedded
 //! (subset) so that every accent prints.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Europe::Paris;
 use printpdf::{IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point};
 
 use crate::domain::Lang;
-use crate::domain::{AttendeeLine, Event, RegistrationStatus};
+use crate::domain::{AttendeeLine, Event, RegistrationStatus, Slot};
 
 const MARGIN: f32 = 15.0;
 const ROW: f32 = 10.0;
@@ -20,39 +18,11 @@ const TRAINER_BOX: f32 = 32.0;
 const NUMBER_WIDTH: f32 = 10.0;
 const NAME_WIDTH: f32 = 52.0;
 const INSTITUTION_WIDTH: f32 = 48.0;
+const MAX_SLOTS: usize = 28;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write the attendance sheet: {0}")]
 pub struct PdfError(String);
-
-/// A morning or an afternoon of the event, in Paris time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HalfDay {
-    pub date: NaiveDate,
-    pub afternoon: bool,
-}
-
-/// Every half-day the event overlaps; 13:00 splits the day (Paris time).
-pub fn half_days(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Vec<HalfDay> {
-    let start = starts_at.with_timezone(&Paris).naive_local();
-    let end = ends_at.with_timezone(&Paris).naive_local();
-    let mut result = Vec::new();
-    let mut date = start.date();
-    // At most two weeks: a sheet is for a training session, not a season.
-    while date <= end.date() && result.len() < 28 {
-        let midnight = date.and_time(NaiveTime::MIN);
-        let split = date.and_time(NaiveTime::from_hms_opt(13, 0, 0).unwrap_or(NaiveTime::MIN));
-        let next_midnight = midnight + Duration::days(1);
-        if start < split && end > midnight {
-            result.push(HalfDay { date, afternoon: false });
-        }
-        if start < next_midnight && end > split {
-            result.push(HalfDay { date, afternoon: true });
-        }
-        date += Duration::days(1);
-    }
-    result
-}
 
 struct Labels {
     title: &'static str,
@@ -63,9 +33,9 @@ struct Labels {
     number: &'static str,
     name: &'static str,
     institution: &'static str,
-    morning: &'static str,
-    afternoon: &'static str,
     trainer: &'static str,
+    /// Before a check-in time at the door.
+    checked_in: &'static str,
     signature: &'static str,
     page: &'static str,
     attendees: &'static str,
@@ -82,9 +52,8 @@ fn labels(lang: Lang) -> Labels {
             number: "N°",
             name: "Nom",
             institution: "Établissement",
-            morning: "matin",
-            afternoon: "après-midi",
             trainer: "Formateur / intervenant — nom :",
+            checked_in: "pointé",
             signature: "Signature",
             page: "Page",
             attendees: "participants confirmés",
@@ -98,9 +67,8 @@ fn labels(lang: Lang) -> Labels {
             number: "No.",
             name: "Name",
             institution: "Institution",
-            morning: "morning",
-            afternoon: "afternoon",
             trainer: "Trainer / speaker — name:",
+            checked_in: "checked in",
             signature: "Signature",
             page: "Page",
             attendees: "confirmed attendees",
@@ -149,11 +117,13 @@ pub fn attendance_sheet(
 ) -> Result<Vec<u8>, PdfError> {
     let l = labels(lang);
     let t = lang.texts();
-    let mut attendees: Vec<_> =
-        lines.iter().map(|line| &line.registration).filter(|r| r.status == RegistrationStatus::Confirmed).collect();
-    attendees.sort_by_cached_key(|r| (slug::slugify(&r.name), r.name.clone()));
+    let mut attendees: Vec<&AttendeeLine> =
+        lines.iter().filter(|line| line.registration.status == RegistrationStatus::Confirmed).collect();
+    attendees.sort_by_cached_key(|line| (slug::slugify(&line.registration.name), line.registration.name.clone()));
 
-    let halves = half_days(event.starts_at, event.ends_at);
+    // At most four weeks of half-days: a sheet is for a course, not a
+    // season; beyond, the columns would be too narrow to sign in.
+    let halves: Vec<Slot> = event.slots().into_iter().take(MAX_SLOTS).collect();
     let landscape = halves.len() > 3;
     let (width, height) = if landscape { (297.0, 210.0) } else { (210.0, 297.0) };
     let shift = height - 297.0; // keeps the layout constants valid in landscape
@@ -188,8 +158,7 @@ pub fn attendance_sheet(
 
     let table_width = width - 2.0 * MARGIN;
     let signature_width = (table_width - NUMBER_WIDTH - NAME_WIDTH - INSTITUTION_WIDTH) / halves.len().max(1) as f32;
-    let half_label =
-        |h: &HalfDay| format!("{} {}", h.date.format("%d/%m"), if h.afternoon { l.afternoon } else { l.morning });
+    let half_label = |slot: &Slot| slot.label(lang);
 
     let mut number = 0;
     for page_index in 0..total_pages {
@@ -216,7 +185,7 @@ pub fn attendance_sheet(
             for (label, value) in [
                 (l.host, event.host.clone()),
                 (l.place, place),
-                (l.date, t.period(event.starts_at, event.ends_at)),
+                (l.date, t.sessions(&event.sessions)),
                 (l.organizer, organizer.to_owned()),
             ] {
                 sheet.text(&format!("{label} :"), 10.0, MARGIN, y, true);
@@ -258,7 +227,8 @@ pub fn attendance_sheet(
                 x += column_width;
                 sheet.line(x, top, x, bottom);
             }
-            for (i, attendee) in attendees[rows].iter().enumerate() {
+            for (i, line) in attendees[rows].iter().enumerate() {
+                let attendee = &line.registration;
                 number += 1;
                 let y = top - ROW * (i as f32 + 2.0) + 3.5;
                 sheet.text(&number.to_string(), 9.0, MARGIN + 1.0, y, false);
@@ -271,6 +241,17 @@ pub fn attendance_sheet(
                     y,
                     false,
                 );
+                // Checked in at the door: said in the cell, which stays
+                // free to sign in.
+                let first_cell = MARGIN + NUMBER_WIDTH + NAME_WIDTH + INSTITUTION_WIDTH;
+                for (n, slot) in halves.iter().enumerate() {
+                    if let Some(at) = line.attendance.get(&slot.id()) {
+                        let time = at.with_timezone(&chrono_tz::Europe::Paris).format("%H:%M");
+                        let note = format!("{} {time}", l.checked_in);
+                        let x = first_cell + signature_width * n as f32 + 1.0;
+                        sheet.text(&fit(&note, signature_width, 7.0), 7.0, x, y - 2.5, false);
+                    }
+                }
             }
             top = bottom - 6.0;
         }
@@ -305,33 +286,43 @@ pub fn attendance_sheet(
         sheet.text(&footer, 8.0, width - MARGIN - 18.0, 10.0, false);
         sheet.text(&fit(&event.title, table_width - 30.0, 7.0), 7.0, MARGIN, 10.0, false);
     }
-    doc.save_to_bytes().map_err(|e| PdfError(e.to_string()))
+    let pdf = doc.save_to_bytes().map_err(|e| PdfError(e.to_string()))?;
+    with_title(pdf, &title)
+}
+
+/// The document's title in its metadata (what a PDF reader shows in its
+/// title bar), as UTF-16 with a byte-order mark: printpdf 0.7 writes the
+/// title's UTF-8 bytes, which readers take for PDFDocEncoding ("FEUILLE
+/// D'Ã‰MARGEMENT"). Rewritten with printpdf's own lopdf.
+fn with_title(pdf: Vec<u8>, title: &str) -> Result<Vec<u8>, PdfError> {
+    use printpdf::lopdf::{Document, Object, StringFormat};
+    let mut document = Document::load_mem(&pdf).map_err(|e| PdfError(format!("reading back: {e}")))?;
+    let info = document.trailer.get(b"Info").and_then(Object::as_reference).map_err(|e| PdfError(e.to_string()))?;
+    let text: Vec<u8> = [0xFE, 0xFF].into_iter().chain(title.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    document
+        .get_object_mut(info)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| PdfError(e.to_string()))?
+        .set("Title", Object::String(text, StringFormat::Hexadecimal));
+    let mut out = Vec::with_capacity(pdf.len());
+    document.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn paris(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        Paris.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("valid").with_timezone(&Utc)
-    }
 
     #[test]
-    fn half_days_follow_the_event() {
-        let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).expect("date");
-        assert_eq!(
-            half_days(paris(2027, 3, 2, 9), paris(2027, 3, 2, 17)),
-            [HalfDay { date: day(2), afternoon: false }, HalfDay { date: day(2), afternoon: true }]
-        );
-        assert_eq!(
-            half_days(paris(2027, 3, 2, 14), paris(2027, 3, 2, 16)),
-            [HalfDay { date: day(2), afternoon: true }]
-        );
-        assert_eq!(
-            half_days(paris(2027, 3, 2, 9), paris(2027, 3, 2, 12)),
-            [HalfDay { date: day(2), afternoon: false }]
-        );
-        assert_eq!(half_days(paris(2027, 3, 2, 9), paris(2027, 3, 3, 17)).len(), 4);
+    fn the_title_in_the_metadata_reads_back_with_its_accents() {
+        let (doc, _, _) = PdfDocument::new("garbled", Mm(210.0), Mm(297.0), "sheet");
+        let pdf = with_title(doc.save_to_bytes().expect("pdf"), "FEUILLE D'ÉMARGEMENT — Masterclass").expect("title");
+        let document = printpdf::lopdf::Document::load_mem(&pdf).expect("reads back");
+        let info = document.trailer.get(b"Info").and_then(printpdf::lopdf::Object::as_reference).expect("info");
+        let title = document.get_dictionary(info).and_then(|d| d.get(b"Title")).expect("title");
+        let bytes = title.as_str().expect("a string");
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect();
+        assert_eq!(&bytes[..2], [0xFE, 0xFF], "a byte-order mark");
+        assert_eq!(String::from_utf16(&units).expect("UTF-16"), "FEUILLE D'ÉMARGEMENT — Masterclass");
     }
 }

@@ -25,14 +25,15 @@ pub fn to_xlsx(
     }
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let titles = headers(lang, questions);
+    let slots = event.slots();
+    let titles = headers(lang, &slots, questions);
     let mut widths: Vec<usize> = titles.iter().map(|t| t.chars().count()).collect();
     for (col, title) in titles.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, title, &bold)?;
     }
     for (i, line) in lines.iter().enumerate() {
         let r = i as u32 + 1;
-        for (col, cell) in row(line, lang, questions).into_iter().enumerate() {
+        for (col, cell) in row(line, lang, &slots, questions).into_iter().enumerate() {
             let c = col as u16;
             let width = match cell {
                 Cell::Text(text) => {

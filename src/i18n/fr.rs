@@ -123,6 +123,7 @@ pub static TEXTS: Texts = Texts {
         "décembre",
     ],
     clock: |hour, minute| format!("{hour} h {minute:02}"),
+    list_separator: " ; ",
     kinds,
     levels,
     field_errors,
@@ -204,6 +205,7 @@ static ADMIN: AdminTexts = AdminTexts {
     form_description: "Description",
     form_starts: "Début",
     form_ends: "Fin",
+    form_sessions: "Séances",
     form_time_hint: "Heure de Paris.",
     form_location: "Lieu",
     form_address: "Adresse",
@@ -226,6 +228,13 @@ static ADMIN: AdminTexts = AdminTexts {
     undo_check_in: "Annuler le pointage",
     code_unknown: "Aucun participant confirmé n'a ce code pour cet événement.",
     present_count: |present, total| format!("{present} présents sur {total} confirmés"),
+    already_checked_in: |name, time| format!("{name} — déjà pointé·e à {time}"),
+    slot_choice: "Demi-journée",
+    attendance_at: |slot| format!("Présence {slot}"),
+    show_label: "Afficher",
+    show_everyone: "Tout le monde",
+    show_present: "Présents",
+    show_absent: "Absents",
     resend: "Renvoyer l'e-mail",
     confirm_out_of_turn: "Confirmer (ajoute une place)",
     message_attendees: "Écrire aux participants confirmés",
@@ -321,6 +330,11 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::InvalidSlug => "Lettres minuscules sans accents, chiffres et tirets uniquement.".into(),
         FieldErrorKind::Taken => "Cette valeur est déjà utilisée.".into(),
         FieldErrorKind::NotANumber => "Saisissez un nombre, par exemple 48 ou 1.5.".into(),
+        FieldErrorKind::SessionTooLong => "Une séance dure au plus 7 jours.".into(),
+        FieldErrorKind::SessionsOverlap => "Cette séance commence avant la fin de la précédente.".into(),
+        FieldErrorKind::SessionsDisagree => {
+            "Le début et la fin doivent être ceux de la première et de la dernière séance.".into()
+        }
     }
 }
 

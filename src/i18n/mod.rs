@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Europe::Paris;
 
 pub use crate::domain::Lang;
-use crate::domain::{EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus};
+use crate::domain::{EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus, Session};
 pub use admin::AdminTexts;
 
 impl Lang {
@@ -116,6 +116,8 @@ pub struct Texts {
     pub months: [&'static str; 12],
     /// "14 h 00" / "14:00".
     pub clock: fn(u32, u32) -> String,
+    /// Between the items of a list of periods: " ; " / "; ".
+    pub list_separator: &'static str,
 
     pub kinds: fn(EventKind) -> &'static str,
     pub levels: fn(Level) -> &'static str,
@@ -172,6 +174,13 @@ impl Texts {
         } else {
             format!("{} – {}", self.date_time(starts), self.date_time(ends))
         }
+    }
+
+    /// Each session as a period, in order: "mardi 13 juin 2027, 9 h 30 –
+    /// 12 h 30 ; mardi 20 juin …". One session reads as `period`.
+    pub fn sessions(&self, sessions: &[Session]) -> String {
+        let periods: Vec<String> = sessions.iter().map(|s| self.period(s.starts_at, s.ends_at)).collect();
+        periods.join(self.list_separator)
     }
 }
 

@@ -225,7 +225,7 @@ impl Mailer {
             event: EventContext {
                 title: event.title.clone(),
                 kind: t.kind(event.kind).to_lowercase(),
-                when: t.period(event.starts_at, event.ends_at),
+                when: t.sessions(&event.sessions),
                 location: event.location.clone(),
                 address: event.address.clone(),
                 host: event.host.clone(),
@@ -256,9 +256,15 @@ fn changes(details: Option<&str>, t: &crate::i18n::Texts) -> Vec<ChangeContext> 
     let Some(changes) = details.and_then(|details| serde_json::from_str::<EventChanges>(details).ok()) else {
         return Vec::new();
     };
-    let word = |value: &Option<String>| match value.as_deref().map(chrono::DateTime::parse_from_rfc3339) {
-        Some(Ok(at)) => t.date_time(at.with_timezone(&chrono::Utc)),
-        _ => value.clone().unwrap_or_else(|| "—".into()),
+    let word = |value: &Option<String>| {
+        let text = value.as_deref().unwrap_or_default();
+        if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+            return t.date_time(at.with_timezone(&chrono::Utc));
+        }
+        if let Ok(sessions) = serde_json::from_str::<Vec<crate::domain::Session>>(text) {
+            return t.sessions(&sessions);
+        }
+        value.clone().unwrap_or_else(|| "—".into())
     };
     changes
         .changes

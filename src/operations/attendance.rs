@@ -1,9 +1,11 @@
-//! Who came: check-in at the door.
+//! Who came: check-in at the door, slot by slot (a morning or an
+//! afternoon).
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{ManagedEvent, queries};
-use crate::domain::{AuditEntry, RegistrationStatus};
+use crate::domain::{AttendeeLine, AuditEntry, FieldError, FieldErrorKind, RegistrationStatus, Slot, SlotCheckIn};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::Presence;
@@ -17,45 +19,70 @@ pub enum Arrival {
     Code(String),
 }
 
-/// Marks a confirmed attendee present, or with `undo` not present. Returns
-/// who; `None` when no confirmed attendee of the event matches. Marking
-/// twice changes nothing: the first arrival time stands.
+/// What a check-in (or its undoing) found.
+#[derive(Debug, Clone)]
+pub struct CheckIn {
+    pub registration: Uuid,
+    pub name: String,
+    pub slot: Slot,
+    /// When they were checked in at this slot; `None` once undone.
+    pub at: Option<DateTime<Utc>>,
+    /// False when it was already so: checked in twice (the first time
+    /// stands) or undone twice.
+    pub changed: bool,
+}
+
+/// Marks a confirmed attendee present at `slot` (by id; the slot under way,
+/// or the next, when `None`), or with `undo` not present. `None` when no
+/// confirmed attendee of the event matches. An unknown slot is a field
+/// error.
 pub async fn check_in(
     state: &AppState,
     managed: &ManagedEvent,
     arrival: Arrival,
+    slot: Option<&str>,
     undo: bool,
-) -> Result<Option<Uuid>, AppError> {
-    let registration = match arrival {
-        Arrival::Registration(id) => Some(id),
-        Arrival::Code(code) => by_code(state, managed, &code).await?,
-    };
-    let Some(registration) = registration else { return Ok(None) };
+) -> Result<Option<CheckIn>, AppError> {
     let now = state.clock.now();
-    let (at, entry) = if undo { (None, AuditEntry::CheckInUndone) } else { (Some(now), AuditEntry::CheckedIn) };
+    let slot = slot_of(managed, slot, now)?;
+    let lines = queries::registrations(state, managed).await?;
+    let confirmed = |line: &&AttendeeLine| line.registration.status == RegistrationStatus::Confirmed;
+    let found = match arrival {
+        Arrival::Registration(id) => lines.iter().filter(confirmed).find(|line| line.registration.id == id),
+        Arrival::Code(code) => {
+            let code = normalise_code(&code);
+            let matches =
+                |line: &&AttendeeLine| normalise_code(&state.keys.check_in_code(line.registration.id)) == code;
+            lines.iter().filter(confirmed).find(|line| !code.is_empty() && matches(line))
+        }
+    };
+    let Some(line) = found else { return Ok(None) };
+    let registration = line.registration.id;
+    let slots = managed.event.slots();
+    let earlier = line.checked_in_at.and_then(|at| Slot::at(&slots, at)).map(Slot::id);
+    let mark = SlotCheckIn { slot: slot.id(), at: (!undo).then_some(now), earlier };
+    let (entry, at) = if undo { (AuditEntry::CheckInUndone, None) } else { (AuditEntry::CheckedIn, Some(now)) };
     let audit = managed.audit(entry).map(|audit| audit.about_registration(registration));
     let event = managed.event.id;
-    match state.store.set_checked_in(event, registration, at, audit, now).await? {
-        Presence::Marked => tracing::info!(%event, %registration, undo, by = managed.actor.label(), "check-in"),
-        Presence::Unchanged => {}
+    let (changed, at) = match state.store.set_checked_in(event, registration, mark, audit, now).await? {
+        Presence::Marked => {
+            tracing::info!(%event, %registration, slot = %slot.id(), undo, by = managed.actor.label(), "check-in");
+            (true, at)
+        }
+        Presence::Unchanged { since } => (false, since),
         Presence::NotFound => return Ok(None),
-    }
-    Ok(Some(registration))
+    };
+    Ok(Some(CheckIn { registration, name: line.registration.name.clone(), slot, at, changed }))
 }
 
-/// The one confirmed registration whose derived code matches.
-async fn by_code(state: &AppState, managed: &ManagedEvent, code: &str) -> Result<Option<Uuid>, AppError> {
-    let code = normalise_code(code);
-    if code.is_empty() {
-        return Ok(None);
-    }
-    Ok(queries::registrations(state, managed)
-        .await?
-        .into_iter()
-        .map(|line| line.registration)
-        .filter(|r| r.status == RegistrationStatus::Confirmed)
-        .find(|r| normalise_code(&state.keys.check_in_code(r.id)) == code)
-        .map(|r| r.id))
+/// The slot named, or the one under way (else the next, else the last).
+pub fn slot_of(managed: &ManagedEvent, id: Option<&str>, now: DateTime<Utc>) -> Result<Slot, AppError> {
+    let slots = managed.event.slots();
+    let found = match id.map(str::trim).filter(|id| !id.is_empty()) {
+        Some(id) => slots.iter().find(|slot| slot.id() == id),
+        None => Slot::at(&slots, now),
+    };
+    found.cloned().ok_or_else(|| AppError::Validation(vec![FieldError::new("slot", FieldErrorKind::UnknownChoice)]))
 }
 
 /// Codes are typed on phones: case, spaces and dashes do not matter.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{Actor, ManagedEvent, Touched};
 use crate::domain::{
     AuditEntry, Email, Event, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, NewEvent, NewQuestion,
-    Refusal,
+    Refusal, Session,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -101,6 +101,11 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
         description: event.description.clone(),
         starts_at: event.starts_at + later,
         ends_at: event.ends_at + later,
+        sessions: event
+            .sessions
+            .iter()
+            .map(|s| Session { starts_at: s.starts_at + later, ends_at: s.ends_at + later })
+            .collect(),
         location: event.location.clone(),
         address: event.address.clone(),
         host: event.host.clone(),

@@ -7,15 +7,15 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::attendance::{self, Presence};
 use super::events::Cancellation;
-use super::registrations::Presence;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
 use super::{StoreError, StoreResult, accounts, audit, events, jobs, offers, outbox, registrations};
 use crate::domain::{
     AcceptOutcome, Announcement, AttendanceOutcome, AuditEntry, CancelOutcome, Delivery, DueJob, Email, Event,
     EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, RegisterOutcome,
-    Role,
+    Role, SlotCheckIn,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -42,7 +42,7 @@ pub enum Change {
     CheckIn {
         event: Uuid,
         registration: Uuid,
-        at: Option<DateTime<Utc>>,
+        mark: SlotCheckIn,
     },
     CreateEvent {
         id: Uuid,
@@ -259,8 +259,8 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::ConfirmOutOfTurn { event, registration } => {
             Done::Flag(r::confirm_out_of_turn(conn, *event, *registration, now).await?)
         }
-        Change::CheckIn { event, registration, at } => {
-            Done::CheckedIn(r::check_in(conn, *event, *registration, *at).await?)
+        Change::CheckIn { event, registration, mark } => {
+            Done::CheckedIn(attendance::check_in(conn, *event, *registration, mark, now).await?)
         }
         Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),

@@ -10,7 +10,7 @@ use super::statement::{Dialect, Sql, Statement};
 use super::{EventFilter, StoreError, StoreResult, is_unique_violation, jobs, offers, outbox};
 use crate::domain::{
     Event, EventChanges, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, Level, MessageKind,
-    NewEvent, NewQuestion, Organizer, Question, Role, whole_seconds,
+    NewEvent, NewQuestion, Organizer, Question, Role, sessions_text, whole_seconds,
 };
 
 const UPCOMING: &str = concat!(
@@ -39,16 +39,17 @@ const OF_ORGANIZER: &str = concat!(
 const INSERT: &str = "INSERT INTO events (id, slug, kind, title, description, starts_at, ends_at, location, \
      address, host, levels, capacity, language, status, registration_opens_at, registration_closes_at, \
      what_to_bring, reminders_before_minutes, offer_window_minutes, offer_response_minutes, \
-     promotion_cutoff_minutes, created_at, updated_at) \
+     promotion_cutoff_minutes, sessions, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-     $22, $22)";
+     $22, $23, $23)";
 /// Every field an organizer sets, and one more version. Seat counts are
 /// left alone: they are the registrations' to move.
 const UPDATE: &str = "UPDATE events SET slug = $2, kind = $3, title = $4, description = $5, \
      starts_at = $6, ends_at = $7, location = $8, address = $9, host = $10, levels = $11, capacity = $12, \
      language = $13, status = $14, registration_opens_at = $15, registration_closes_at = $16, \
      what_to_bring = $17, reminders_before_minutes = $18, offer_window_minutes = $19, \
-     offer_response_minutes = $20, promotion_cutoff_minutes = $21, updated_at = $22, version = version + 1 \
+     offer_response_minutes = $20, promotion_cutoff_minutes = $21, sessions = $22, updated_at = $23, \
+     version = version + 1 \
      WHERE id = $1";
 /// A notice of a change went out: calendar files carry a higher SEQUENCE.
 const NEXT_SEQUENCE: &str = "UPDATE events SET calendar_sequence = calendar_sequence + 1 WHERE id = $1";
@@ -161,7 +162,7 @@ pub async fn create(
     Ok(Some(created))
 }
 
-/// The fields from `kind` to the settings, in the order both INSERT and
+/// The fields from `kind` to the sessions, in the order both INSERT and
 /// UPDATE take them.
 fn bind_fields(statement: Statement, event: &NewEvent) -> Statement {
     statement
@@ -184,6 +185,7 @@ fn bind_fields(statement: Statement, event: &NewEvent) -> Statement {
         .bind(event.settings.offer_window_minutes)
         .bind(event.settings.offer_response_minutes)
         .bind(event.settings.promotion_cutoff_minutes)
+        .bind(sessions_text(&event.sessions))
 }
 
 /// Applies an organizer's change to the event as it stands now: `patch`'s

@@ -7,6 +7,7 @@
 //! apply a `Change` in a transaction.
 
 mod accounts;
+mod attendance;
 mod audit;
 mod change;
 mod database;
@@ -27,15 +28,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+pub use attendance::Presence;
 pub use change::{Change, Done};
 pub use database::{Backend, Database};
 pub use events::Cancellation;
-pub use registrations::Presence;
 
 use crate::domain::{
     AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Delivery, DueJob, Email,
     Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind, NewAudit, NewEvent, NewRegistration,
-    Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role,
+    Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role, SlotCheckIn,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -213,12 +214,12 @@ pub trait RegistrationStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Marks a confirmed attendee present (`at`), or not (`None`).
+    /// Marks a confirmed attendee present at a slot, or not.
     async fn set_checked_in(
         &self,
         event: Uuid,
         registration: Uuid,
-        at: Option<DateTime<Utc>>,
+        mark: SlotCheckIn,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Presence>;

@@ -67,12 +67,6 @@ pub(super) const SET_STATUS: &str = "UPDATE registrations SET status = $2, waitl
 const CONFIRM_ATTENDANCE: &str = "UPDATE registrations SET attendance_confirmed_at = $2, updated_at = $2 \
      WHERE id = $1 AND attendance_confirmed_at IS NULL";
 const BY_ID: &str = concat!("SELECT ", registration_columns!(), " FROM registrations r WHERE r.id = $1");
-/// When a confirmed attendee of event `$1` checked in, if they did.
-const CHECKED_IN: &str =
-    "SELECT checked_in_at FROM registrations WHERE id = $2 AND event_id = $1 AND status = 'confirmed'";
-/// Marks (or, with NULL, unmarks) an attendee present.
-const SET_CHECKED_IN: &str = "UPDATE registrations SET checked_in_at = $2, updated_at = COALESCE($2, updated_at) \
-     WHERE id = $1";
 /// Every registration of an event, oldest first, with the state of the
 /// latest message to each person (outbox ids grow with time).
 const OF_EVENT: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
@@ -135,12 +129,14 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
     for (registration, question, answer) in answers {
         by_registration.entry(registration).or_default().insert(question, answer);
     }
+    let mut attended = super::attendance::of_event(conn, event).await?;
     Ok(lines
         .into_iter()
         .map(|(mut line, ticket)| {
             line.registration.waitlist_position =
                 ticket.and_then(|seq| tickets.binary_search(&seq).ok()).map(|i| i as i64 + 1);
             line.answers = by_registration.remove(&line.registration.id).unwrap_or_default();
+            line.attendance = attended.remove(&line.registration.id).unwrap_or_default();
             line
         })
         .collect())
@@ -311,32 +307,6 @@ pub async fn confirm_attendance(
     conn.execute(Statement::new(CONFIRM_ATTENDANCE).bind(registration.id).bind(now)).await?;
     let at = registration.attendance_confirmed_at.or(Some(now));
     Ok(AttendanceOutcome::Confirmed(Registration { attendance_confirmed_at: at, ..registration }))
-}
-
-/// What marking someone present (or not) led to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    Marked,
-    /// They were already marked so (checked in twice, undone twice): the
-    /// first time stands.
-    Unchanged,
-    /// Not a confirmed registration of this event.
-    NotFound,
-}
-
-/// Marks a confirmed attendee present (`at`), or not (`None`).
-pub async fn check_in(conn: &mut impl Sql, event: Uuid, id: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<Presence> {
-    let current = Statement::new(CHECKED_IN).bind(event).bind(id);
-    let Some(checked_in_at) =
-        conn.fetch_optional(current, |row| row.get::<Option<DateTime<Utc>>>("checked_in_at")).await?
-    else {
-        return Ok(Presence::NotFound);
-    };
-    if checked_in_at.is_some() == at.is_some() {
-        return Ok(Presence::Unchanged);
-    }
-    conn.execute(Statement::new(SET_CHECKED_IN).bind(id).bind(at)).await?;
-    Ok(Presence::Marked)
 }
 
 /// Whether an event still gathers people: published and not started. A

@@ -11,7 +11,7 @@ use super::statement::Columns;
 use super::{StoreError, StoreResult};
 use crate::domain::{
     AttendeeLine, AuditEntry, AuditLine, Event, EventKind, EventStatus, Lang, Level, Organizer, Question, QuestionKind,
-    Registration, RegistrationStatus, Role, SeatSettings, Via,
+    Registration, RegistrationStatus, Role, SeatSettings, Via, parse_sessions,
 };
 
 /// The columns `event` reads, for queries assembled with `concat!`.
@@ -20,7 +20,7 @@ macro_rules! event_columns {
         "id, slug, kind, title, description, starts_at, ends_at, location, address, host, levels, \
          capacity, language, status, registration_opens_at, registration_closes_at, what_to_bring, \
          confirmed_count, waitlisted_count, offered_count, version, reminders_before_minutes, \
-         offer_window_minutes, offer_response_minutes, promotion_cutoff_minutes, calendar_sequence"
+         offer_window_minutes, offer_response_minutes, promotion_cutoff_minutes, calendar_sequence, sessions"
     };
 }
 pub(crate) use event_columns;
@@ -29,6 +29,9 @@ pub fn event(row: &dyn Columns) -> StoreResult<Event> {
     let kind: String = row.get("kind")?;
     let status: String = row.get("status")?;
     let levels: String = row.get("levels")?;
+    let (starts_at, ends_at) = (row.get("starts_at")?, row.get("ends_at")?);
+    let sessions: String = row.get("sessions")?;
+    let sessions = parse_sessions(&sessions, starts_at, ends_at).ok_or_else(|| corrupt("event sessions", &sessions))?;
     Ok(Event {
         kind: EventKind::from_code(&kind).ok_or_else(|| corrupt("event kind", &kind))?,
         status: EventStatus::from_code(&status).ok_or_else(|| corrupt("event status", &status))?,
@@ -37,8 +40,9 @@ pub fn event(row: &dyn Columns) -> StoreResult<Event> {
         slug: row.get("slug")?,
         title: row.get("title")?,
         description: row.get("description")?,
-        starts_at: row.get("starts_at")?,
-        ends_at: row.get("ends_at")?,
+        starts_at,
+        ends_at,
+        sessions,
         location: row.get("location")?,
         address: row.get("address")?,
         host: row.get("host")?,
@@ -116,6 +120,7 @@ pub fn attendee(row: &dyn Columns) -> StoreResult<(AttendeeLine, Option<i64>)> {
     let line = AttendeeLine {
         registration: registration_at(row, None)?,
         checked_in_at: row.get("checked_in_at")?,
+        attendance: HashMap::new(),
         email_status: row.get("email_status")?,
         answers: HashMap::new(),
     };

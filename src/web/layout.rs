@@ -51,7 +51,14 @@ pub fn seats(t: &Texts, event: &Event) -> Markup {
 pub fn event_facts(t: &Texts, event: &Event) -> Markup {
     html! {
         dl.facts {
-            dt { (t.when) } dd { (t.period(event.starts_at, event.ends_at)) }
+            dt { (t.when) }
+            dd {
+                @if let [session] = &event.sessions[..] {
+                    (t.period(session.starts_at, session.ends_at))
+                } @else {
+                    ul.sessions { @for s in &event.sessions { li { (t.period(s.starts_at, s.ends_at)) } } }
+                }
+            }
             dt { (t.place) }
             dd {
                 (event.location)

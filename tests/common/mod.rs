@@ -10,7 +10,7 @@ use std::sync::Arc;
 use atelier::app::Application;
 use atelier::clock::Clock;
 use atelier::config::Config;
-use atelier::domain::{Event, EventKind, EventStatus, Level, NewEvent};
+use atelier::domain::{Event, EventKind, EventStatus, Level, NewEvent, Session};
 use atelier::operations::{Actor, events};
 use atelier::state::AppState;
 use atelier::store::Store;
@@ -172,6 +172,10 @@ pub fn masterclass(slug: &str, capacity: i64) -> NewEvent {
         description: "Une journée sur un site de bioproduction.".into(),
         starts_at: now + Duration::days(10),
         ends_at: now + Duration::days(10) + Duration::hours(7),
+        sessions: vec![Session {
+            starts_at: now + Duration::days(10),
+            ends_at: now + Duration::days(10) + Duration::hours(7),
+        }],
         location: "Naobios".into(),
         address: Some("Saint-Herblain".into()),
         host: "Naobios".into(),

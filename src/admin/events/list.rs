@@ -40,7 +40,7 @@ fn render(lang: Lang, events: &[Event]) -> Markup {
                         article.event {
                             p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
                             h2 { a href={ "/admin/events/" (event.id) } { (event.title) } }
-                            p { (t.period(event.starts_at, event.ends_at)) }
+                            p { (t.sessions(&event.sessions)) }
                             p { ((a.counts)(event.confirmed_count, event.capacity, event.waitlisted_count)) }
                         }
                     }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{Backend, Database};
 use crate::domain::{
     AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, Event, MessageKind, NewAudit, NewRegistration,
-    RegisterOutcome, Registration,
+    RegisterOutcome, Registration, SlotCheckIn,
 };
 use crate::store::{Change, Presence, RegistrationStore, StoreError, StoreResult, events, registrations};
 use crate::token::CancelLookup;
@@ -73,11 +73,11 @@ impl<B: Backend> RegistrationStore for Database<B> {
         &self,
         event: Uuid,
         registration: Uuid,
-        at: Option<DateTime<Utc>>,
+        mark: SlotCheckIn,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Presence> {
-        self.change(Change::CheckIn { event, registration, at }, audit, now).await?.into_checked_in()
+        self.change(Change::CheckIn { event, registration, mark }, audit, now).await?.into_checked_in()
     }
 
     async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {

@@ -1,0 +1,17 @@
+-- Events held over several sittings (issue 14): the sessions as JSON, in
+-- order; empty for the one session from starts_at to ends_at, which stay the
+-- first start and the last end so that every query by time still works.
+-- Text rather than jsonb: only the service reads it, as on SQLite.
+ALTER TABLE events ADD COLUMN sessions TEXT NOT NULL DEFAULT '';
+
+-- Who came, slot by slot: a row per person and half-day (`2099-06-13-am`)
+-- they were checked in at the door. registrations.checked_in_at keeps the
+-- first; one recorded before this table counts for the slot of its time.
+CREATE TABLE attendance (
+    registration_id uuid NOT NULL REFERENCES registrations (id) ON DELETE CASCADE,
+    event_id        uuid NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    slot            text NOT NULL,
+    checked_in_at   timestamptz NOT NULL,
+    PRIMARY KEY (registration_id, slot)
+);
+CREATE INDEX attendance_by_event ON attendance (event_id);

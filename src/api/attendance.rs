@@ -1,0 +1,153 @@
+//! Attendance at the door, by slot (a morning or an afternoon), for the
+//! organizers of an event: a check-in app or a scanner posts codes here.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Json;
+use super::auth::{ApiManaged, EventRefusals};
+use super::events::SlotJson;
+use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus};
+use crate::error::{AppError, ErrorBody};
+use crate::operations::attendance::{self, Arrival, CheckIn};
+use crate::operations::queries;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckInInput {
+    /// A slot id from the event's `slots`; the one under way (or the next)
+    /// when absent.
+    pub slot: Option<String>,
+    /// The check-in code from the person's confirmation email (case,
+    /// spaces and dashes do not matter)...
+    pub code: Option<String>,
+    /// ...or their registration id.
+    pub registration_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInJson {
+    pub registration_id: Uuid,
+    pub name: String,
+    pub slot: String,
+    /// When they were checked in at this slot (the first time, if twice);
+    /// absent once undone.
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+impl From<CheckIn> for CheckInJson {
+    fn from(c: CheckIn) -> Self {
+        Self { registration_id: c.registration, name: c.name, slot: c.slot.id(), checked_in_at: c.at }
+    }
+}
+
+/// Checks a confirmed attendee in at a slot: 201 the first time, 200 with
+/// the first time when they were already (nothing is recorded twice).
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/attendance",
+    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    request_body = CheckInInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Checked in", body = CheckInJson),
+        (status = 200, description = "Already checked in at this slot", body = CheckInJson),
+        EventRefusals,
+        (status = 422, description = "No code nor registration id, or an unknown slot", body = ErrorBody),
+    )
+)]
+pub async fn check_in(
+    State(state): State<AppState>,
+    ApiManaged(managed): ApiManaged,
+    Json(input): Json<CheckInInput>,
+) -> Result<(StatusCode, Json<CheckInJson>), AppError> {
+    let arrival = match (input.registration_id, input.code) {
+        (Some(id), _) => Arrival::Registration(id),
+        (None, Some(code)) if !code.trim().is_empty() => Arrival::Code(code),
+        _ => return Err(AppError::Validation(vec![FieldError::new("code", FieldErrorKind::Required)])),
+    };
+    let marked = attendance::check_in(&state, &managed, arrival, input.slot.as_deref(), false).await?;
+    let marked = marked.ok_or(AppError::RegistrationNotFound)?;
+    let status = if marked.changed { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(marked.into())))
+}
+
+/// Undoes a check-in at a slot (a wrong tap): 200, also when there was none.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/events/{id}/attendance/{slot}/{registration_id}",
+    params(
+        ("id" = String, Path, description = "Event id (uuid) or slug"),
+        ("slot" = String, Path, description = "Slot id"),
+        ("registration_id" = Uuid, Path, description = "Registration id"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Not checked in at this slot any more", body = CheckInJson),
+        EventRefusals,
+        (status = 422, description = "Unknown slot", body = ErrorBody),
+    )
+)]
+pub async fn undo(
+    State(state): State<AppState>,
+    ApiManaged(managed): ApiManaged,
+    Path((_, slot, registration)): Path<(String, String, String)>,
+) -> Result<Json<CheckInJson>, AppError> {
+    let registration = registration.parse().map_err(|_| AppError::RegistrationNotFound)?;
+    let arrival = Arrival::Registration(registration);
+    let undone = attendance::check_in(&state, &managed, arrival, Some(&slot), true).await?;
+    Ok(Json(undone.ok_or(AppError::RegistrationNotFound)?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceJson {
+    pub slots: Vec<SlotJson>,
+    pub attendees: Vec<AttendeeAttendance>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeAttendance {
+    pub registration_id: Uuid,
+    pub name: String,
+    pub institution: Option<String>,
+    /// Check-in times by slot id; a slot absent is a slot missed.
+    pub checked_in: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// Every confirmed attendee and the slots they were checked in at.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}/attendance",
+    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Attendance by slot", body = AttendanceJson),
+        EventRefusals,
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiManaged(managed): ApiManaged,
+) -> Result<Json<AttendanceJson>, AppError> {
+    let event = managed.event();
+    let lang = Lang::from_code(&event.language).unwrap_or_default();
+    let slots = event.slots().iter().map(|slot| SlotJson::new(slot, lang)).collect();
+    let lines = queries::registrations(&state, &managed).await?;
+    let attendees = lines
+        .into_iter()
+        .filter(|line| line.registration.status == RegistrationStatus::Confirmed)
+        .map(|line| AttendeeAttendance {
+            registration_id: line.registration.id,
+            name: line.registration.name,
+            institution: line.registration.institution,
+            checked_in: line.attendance.into_iter().collect(),
+        })
+        .collect();
+    Ok(Json(AttendanceJson { slots, attendees }))
+}
