@@ -12,6 +12,7 @@ on_both_backends! {
     #[tokio::test] the_api_checks_people_in_once_per_slot_and_undoes_it,
     #[tokio::test] exports_have_a_column_per_slot_with_the_check_in_time,
     #[tokio::test] the_check_in_page_picks_a_slot_finds_ines_and_says_already,
+    #[tokio::test] a_walk_in_is_confirmed_and_checked_in_even_when_full,
 }
 
 struct Fixture {
@@ -175,4 +176,55 @@ async fn the_check_in_page_picks_a_slot_finds_ines_and_says_already() {
     assert!(!absent.contains("Inès Lefèvre") && absent.contains("Étudiant·e 1"), "absent only");
     let (_, morning) = page(&client, f.app.url(&check_in)).await;
     assert!(morning.contains("0 présents sur 2 confirmés"), "the morning is another slot");
+
+    // Someone without a seat, added at the door: full, yet confirmed and here.
+    let walk_ins = check_in.replace("/check-in", "/walk-ins");
+    let person = [("name", "Maëlle Rivière"), ("email", "maelle@example.org"), ("level", "bts_but")];
+    let response = post(&client, &f.app, &check_in, &walk_ins, &person).await;
+    assert_eq!(response.status(), 422, "consent is asked");
+    assert!(response.text().await.expect("page").contains("Votre accord est nécessaire"));
+    let with_consent: Vec<(&str, &str)> = person.iter().copied().chain([("consent", "yes")]).collect();
+    let response = post(&client, &f.app, &check_in, &walk_ins, &with_consent).await;
+    assert_eq!(response.status(), 303);
+    let shown = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, html) = page(&client, f.app.url(&shown)).await;
+    assert!(html.contains("✓ Maëlle Rivière — "), "added and checked in");
+    assert!(html.contains("1 présents sur 3 confirmés"), "{html}");
+}
+
+async fn a_walk_in_is_confirmed_and_checked_in_even_when_full() {
+    let f = fixture("walk-ins@example.org").await;
+    let walk_in = |body: Value| {
+        f.app.client.post(f.app.url("/api/v1/events/novasep/walk-ins")).bearer_auth(&f.token).json(&body).send()
+    };
+    let body = json!({
+        "slot": "2099-06-13-am", "name": "Maëlle Rivière", "email": "Maelle.Riviere@example.org",
+        "institution": "Lycée Nelson Mandela — BTS Biotechnologies", "level": "bts_but", "consent": true
+    });
+    let response = walk_in(body.clone()).await.expect("sent");
+    assert_eq!(response.status(), 201);
+    let added: Value = response.json().await.expect("json");
+    assert_eq!((added["status"].as_str(), added["walk_in"].as_bool()), (Some("confirmed"), Some(true)));
+    assert!(added["cancel_url"].as_str().is_some_and(|url| url.contains("/r/")), "{added}");
+
+    let (_, event) = f.app.get_json("/api/v1/events/novasep").await;
+    assert_eq!((event["capacity"].as_i64(), event["seats_left"].as_i64()), (Some(3), Some(0)), "a seat added for them");
+    assert_eq!(event["waitlist_length"], 1, "the person waiting keeps their place");
+    let url = f.app.url("/api/v1/events/novasep/registrations");
+    let list: Value =
+        f.app.client.get(url).bearer_auth(&f.token).send().await.expect("sent").json().await.expect("json");
+    let maelle = list.as_array().expect("list").iter().find(|r| r["name"] == "Maëlle Rivière").expect("listed");
+    assert_eq!(maelle["walk_in"], true);
+    assert_eq!(maelle["email"], "maelle.riviere@example.org");
+    assert!(maelle["attendance"]["2099-06-13-am"].is_string(), "checked in: {maelle}");
+    let outbox = common::outbox(&f.app.open_database().await).await;
+    assert!(outbox.iter().any(|(kind, to, _)| kind == "confirmed" && to == "maelle.riviere@example.org"), "{outbox:?}");
+
+    let again = walk_in(body).await.expect("sent");
+    assert_eq!(again.status(), 409, "already registered: check them in instead");
+    let response = walk_in(json!({ "name": "Sans accord", "email": "x@example.org", "level": "master" })).await;
+    let refused: Value = response.expect("sent").json().await.expect("json");
+    assert_eq!(refused["error"]["fields"]["consent"]["code"], "consent_required");
+    let (_, event) = f.app.get_json("/api/v1/events/novasep").await;
+    assert_eq!(event["capacity"], 3, "nothing changed by a refused walk-in");
 }

@@ -14,3 +14,7 @@ CREATE TABLE attendance (
     PRIMARY KEY (registration_id, slot)
 );
 CREATE INDEX attendance_by_event ON attendance (event_id);
+
+-- A person an organizer added on the spot, at the door (confirmed even when
+-- the event was full: a seat was added for them).
+ALTER TABLE registrations ADD COLUMN walk_in INTEGER NOT NULL DEFAULT 0;

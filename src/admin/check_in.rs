@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Managed, Search, event_path, page};
-use crate::domain::{AttendeeLine, Lang, RegistrationStatus, Slot};
+use crate::domain::{AttendeeLine, Lang, Level, RegistrationStatus, SignUpForm, Slot};
 use crate::error::AppError;
 use crate::operations::attendance::{self, Arrival, CheckIn};
 use crate::operations::{ManagedEvent, queries};
@@ -105,6 +105,61 @@ pub async fn mark(
     Ok((StatusCode::NOT_FOUND, csrf, markup).into_response())
 }
 
+/// A person added at the door, from the form under the list.
+#[derive(Debug, Deserialize)]
+pub struct WalkIn {
+    slot: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    institution: Option<String>,
+    level: Option<String>,
+    consent: Option<String>,
+}
+
+pub async fn walk_in(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Managed(managed, organizer): Managed,
+    CsrfForm(form): CsrfForm<WalkIn>,
+) -> Result<Response, AppError> {
+    let person = SignUpForm {
+        name: form.name,
+        email: form.email,
+        institution: form.institution,
+        level: form.level,
+        consent: Some(form.consent.is_some()),
+        ..SignUpForm::default()
+    };
+    let problem = match attendance::walk_in(&state, &managed, &person, form.slot.as_deref(), lang).await {
+        Ok((done, slot)) => {
+            let address =
+                format!("/check-in?slot={}&done={}#r-{}", slot.id(), done.registration.id, done.registration.id);
+            return Ok(Redirect::to(&event_path(&managed, &address)).into_response());
+        }
+        Err(AppError::Validation(errors)) => {
+            let t = lang.texts();
+            let label = |field: &str| match field {
+                "name" => t.name_label,
+                "email" => t.email_label,
+                "institution" => t.institution_label,
+                "level" => t.level_label,
+                _ => t.consent_label,
+            };
+            errors.iter().map(|e| format!("{} : {}", label(&e.field), t.field_error(e.kind))).collect()
+        }
+        Err(AppError::AlreadyRegistered) => vec![lang.texts().already_registered.to_owned()],
+        Err(other) => return Err(other),
+    };
+    let slot = attendance::slot_of(&managed, form.slot.as_deref(), state.clock.now())?;
+    let confirmed = confirmed(&state, &managed).await?;
+    let shown = Shown { query: "", filter: "", banner: Some(Banner::Invalid(problem)) };
+    let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
+    let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response())
+}
+
 /// A query-string value, percent-encoded.
 fn urlencoding(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
@@ -117,8 +172,14 @@ async fn confirmed(state: &AppState, managed: &ManagedEvent) -> Result<Vec<Atten
 
 /// What the top of the page says after a check-in.
 enum Banner {
-    Arrived { name: String, at: Option<chrono::DateTime<chrono::Utc>>, again: bool },
+    Arrived {
+        name: String,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        again: bool,
+    },
     Unknown,
+    /// A walk-in that could not be added, and why.
+    Invalid(Vec<String>),
 }
 
 struct Shown<'a> {
@@ -177,6 +238,9 @@ fn render(
                 p.arrival.again role="status" { ((a.already_checked_in)(name, &at.map(time).unwrap_or_default())) }
             }
             Some(Banner::Unknown) => { p.notice.error role="alert" { (a.code_unknown) } }
+            Some(Banner::Invalid(problems)) => {
+                div.notice.error role="alert" { ul { @for problem in problems { li { (problem) } } } }
+            }
             None => {}
         }
         @if slots.len() > 1 {
@@ -218,6 +282,39 @@ fn render(
             button type="submit" { (a.search) }
         }
         ul.check-in { @for line in people { (person(lang, &action, &slot_id, line, shown, csrf)) } }
+        (walk_in_form(lang, &event_path(managed, "/walk-ins"), &slot_id, csrf))
+    }
+}
+
+/// Adds someone who came without a seat: confirmed and checked in at once.
+fn walk_in_form(lang: Lang, action: &str, slot: &str, csrf: &CsrfToken) -> Markup {
+    let (t, a) = (lang.texts(), lang.texts().admin());
+    html! {
+        details.walk-in {
+            summary { (a.walk_in_title) }
+            p.hint { (a.walk_in_hint) }
+            form method="post" action=(action) {
+                input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                input type="hidden" name="slot" value=(slot);
+                @for (name, label, kind) in [("name", t.name_label, "text"), ("email", t.email_label, "email"), ("institution", t.institution_label, "text")] {
+                    div.field {
+                        label for={ "walk-in-" (name) } { (label) }
+                        input id={ "walk-in-" (name) } name=(name) type=(kind) required[name != "institution"];
+                    }
+                }
+                div.field {
+                    label for="walk-in-level" { (t.level_label) }
+                    select #walk-in-level name="level" required {
+                        @for level in Level::ALL { option value=(level.code()) { (t.level(level)) } }
+                    }
+                }
+                div.field.check {
+                    input #walk-in-consent name="consent" type="checkbox" value="yes" required;
+                    label for="walk-in-consent" { (a.walk_in_consent) }
+                }
+                button type="submit" { (a.walk_in_button) }
+            }
+        }
     }
 }
 

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/registrations/{registration}/resend", post(events::resend))
         .route("/admin/events/{id}/registrations/{registration}/confirm", post(events::confirm))
         .route("/admin/events/{id}/check-in", get(check_in::show).post(check_in::mark))
+        .route("/admin/events/{id}/walk-ins", post(check_in::walk_in))
         .route("/admin/events/{id}/message", post(events::message))
         .route("/admin/events/{id}/attendees.csv", get(events::export_csv))
         .route("/admin/events/{id}/attendees.xlsx", get(events::export_xlsx))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
 use super::events::SlotJson;
-use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus};
+use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::attendance::{self, Arrival, CheckIn};
 use crate::operations::queries;
@@ -150,4 +150,63 @@ pub async fn list(
         })
         .collect();
     Ok(Json(AttendanceJson { slots, attendees }))
+}
+
+/// A person added at the door.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalkInJson {
+    pub id: Uuid,
+    pub status: RegistrationStatus,
+    /// The person's page (cancel, calendar): sent to them by email too.
+    pub cancel_url: String,
+    /// The slot they were checked in at.
+    pub slot: String,
+    pub walk_in: bool,
+}
+
+/// Adds a person on the spot (name, email, institution, level and their
+/// consent, as a sign-up): confirmed even when the event is full (a seat is
+/// added), checked in at `slot` (the one under way by default), flagged
+/// `walk_in`; they get the usual emails. The event's questions are not
+/// asked.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/walk-ins",
+    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    request_body = WalkInInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Added, confirmed and checked in", body = WalkInJson),
+        EventRefusals,
+        (status = 409, description = "Already registered (`already_registered`): check them in instead; or the event is cancelled", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    )
+)]
+pub async fn walk_in(
+    State(state): State<AppState>,
+    ApiManaged(managed): ApiManaged,
+    Json(input): Json<WalkInInput>,
+) -> Result<(StatusCode, Json<WalkInJson>), AppError> {
+    let lang = match input.person.language.as_deref() {
+        Some(code) => Lang::from_code(code)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
+        None => Lang::from_code(&managed.event().language).unwrap_or_default(),
+    };
+    let (done, slot) = attendance::walk_in(&state, &managed, &input.person, input.slot.as_deref(), lang).await?;
+    let body = WalkInJson {
+        id: done.registration.id,
+        status: done.registration.status,
+        cancel_url: format!("{}/r/{}", state.public_url, done.token.as_str()),
+        slot: slot.id(),
+        walk_in: true,
+    };
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WalkInInput {
+    /// The slot to check them in at; the one under way when absent.
+    pub slot: Option<String>,
+    #[serde(flatten)]
+    pub person: SignUpForm,
 }

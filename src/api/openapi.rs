@@ -17,6 +17,7 @@ use super::Json;
         super::attendance::check_in,
         super::attendance::undo,
         super::attendance::list,
+        super::attendance::walk_in,
         super::exports::csv,
         super::exports::xlsx,
         super::exports::attendance_sheet,

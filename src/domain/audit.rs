@@ -31,6 +31,8 @@ pub enum AuditEntry {
     ConfirmedOutOfTurn,
     CheckedIn,
     CheckInUndone,
+    /// Added at the door by an organizer, confirmed and checked in.
+    WalkInAdded,
     MessageSent {
         subject: String,
         recipients: i64,
@@ -73,6 +75,7 @@ impl AuditEntry {
             AuditEntry::ConfirmedOutOfTurn => "confirmed_out_of_turn",
             AuditEntry::CheckedIn => "checked_in",
             AuditEntry::CheckInUndone => "check_in_undone",
+            AuditEntry::WalkInAdded => "walk_in_added",
             AuditEntry::MessageSent { .. } => "message_sent",
             AuditEntry::CoOrganizerAdded => "co_organizer_added",
             AuditEntry::OrganizerAdded { .. } => "organizer_added",

@@ -81,6 +81,10 @@ pub struct AdminTexts {
     /// A second check-in of a person at a slot: name and first time.
     pub already_checked_in: fn(&str, &str) -> String,
     pub slot_choice: &'static str,
+    pub walk_in_title: &'static str,
+    pub walk_in_hint: &'static str,
+    pub walk_in_consent: &'static str,
+    pub walk_in_button: &'static str,
     /// An export's column of check-in times for a slot.
     pub attendance_at: fn(&str) -> String,
     pub show_label: &'static str,

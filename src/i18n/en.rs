@@ -228,6 +228,10 @@ static ADMIN: AdminTexts = AdminTexts {
     present_count: |present, total| format!("{present} present out of {total} confirmed"),
     already_checked_in: |name, time| format!("{name} — already checked in at {time}"),
     slot_choice: "Half-day",
+    walk_in_title: "Add someone on the spot",
+    walk_in_hint: "Confirmed and checked in at once, even when full (a seat is added); they get the usual emails.",
+    walk_in_consent: "The person agrees to their data being processed for this event.",
+    walk_in_button: "Add and check in",
     attendance_at: |slot| format!("Attendance {slot}"),
     show_label: "Show",
     show_everyone: "Everyone",
@@ -366,6 +370,7 @@ fn audit(line: &AuditLine) -> String {
         AuditEntry::ConfirmedOutOfTurn => format!("Confirmed from the waiting list (seat added): {person}"),
         AuditEntry::CheckedIn => format!("Checked in: {person}"),
         AuditEntry::CheckInUndone => format!("Check-in undone: {person}"),
+        AuditEntry::WalkInAdded => format!("Walk-in added: {person}"),
         AuditEntry::MessageSent { subject, recipients } => {
             format!("Message “{subject}” sent to {recipients} confirmed attendee(s)")
         }

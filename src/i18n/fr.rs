@@ -230,6 +230,10 @@ static ADMIN: AdminTexts = AdminTexts {
     present_count: |present, total| format!("{present} présents sur {total} confirmés"),
     already_checked_in: |name, time| format!("{name} — déjà pointé·e à {time}"),
     slot_choice: "Demi-journée",
+    walk_in_title: "Ajouter une personne sur place",
+    walk_in_hint: "Confirmée et pointée tout de suite, même si c'est complet (une place est ajoutée) ; elle reçoit les e-mails habituels.",
+    walk_in_consent: "La personne accepte que ses données soient traitées pour cet événement.",
+    walk_in_button: "Ajouter et pointer",
     attendance_at: |slot| format!("Présence {slot}"),
     show_label: "Afficher",
     show_everyone: "Tout le monde",
@@ -372,6 +376,7 @@ fn audit(line: &AuditLine) -> String {
         AuditEntry::ConfirmedOutOfTurn => format!("Confirmé·e depuis la liste d'attente (place ajoutée) : {person}"),
         AuditEntry::CheckedIn => format!("Présence pointée : {person}"),
         AuditEntry::CheckInUndone => format!("Pointage annulé : {person}"),
+        AuditEntry::WalkInAdded => format!("Ajout sur place : {person}"),
         AuditEntry::MessageSent { subject, recipients } => {
             format!("Message « {subject} » envoyé à {recipients} participant(s) confirmé(s)")
         }

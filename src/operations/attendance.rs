@@ -4,8 +4,12 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{ManagedEvent, queries};
-use crate::domain::{AttendeeLine, AuditEntry, FieldError, FieldErrorKind, RegistrationStatus, Slot, SlotCheckIn};
+use super::registrations::{self, SignedUp};
+use super::{ManagedEvent, Touched, queries};
+use crate::domain::{
+    AttendeeLine, AuditEntry, FieldError, FieldErrorKind, Lang, RegisterOutcome, RegistrationStatus, SignUpForm, Slot,
+    SlotCheckIn, whole_seconds,
+};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::Presence;
@@ -43,7 +47,9 @@ pub async fn check_in(
     slot: Option<&str>,
     undo: bool,
 ) -> Result<Option<CheckIn>, AppError> {
-    let now = state.clock.now();
+    // Whole seconds: what either database gives back, so that a second
+    // check-in answers the same time as the first.
+    let now = whole_seconds(state.clock.now());
     let slot = slot_of(managed, slot, now)?;
     let lines = queries::registrations(state, managed).await?;
     let confirmed = |line: &&AttendeeLine| line.registration.status == RegistrationStatus::Confirmed;
@@ -83,6 +89,35 @@ pub fn slot_of(managed: &ManagedEvent, id: Option<&str>, now: DateTime<Utc>) -> 
         None => Slot::at(&slots, now),
     };
     found.cloned().ok_or_else(|| AppError::Validation(vec![FieldError::new("slot", FieldErrorKind::UnknownChoice)]))
+}
+
+/// An organizer adds a person at the door (name, email, institution,
+/// level, their consent): confirmed even when the event is full, checked in
+/// at `slot` (the one under way by default), flagged a walk-in, and sent
+/// the usual confirmation. The event's questions are not asked.
+pub async fn walk_in(
+    state: &AppState,
+    managed: &ManagedEvent,
+    form: &SignUpForm,
+    slot: Option<&str>,
+    lang: Lang,
+) -> Result<(SignedUp, Slot), AppError> {
+    let now = whole_seconds(state.clock.now());
+    let slot = slot_of(managed, slot, now)?;
+    let person = form.validate().map_err(AppError::Validation)?;
+    let (new, token) = registrations::new_registration(state, managed.event.id, person, Vec::new(), lang);
+    let id = new.id;
+    let audit = managed.audit(AuditEntry::WalkInAdded).map(|audit| audit.about_registration(id));
+    match state.store.walk_in(new, slot.id(), audit, now).await? {
+        RegisterOutcome::Registered(registration) => {
+            Touched::SEATS_AND_MAIL.settle(state);
+            tracing::info!(event = %managed.event.id, registration = %id, by = managed.actor.label(), "walk-in");
+            Ok((SignedUp { registration, token }, slot))
+        }
+        RegisterOutcome::AlreadyRegistered => Err(AppError::AlreadyRegistered),
+        RegisterOutcome::Refused(refusal) => Err(AppError::Refused(refusal)),
+        RegisterOutcome::EventNotFound => Err(AppError::EventNotFound),
+    }
 }
 
 /// Codes are typed on phones: case, spaces and dashes do not matter.

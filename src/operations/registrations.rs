@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::{ManagedEvent, Touched};
 use crate::domain::{
-    AcceptOutcome, AttendanceOutcome, AuditEntry, CancelOutcome, Event, Lang, MessageKind, NewRegistration, Question,
-    RegisterOutcome, Registration, SignUpForm, validate_answers,
+    AcceptOutcome, AttendanceOutcome, AuditEntry, CancelOutcome, Email, Event, Institution, Lang, Level, MessageKind,
+    NewRegistration, PersonName, Question, RegisterOutcome, Registration, SignUpForm, validate_answers,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -38,21 +38,7 @@ pub async fn sign_up(
                 return Err(AppError::Validation(errors));
             }
         };
-    let id = Uuid::now_v7();
-    let token_salt = new_salt();
-    let token = state.keys.cancel_token(id, &token_salt);
-    let new = NewRegistration {
-        id,
-        event_id: event.id,
-        name,
-        email,
-        institution,
-        level,
-        language: lang,
-        token_salt,
-        cancel_key: token.key(),
-        answers,
-    };
+    let (new, token) = new_registration(state, event.id, (name, email, institution, level), answers, lang);
     match state.store.register(new, state.clock.now()).await? {
         RegisterOutcome::Registered(registration) => {
             Touched::SEATS_AND_MAIL.settle(state);
@@ -63,6 +49,32 @@ pub async fn sign_up(
         RegisterOutcome::Refused(refusal) => Err(AppError::Refused(refusal)),
         RegisterOutcome::EventNotFound => Err(AppError::EventNotFound),
     }
+}
+
+/// A registration to store, with the one copy of its cancel token.
+pub(super) fn new_registration(
+    state: &AppState,
+    event: Uuid,
+    (name, email, institution, level): (PersonName, Email, Institution, Level),
+    answers: Vec<(Uuid, String)>,
+    lang: Lang,
+) -> (NewRegistration, CancelToken) {
+    let id = Uuid::now_v7();
+    let token_salt = new_salt();
+    let token = state.keys.cancel_token(id, &token_salt);
+    let new = NewRegistration {
+        id,
+        event_id: event,
+        name,
+        email,
+        institution,
+        level,
+        language: lang,
+        token_salt,
+        cancel_key: token.key(),
+        answers,
+    };
+    (new, token)
 }
 
 /// The person cancels from their link; a freed seat goes to the first

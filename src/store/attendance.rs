@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::StoreResult;
 use super::statement::{Sql, Statement};
+use super::{StoreResult, outbox, registrations};
 use crate::domain::SlotCheckIn;
 
 /// A confirmed attendee of event `$1`: their first check-in, and how many
@@ -84,4 +84,68 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<HashMap<U
         by_registration.entry(registration).or_default().insert(slot, at);
     }
     Ok(by_registration)
+}
+
+/// Marks a registration just made as a walk-in.
+const WALK_IN: &str = "UPDATE registrations SET walk_in = TRUE WHERE id = $1";
+
+/// An organizer adds a person at the door: confirmed even when the event is
+/// full (a seat is added, as for a confirmation out of turn), checked in at
+/// `slot`, and sent the usual confirmation.
+pub async fn walk_in(
+    conn: &mut impl Sql,
+    new: &crate::domain::NewRegistration,
+    slot: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<crate::domain::RegisterOutcome> {
+    use crate::domain::{EventStatus, MessageKind, Refusal, RegisterOutcome, Registration, RegistrationStatus};
+    let Some(event) = super::events::for_change(conn, new.event_id).await? else {
+        return Ok(RegisterOutcome::EventNotFound);
+    };
+    if event.status == EventStatus::Cancelled {
+        return Ok(RegisterOutcome::Refused(Refusal::EventCancelled));
+    }
+    // Not through the sign-up rules: registration closed at the start, and
+    // the organizer chose to let this person in.
+    let taken = Statement::new(registrations::ACTIVE_REGISTRATION).bind(event.id).bind(new.email.as_str());
+    if conn.fetch_optional(taken, |_| Ok(())).await?.is_some() {
+        return Ok(RegisterOutcome::AlreadyRegistered);
+    }
+    if event.seats_left() == 0 {
+        conn.execute(Statement::new(super::events::ADD_SEAT).bind(event.id).bind(now)).await?;
+    }
+    let registration = Registration {
+        id: new.id,
+        event_id: event.id,
+        name: new.name.as_str().to_owned(),
+        email: new.email.as_str().to_owned(),
+        institution: new.institution.as_deref().map(str::to_owned),
+        level: new.level,
+        status: RegistrationStatus::Confirmed,
+        waitlist_position: None,
+        language: new.language,
+        created_at: now,
+        cancelled_at: None,
+        offer_expires_at: None,
+        attendance_confirmed_at: None,
+    };
+    let row = Statement::new(registrations::INSERT_REGISTRATION)
+        .bind(new.id)
+        .bind(event.id)
+        .bind(new.name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.institution.as_deref())
+        .bind(new.level.code())
+        .bind(RegistrationStatus::Confirmed.code())
+        .bind(None::<i64>)
+        .bind(new.token_salt.as_slice())
+        .bind(new.cancel_key.0.as_slice())
+        .bind(new.language.code());
+    conn.execute(row.bind(now).bind(now).bind(now)).await?;
+    registrations::move_counts(conn, event.id, 1, 0, 0, now).await?;
+    outbox::enqueue(conn, &registrations::recipient_of(&registration), MessageKind::Confirmed, None, now).await?;
+    conn.execute(Statement::new(WALK_IN).bind(registration.id)).await?;
+    let mark = SlotCheckIn { slot: slot.to_owned(), at: Some(now), earlier: None };
+    check_in(conn, event.id, registration.id, &mark, now).await?;
+    Ok(RegisterOutcome::Registered(registration))
 }

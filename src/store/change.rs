@@ -44,6 +44,10 @@ pub enum Change {
         registration: Uuid,
         mark: SlotCheckIn,
     },
+    WalkIn {
+        registration: Box<NewRegistration>,
+        slot: String,
+    },
     CreateEvent {
         id: Uuid,
         event: Box<NewEvent>,
@@ -261,6 +265,9 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         }
         Change::CheckIn { event, registration, mark } => {
             Done::CheckedIn(attendance::check_in(conn, *event, *registration, mark, now).await?)
+        }
+        Change::WalkIn { registration, slot } => {
+            Done::Registered(attendance::walk_in(conn, registration, slot, now).await?)
         }
         Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),

@@ -223,6 +223,15 @@ pub trait RegistrationStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Presence>;
+    /// Adds a person at the door: confirmed (a seat added if full), checked
+    /// in at `slot`, flagged a walk-in.
+    async fn walk_in(
+        &self,
+        registration: NewRegistration,
+        slot: String,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RegisterOutcome>;
     /// Every registration of an event, oldest first, with waiting-list
     /// positions, email delivery state and answers.
     async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;

@@ -70,7 +70,7 @@ const BY_ID: &str = concat!("SELECT ", registration_columns!(), " FROM registrat
 /// Every registration of an event, oldest first, with the state of the
 /// latest message to each person (outbox ids grow with time).
 const OF_EVENT: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
-     r.language, r.created_at, r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, r.checked_in_at, \
+     r.language, r.created_at, r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, r.checked_in_at, r.walk_in, \
      r.waitlist_seq, \
      (SELECT o.status FROM outbox o WHERE o.registration_id = r.id AND o.recipient = r.email \
       ORDER BY o.id DESC LIMIT 1) AS email_status \

@@ -80,6 +80,17 @@ impl<B: Backend> RegistrationStore for Database<B> {
         self.change(Change::CheckIn { event, registration, mark }, audit, now).await?.into_checked_in()
     }
 
+    async fn walk_in(
+        &self,
+        registration: NewRegistration,
+        slot: String,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RegisterOutcome> {
+        let change = Change::WalkIn { registration: Box::new(registration), slot };
+        self.change(change, audit, now).await?.into_registered()
+    }
+
     async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {
         registrations::of_event(&mut *self.read().await?, event).await
     }
