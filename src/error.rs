@@ -45,6 +45,9 @@ pub enum AppError {
     /// Only a confirmed seat can be confirmed.
     #[error("the seat is not confirmed")]
     NotConfirmed,
+    /// Signing is open during a slot only.
+    #[error("no slot is under way")]
+    OutsideSlot,
     #[error("registration refused: {0:?}")]
     Refused(Refusal),
     #[error("bad request: {0}")]
@@ -86,7 +89,9 @@ impl AppError {
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::EditConflict(_) | AppError::EventStarted => StatusCode::CONFLICT,
-            AppError::OfferExpired | AppError::NoOffer | AppError::NotConfirmed => StatusCode::CONFLICT,
+            AppError::OfferExpired | AppError::NoOffer | AppError::NotConfirmed | AppError::OutsideSlot => {
+                StatusCode::CONFLICT
+            }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -112,6 +117,7 @@ impl AppError {
             AppError::OfferExpired => "offer_expired",
             AppError::NoOffer => "no_offer",
             AppError::NotConfirmed => "not_confirmed",
+            AppError::OutsideSlot => "outside_slot",
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -139,6 +145,7 @@ impl AppError {
             AppError::OfferExpired => t.offer_expired.into(),
             AppError::NoOffer => t.no_offer.into(),
             AppError::NotConfirmed => t.not_confirmed.into(),
+            AppError::OutsideSlot => t.outside_slot.into(),
             AppError::Refused(refusal) => t.refusal(*refusal).into(),
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
             AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),
@@ -193,6 +200,7 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::SessionTooLong => "session_too_long",
         FieldErrorKind::SessionsOverlap => "sessions_overlap",
         FieldErrorKind::SessionsDisagree => "sessions_disagree",
+        FieldErrorKind::WrongCode => "wrong_code",
     }
     .into()
 }

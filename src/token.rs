@@ -155,6 +155,15 @@ impl TokenKey {
         format!("{}-{}", &code[..4], &code[4..])
     }
 
+    /// The six digits shown in the room during a slot, for people to sign
+    /// with: one per event, slot and minute (`minute` counts minutes since
+    /// the epoch), which only the server and the room know.
+    pub fn signature_code(&self, event: Uuid, slot: &str, minute: i64) -> String {
+        let mac = self.mac(b"atelier-signature-v1", &[event.as_bytes(), slot.as_bytes(), &minute.to_be_bytes()]);
+        let number = u32::from_be_bytes([mac[0], mac[1], mac[2], mac[3]]) % 1_000_000;
+        format!("{number:06}")
+    }
+
     fn mac(&self, purpose: &[u8], parts: &[&[u8]]) -> [u8; 32] {
         // HMAC accepts keys of any length; this cannot fail.
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
@@ -295,6 +304,22 @@ mod tests {
         assert_eq!(code.as_bytes()[4], b'-');
         assert_eq!(code, key.check_in_code(id));
         assert_ne!(code, key.check_in_code(Uuid::new_v4()));
+    }
+
+    #[test]
+    fn signature_codes_are_six_digits_per_event_slot_and_minute() {
+        let key = TokenKey::random();
+        let event = Uuid::new_v4();
+        let code = key.signature_code(event, "2099-06-13-am", 1_000);
+        assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()), "{code}");
+        assert_eq!(code, key.signature_code(event, "2099-06-13-am", 1_000));
+        let others = [
+            key.signature_code(event, "2099-06-13-am", 1_001),
+            key.signature_code(event, "2099-06-13-pm", 1_000),
+            key.signature_code(Uuid::new_v4(), "2099-06-13-am", 1_000),
+            TokenKey::random().signature_code(event, "2099-06-13-am", 1_000),
+        ];
+        assert!(others.iter().all(|other| *other != code), "{code} {others:?}");
     }
 
     #[test]

@@ -138,19 +138,7 @@ pub async fn walk_in(
                 format!("/check-in?slot={}&done={}#r-{}", slot.id(), done.registration.id, done.registration.id);
             return Ok(Redirect::to(&event_path(&managed, &address)).into_response());
         }
-        Err(AppError::Validation(errors)) => {
-            let t = lang.texts();
-            let label = |field: &str| match field {
-                "name" => t.name_label,
-                "email" => t.email_label,
-                "institution" => t.institution_label,
-                "level" => t.level_label,
-                _ => t.consent_label,
-            };
-            errors.iter().map(|e| format!("{} : {}", label(&e.field), t.field_error(e.kind))).collect()
-        }
-        Err(AppError::AlreadyRegistered) => vec![lang.texts().already_registered.to_owned()],
-        Err(other) => return Err(other),
+        Err(error) => problems(lang, error)?,
     };
     let slot = attendance::slot_of(&managed, form.slot.as_deref(), state.clock.now())?;
     let confirmed = confirmed(&state, &managed).await?;
@@ -158,6 +146,25 @@ pub async fn walk_in(
     let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response())
+}
+
+/// Why a walk-in was not added, worded for the page; other errors go on.
+fn problems(lang: Lang, error: AppError) -> Result<Vec<String>, AppError> {
+    let t = lang.texts();
+    match error {
+        AppError::Validation(errors) => {
+            let label = |field: &str| match field {
+                "name" => t.name_label,
+                "email" => t.email_label,
+                "institution" => t.institution_label,
+                "level" => t.level_label,
+                _ => t.consent_label,
+            };
+            Ok(errors.iter().map(|e| format!("{} : {}", label(&e.field), t.field_error(e.kind))).collect())
+        }
+        AppError::AlreadyRegistered => Ok(vec![t.already_registered.to_owned()]),
+        other => Err(other),
+    }
 }
 
 /// A query-string value, percent-encoded.
@@ -256,6 +263,7 @@ fn render(
             }
         }
         p { strong { ((a.present_count)(present, confirmed.len() as i64)) } }
+        p { a href=(event_path(managed, &format!("/slots/{slot_id}/code"))) { (a.signature_code_link) } }
         form.filters method="post" action=(action) {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
             input type="hidden" name="slot" value=(slot_id);

@@ -9,6 +9,7 @@ mod login;
 mod organizers;
 mod seat_settings;
 mod settings;
+mod signature_code;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query};
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/registrations/{registration}/confirm", post(events::confirm))
         .route("/admin/events/{id}/check-in", get(check_in::show).post(check_in::mark))
         .route("/admin/events/{id}/walk-ins", post(check_in::walk_in))
+        .route("/admin/events/{id}/slots/{slot}/code", get(signature_code::show))
         .route("/admin/events/{id}/message", post(events::message))
         .route("/admin/events/{id}/attendees.csv", get(events::export_csv))
         .route("/admin/events/{id}/attendees.xlsx", get(events::export_xlsx))

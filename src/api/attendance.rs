@@ -116,8 +116,10 @@ pub struct AttendeeAttendance {
     pub registration_id: Uuid,
     pub name: String,
     pub institution: Option<String>,
-    /// Check-in times by slot id; a slot absent is a slot missed.
+    /// Check-in times at the door by slot id.
     pub checked_in: BTreeMap<String, DateTime<Utc>>,
+    /// Signature times (with the code shown in the room) by slot id.
+    pub signed: BTreeMap<String, DateTime<Utc>>,
 }
 
 /// Every confirmed attendee and the slots they were checked in at.
@@ -147,6 +149,7 @@ pub async fn list(
             name: line.registration.name,
             institution: line.registration.institution,
             checked_in: line.attendance.into_iter().collect(),
+            signed: line.signatures.into_iter().collect(),
         })
         .collect();
     Ok(Json(AttendanceJson { slots, attendees }))
@@ -209,4 +212,79 @@ pub struct WalkInInput {
     pub slot: Option<String>,
     #[serde(flatten)]
     pub person: SignUpForm,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignatureCodeJson {
+    pub slot: String,
+    pub label: String,
+    /// Six digits to show in the room; they change every minute.
+    pub code: String,
+    /// When the next code replaces it (the one before is still taken for a
+    /// minute, for someone typing as it changes).
+    pub valid_until: DateTime<Utc>,
+}
+
+/// The code attendees sign with during a slot, for the organizer to show
+/// in the room (a projector): it proves presence, as only the room sees it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}/slots/{slot}/code",
+    params(("id" = String, Path, description = "Event id (uuid) or slug"), ("slot" = String, Path, description = "Slot id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The code of this minute", body = SignatureCodeJson),
+        EventRefusals,
+        (status = 422, description = "Unknown slot", body = ErrorBody),
+    )
+)]
+pub async fn signature_code(
+    State(state): State<AppState>,
+    ApiManaged(managed): ApiManaged,
+    Path((_, slot)): Path<(String, String)>,
+) -> Result<Json<SignatureCodeJson>, AppError> {
+    let now = state.clock.now();
+    let slot = attendance::slot_of(&managed, Some(&slot), now)?;
+    let event = managed.event();
+    let (code, valid_until) = attendance::signature_code(&state, event, &slot, now);
+    let label = slot.label(Lang::from_code(&event.language).unwrap_or_default());
+    Ok(Json(SignatureCodeJson { slot: slot.id(), label, code, valid_until }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignatureInput {
+    /// The six digits shown in the room.
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignatureJson {
+    pub slot: String,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// The person signs the attendance sheet for the slot under way (from a
+/// quarter of an hour before it) with the code shown in the room: 201, or
+/// 200 with the first time if they had signed already.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{token}/signatures",
+    params(("token" = String, Path, description = "The secret from cancel_url")),
+    request_body = SignatureInput,
+    responses(
+        (status = 201, description = "Signed", body = SignatureJson),
+        (status = 200, description = "Signed before for this slot", body = SignatureJson),
+        (status = 404, description = "Unknown token", body = ErrorBody),
+        (status = 409, description = "No slot under way (`outside_slot`), or not a confirmed seat (`not_confirmed`)", body = ErrorBody),
+        (status = 422, description = "Not the code of this minute (`wrong_code`) or none", body = ErrorBody),
+    )
+)]
+pub async fn sign(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Json(input): Json<SignatureInput>,
+) -> Result<(StatusCode, Json<SignatureJson>), AppError> {
+    let (slot, signed_at, new) = attendance::sign(&state, &token, input.code.as_deref().unwrap_or_default()).await?;
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(SignatureJson { slot: slot.id(), signed_at })))
 }

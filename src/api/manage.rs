@@ -104,6 +104,8 @@ pub struct AttendeeJson {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Check-ins at the door by slot id.
     pub attendance: std::collections::BTreeMap<String, DateTime<Utc>>,
+    /// Signatures with the code shown in the room, by slot id.
+    pub signatures: std::collections::BTreeMap<String, DateTime<Utc>>,
     /// Added at the door by an organizer.
     pub walk_in: bool,
     /// Until when an offered seat is held for them (or was, if expired).
@@ -132,6 +134,7 @@ impl From<AttendeeLine> for AttendeeJson {
             cancelled_at: r.cancelled_at,
             checked_in_at: line.checked_in_at,
             attendance: line.attendance.into_iter().collect(),
+            signatures: line.signatures.into_iter().collect(),
             walk_in: line.walk_in,
             offer_expires_at: r.offer_expires_at,
             attendance_confirmed_at: r.attendance_confirmed_at,

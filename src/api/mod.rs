@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/attendance", get(attendance::list).post(attendance::check_in))
         .route("/api/v1/events/{id}/attendance/{slot}/{registration_id}", delete(attendance::undo))
         .route("/api/v1/events/{id}/walk-ins", post(attendance::walk_in))
+        .route("/api/v1/events/{id}/slots/{slot}/code", get(attendance::signature_code))
+        .route("/api/v1/registrations/{token}/signatures", post(attendance::sign))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
         .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))

@@ -18,6 +18,8 @@ use super::Json;
         super::attendance::undo,
         super::attendance::list,
         super::attendance::walk_in,
+        super::attendance::signature_code,
+        super::attendance::sign,
         super::exports::csv,
         super::exports::xlsx,
         super::exports::attendance_sheet,

@@ -47,6 +47,8 @@ pub enum FieldErrorKind {
     /// `starts_at` or `ends_at` other than the first session's start or the
     /// last one's end.
     SessionsDisagree,
+    /// Not the code shown in the room now (mistyped, or a minute too old).
+    WrongCode,
 }
 
 impl FieldError {

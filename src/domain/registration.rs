@@ -235,6 +235,8 @@ pub struct AttendeeLine {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Check-ins at the door by slot id.
     pub attendance: std::collections::HashMap<String, DateTime<Utc>>,
+    /// Signatures with the code shown in the room, by slot id.
+    pub signatures: std::collections::HashMap<String, DateTime<Utc>>,
     /// Added at the door by an organizer.
     pub walk_in: bool,
     /// Status of the latest message to this person: pending, sent or failed.

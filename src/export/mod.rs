@@ -68,7 +68,12 @@ pub fn row(line: &AttendeeLine, lang: Lang, slots: &[Slot], questions: &[Questio
         optional_time(r.offer_expires_at),
         optional_time(r.attendance_confirmed_at),
     ];
-    cells.extend(slots.iter().map(|slot| optional_time(line.attendance.get(&slot.id()).copied())));
+    // Present at a slot: the first of the door's check-in and the signature.
+    let present = |slot: &Slot| {
+        let id = slot.id();
+        [line.attendance.get(&id), line.signatures.get(&id)].into_iter().flatten().min().copied()
+    };
+    cells.extend(slots.iter().map(|slot| optional_time(present(slot))));
     cells.extend(answers);
     cells
 }

@@ -36,6 +36,8 @@ struct Labels {
     trainer: &'static str,
     /// Before a check-in time at the door.
     checked_in: &'static str,
+    /// Before a signature time (the room's code).
+    signed: &'static str,
     signature: &'static str,
     page: &'static str,
     attendees: &'static str,
@@ -54,6 +56,7 @@ fn labels(lang: Lang) -> Labels {
             institution: "Établissement",
             trainer: "Formateur / intervenant — nom :",
             checked_in: "pointé",
+            signed: "signé",
             signature: "Signature",
             page: "Page",
             attendees: "participants confirmés",
@@ -69,6 +72,7 @@ fn labels(lang: Lang) -> Labels {
             institution: "Institution",
             trainer: "Trainer / speaker — name:",
             checked_in: "checked in",
+            signed: "signed",
             signature: "Signature",
             page: "Page",
             attendees: "confirmed attendees",
@@ -241,13 +245,15 @@ pub fn attendance_sheet(
                     y,
                     false,
                 );
-                // Checked in at the door: said in the cell, which stays
-                // free to sign in.
+                // Signed with the room's code, or checked in at the door:
+                // said in the cell, which stays free to sign in with a pen.
                 let first_cell = MARGIN + NUMBER_WIDTH + NAME_WIDTH + INSTITUTION_WIDTH;
                 for (n, slot) in halves.iter().enumerate() {
-                    if let Some(at) = line.attendance.get(&slot.id()) {
+                    let id = slot.id();
+                    let marks = [(l.signed, line.signatures.get(&id)), (l.checked_in, line.attendance.get(&id))];
+                    if let Some((word, at)) = marks.into_iter().find_map(|(word, at)| at.map(|at| (word, at))) {
                         let time = at.with_timezone(&chrono_tz::Europe::Paris).format("%H:%M");
-                        let note = format!("{} {time}", l.checked_in);
+                        let note = format!("{word} {time}");
                         let x = first_cell + signature_width * n as f32 + 1.0;
                         sheet.text(&fit(&note, signature_width, 7.0), 7.0, x, y - 2.5, false);
                     }

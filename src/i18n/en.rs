@@ -81,6 +81,11 @@ pub static TEXTS: Texts = Texts {
     attendance_title: "Confirm you are coming",
     attendance_explanation: "One click: the organizers will know you are coming.",
     attendance_button: "I will come",
+    just_signed: "Signed: your attendance is recorded.",
+    sign_title: |slot| format!("Sign the attendance sheet — {slot}"),
+    sign_code_label: "Code shown in the room (6 digits)",
+    sign_button: "Sign",
+    signed_at: |slot, time| format!("{slot}: signed at {time}"),
     attendance_recorded: "Thank you: your attendance is confirmed.",
     release_title: "Free your seat",
     release_explanation: "Can't come any more? Free your seat: it goes at once to the first person on the waiting list.",
@@ -106,6 +111,7 @@ pub static TEXTS: Texts = Texts {
     offer_expired: "The time to accept this seat has passed: it went to the next person.",
     no_offer: "No seat is offered to you for this event.",
     not_confirmed: "Only a confirmed seat can be confirmed.",
+    outside_slot: "Signing is open during each half-day of the event, from a quarter of an hour before it starts.",
 
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     months: [
@@ -229,6 +235,10 @@ static ADMIN: AdminTexts = AdminTexts {
     already_checked_in: |name, time| format!("{name} — already checked in at {time}"),
     slot_choice: "Half-day",
     walk_in_title: "Add someone on the spot",
+    signature_code_title: "Signature code",
+    signature_code_link: "Show the signature code (for a projector)",
+    signature_code_hint: "Each attendee signs from their registration page by typing this code. It changes every minute; this page updates itself.",
+    signature_code_until: |time| format!("Valid until {time}"),
     walk_in_hint: "Confirmed and checked in at once, even when full (a seat is added); they get the usual emails.",
     walk_in_consent: "The person agrees to their data being processed for this event.",
     walk_in_button: "Add and check in",
@@ -333,6 +343,7 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::SessionTooLong => "A session lasts 7 days at most.".into(),
         FieldErrorKind::SessionsOverlap => "This session starts before the previous one ends.".into(),
         FieldErrorKind::SessionsDisagree => "The start and end must be those of the first and last sessions.".into(),
+        FieldErrorKind::WrongCode => "This is not the code shown in the room (it changes every minute).".into(),
     }
 }
 

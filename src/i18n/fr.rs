@@ -82,6 +82,11 @@ pub static TEXTS: Texts = Texts {
     attendance_explanation: "Un clic suffit : les organisateurs sauront que vous viendrez.",
     attendance_button: "Je viendrai",
     attendance_recorded: "Merci : votre venue est confirmée.",
+    just_signed: "C'est signé : votre présence est enregistrée.",
+    sign_title: |slot| format!("Signer la feuille de présence — {slot}"),
+    sign_code_label: "Code affiché dans la salle (6 chiffres)",
+    sign_button: "Signer",
+    signed_at: |slot, time| format!("{slot} : signé à {time}"),
     release_title: "Libérer votre place",
     release_explanation: "Vous ne pouvez plus venir ? Libérez votre place : elle ira aussitôt à la première personne en liste d'attente.",
     release_button: "Je ne peux plus venir — libérer ma place",
@@ -106,6 +111,7 @@ pub static TEXTS: Texts = Texts {
     offer_expired: "Le délai pour accepter cette place est passé : elle est allée à la personne suivante.",
     no_offer: "Aucune place ne vous est proposée pour cet événement.",
     not_confirmed: "Seule une place confirmée peut être confirmée.",
+    outside_slot: "La signature est ouverte pendant chaque demi-journée de l'événement, à partir d'un quart d'heure avant son début.",
 
     weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
     months: [
@@ -231,6 +237,10 @@ static ADMIN: AdminTexts = AdminTexts {
     already_checked_in: |name, time| format!("{name} — déjà pointé·e à {time}"),
     slot_choice: "Demi-journée",
     walk_in_title: "Ajouter une personne sur place",
+    signature_code_title: "Code de signature",
+    signature_code_link: "Afficher le code de signature (à projeter)",
+    signature_code_hint: "Chaque participant signe depuis sa page d'inscription en saisissant ce code. Il change chaque minute ; la page se met à jour seule.",
+    signature_code_until: |time| format!("Valable jusqu'à {time}"),
     walk_in_hint: "Confirmée et pointée tout de suite, même si c'est complet (une place est ajoutée) ; elle reçoit les e-mails habituels.",
     walk_in_consent: "La personne accepte que ses données soient traitées pour cet événement.",
     walk_in_button: "Ajouter et pointer",
@@ -336,6 +346,7 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::NotANumber => "Saisissez un nombre, par exemple 48 ou 1.5.".into(),
         FieldErrorKind::SessionTooLong => "Une séance dure au plus 7 jours.".into(),
         FieldErrorKind::SessionsOverlap => "Cette séance commence avant la fin de la précédente.".into(),
+        FieldErrorKind::WrongCode => "Ce n'est pas le code affiché dans la salle (il change chaque minute).".into(),
         FieldErrorKind::SessionsDisagree => {
             "Le début et la fin doivent être ceux de la première et de la dernière séance.".into()
         }

@@ -86,6 +86,13 @@ pub struct Texts {
     pub attendance_explanation: &'static str,
     pub attendance_button: &'static str,
     pub attendance_recorded: &'static str,
+    pub just_signed: &'static str,
+    /// Heading of the signature form, with the slot's label.
+    pub sign_title: fn(&str) -> String,
+    pub sign_code_label: &'static str,
+    pub sign_button: &'static str,
+    /// A slot signed for, and at what time.
+    pub signed_at: fn(&str, &str) -> String,
     pub release_title: &'static str,
     pub release_explanation: &'static str,
     pub release_button: &'static str,
@@ -111,6 +118,7 @@ pub struct Texts {
     pub offer_expired: &'static str,
     pub no_offer: &'static str,
     pub not_confirmed: &'static str,
+    pub outside_slot: &'static str,
 
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],

@@ -7,12 +7,13 @@ use uuid::Uuid;
 use super::registrations::{self, SignedUp};
 use super::{ManagedEvent, Touched, queries};
 use crate::domain::{
-    AttendeeLine, AuditEntry, FieldError, FieldErrorKind, Lang, RegisterOutcome, RegistrationStatus, SignUpForm, Slot,
-    SlotCheckIn, whole_seconds,
+    AttendeeLine, AuditEntry, Event, EventStatus, FieldError, FieldErrorKind, Lang, RegisterOutcome,
+    RegistrationStatus, SignUpForm, Slot, SlotCheckIn, whole_seconds,
 };
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::Presence;
+use crate::store::{Presence, Signature};
+use crate::token::CancelToken;
 
 /// Who is being checked in.
 #[derive(Debug, Clone)]
@@ -117,6 +118,52 @@ pub async fn walk_in(
         RegisterOutcome::AlreadyRegistered => Err(AppError::AlreadyRegistered),
         RegisterOutcome::Refused(refusal) => Err(AppError::Refused(refusal)),
         RegisterOutcome::EventNotFound => Err(AppError::EventNotFound),
+    }
+}
+
+/// From how long before a slot people may sign for it (they arrive early).
+const SIGNING_OPENS: chrono::Duration = chrono::Duration::minutes(15);
+
+/// The slot people can sign for at `now`, if any.
+pub fn signing_slot(event: &Event, now: DateTime<Utc>) -> Option<Slot> {
+    event.slots().into_iter().find(|slot| slot.starts_at - SIGNING_OPENS <= now && now < slot.ends_at)
+}
+
+/// The code shown in the room for `slot` at `now`, and until when it holds
+/// (it changes every minute; the one before is still taken, for someone
+/// typing as it changes).
+pub fn signature_code(state: &AppState, event: &Event, slot: &Slot, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
+    let minute = now.timestamp().div_euclid(60);
+    let next = DateTime::from_timestamp((minute + 1) * 60, 0).unwrap_or(now);
+    (state.keys.signature_code(event.id, &slot.id(), minute), next)
+}
+
+/// The person signs, from their own page or the API, with the code shown
+/// in the room: during a slot only (409 `outside_slot`), with the code of
+/// this minute or the one before (else a field error), once per slot.
+/// Returns the slot, when they signed, and whether it is new.
+pub async fn sign(state: &AppState, raw_token: &str, code: &str) -> Result<(Slot, DateTime<Utc>, bool), AppError> {
+    let token = CancelToken::parse(raw_token).ok_or(AppError::RegistrationNotFound)?;
+    let (registration, event) = queries::registration_by_token(state, raw_token).await?;
+    if registration.status != RegistrationStatus::Confirmed || event.status != EventStatus::Published {
+        return Err(AppError::NotConfirmed);
+    }
+    let now = whole_seconds(state.clock.now());
+    let slot = signing_slot(&event, now).ok_or(AppError::OutsideSlot)?;
+    let typed: String = code.chars().filter(char::is_ascii_digit).collect();
+    let minute = now.timestamp().div_euclid(60);
+    let valid = [minute, minute - 1].iter().any(|m| state.keys.signature_code(event.id, &slot.id(), *m) == typed);
+    if !valid {
+        let kind = if typed.is_empty() { FieldErrorKind::Required } else { FieldErrorKind::WrongCode };
+        return Err(AppError::Validation(vec![FieldError::new("code", kind)]));
+    }
+    match state.store.sign(&token, slot.id(), now).await? {
+        Signature::Signed(at) => {
+            tracing::info!(event = %event.id, registration = %registration.id, slot = %slot.id(), "signed");
+            Ok((slot, at, true))
+        }
+        Signature::Already(at) => Ok((slot, at, false)),
+        Signature::NotConfirmed => Err(AppError::NotConfirmed),
     }
 }
 

@@ -103,6 +103,14 @@ pub async fn registration_by_token(state: &AppState, raw_token: &str) -> Result<
     state.store.registration_by_token(&token).await?.ok_or(AppError::RegistrationNotFound)
 }
 
+/// The slots a person signed for, and when.
+pub async fn signatures(
+    state: &AppState,
+    registration: Uuid,
+) -> Result<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>, AppError> {
+    Ok(state.store.signatures(registration).await?)
+}
+
 /// The organizer behind a sign-in session that has not expired.
 pub async fn organizer_by_session(state: &AppState, token: &TokenHash) -> Result<Option<Organizer>, AppError> {
     Ok(state.store.organizer_by_session(token, state.clock.now()).await?)

@@ -15,14 +15,33 @@ use crate::domain::SlotCheckIn;
 /// A confirmed attendee of event `$1`: their first check-in, and how many
 /// slots they were checked in at.
 const CONFIRMED: &str = "SELECT r.checked_in_at, \
-     (SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id) AS slots \
+     (SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.checked_in_at IS NOT NULL) AS slots \
      FROM registrations r WHERE r.id = $2 AND r.event_id = $1 AND r.status = 'confirmed'";
-const AT_SLOT: &str = "SELECT checked_in_at FROM attendance WHERE registration_id = $1 AND slot = $2";
-const INSERT: &str = "INSERT INTO attendance (registration_id, event_id, slot, checked_in_at) VALUES ($1, $2, $3, $4)";
-const DELETE: &str = "DELETE FROM attendance WHERE registration_id = $1 AND slot = $2";
+const AT_SLOT: &str = "SELECT checked_in_at, signed_at FROM attendance WHERE registration_id = $1 AND slot = $2";
+const CHECK_IN: &str = "INSERT INTO attendance (registration_id, event_id, slot, checked_in_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (registration_id, slot) DO UPDATE SET checked_in_at = excluded.checked_in_at";
+const SIGN: &str = "INSERT INTO attendance (registration_id, event_id, slot, signed_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (registration_id, slot) DO UPDATE SET signed_at = excluded.signed_at";
+const UNDO: &str = "UPDATE attendance SET checked_in_at = NULL WHERE registration_id = $1 AND slot = $2";
+const FORGET_EMPTY: &str = "DELETE FROM attendance WHERE registration_id = $1 AND slot = $2 \
+     AND checked_in_at IS NULL AND signed_at IS NULL";
 const FIRST_ARRIVAL: &str = "UPDATE registrations SET checked_in_at = \
      (SELECT MIN(a.checked_in_at) FROM attendance a WHERE a.registration_id = $1), updated_at = $2 WHERE id = $1";
-const OF_EVENT: &str = "SELECT registration_id, slot, checked_in_at FROM attendance WHERE event_id = $1";
+const OF_EVENT: &str = "SELECT registration_id, slot, checked_in_at, signed_at FROM attendance WHERE event_id = $1";
+const OF_REGISTRATION: &str =
+    "SELECT slot, signed_at FROM attendance WHERE registration_id = $1 AND signed_at IS NOT NULL";
+
+/// Times by slot id, for each registration.
+pub type BySlot = HashMap<Uuid, HashMap<String, DateTime<Utc>>>;
+
+/// A slot's row for a person: (checked in at the door, signed).
+type Row = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+async fn at_slot(conn: &mut impl Sql, registration: Uuid, slot: &str) -> StoreResult<Row> {
+    let at_slot = Statement::new(AT_SLOT).bind(registration).bind(slot);
+    let row = conn.fetch_optional(at_slot, |row| Ok((row.get("checked_in_at")?, row.get("signed_at")?))).await?;
+    Ok(row.unwrap_or((None, None)))
+}
 
 /// What marking someone present (or not) led to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,41 +70,82 @@ pub async fn check_in(
     };
     let Some((first, slots)) = conn.fetch_optional(current, read).await? else { return Ok(Presence::NotFound) };
     if let (Some(earlier), Some(at), 0) = (&mark.earlier, first, slots) {
-        conn.execute(Statement::new(INSERT).bind(id).bind(event).bind(earlier.as_str()).bind(at)).await?;
+        conn.execute(Statement::new(CHECK_IN).bind(id).bind(event).bind(earlier.as_str()).bind(at)).await?;
     }
-    let at_slot = Statement::new(AT_SLOT).bind(id).bind(mark.slot.as_str());
-    let since = conn.fetch_optional(at_slot, |row| row.get::<DateTime<Utc>>("checked_in_at")).await?;
+    let (since, _) = at_slot(conn, id, &mark.slot).await?;
     match (since, mark.at) {
         (Some(_), Some(_)) | (None, None) => return Ok(Presence::Unchanged { since }),
         (None, Some(at)) => {
-            conn.execute(Statement::new(INSERT).bind(id).bind(event).bind(mark.slot.as_str()).bind(at)).await?;
+            conn.execute(Statement::new(CHECK_IN).bind(id).bind(event).bind(mark.slot.as_str()).bind(at)).await?;
         }
         (Some(_), None) => {
-            conn.execute(Statement::new(DELETE).bind(id).bind(mark.slot.as_str())).await?;
+            conn.execute(Statement::new(UNDO).bind(id).bind(mark.slot.as_str())).await?;
+            conn.execute(Statement::new(FORGET_EMPTY).bind(id).bind(mark.slot.as_str())).await?;
         }
     }
     conn.execute(Statement::new(FIRST_ARRIVAL).bind(id).bind(now)).await?;
     Ok(Presence::Marked)
 }
 
-/// Every check-in at the door for `event`: by registration, then by slot.
-pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<HashMap<Uuid, HashMap<String, DateTime<Utc>>>> {
-    let rows = conn
-        .fetch_all(Statement::new(OF_EVENT).bind(event), |row| {
-            Ok((
-                row.get::<Uuid>("registration_id")?,
-                row.get::<String>("slot")?,
-                row.get::<DateTime<Utc>>("checked_in_at")?,
-            ))
-        })
-        .await?;
-    let mut by_registration: HashMap<Uuid, HashMap<String, DateTime<Utc>>> = HashMap::new();
-    for (registration, slot, at) in rows {
-        by_registration.entry(registration).or_default().insert(slot, at);
-    }
-    Ok(by_registration)
+/// What a person's signature led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    Signed(DateTime<Utc>),
+    /// Signed for this slot before: the first time stands.
+    Already(DateTime<Utc>),
+    /// No such registration, or not a confirmed seat.
+    NotConfirmed,
 }
 
+/// The person (by their link) signs for `slot` of their event, at `now`.
+pub async fn sign(
+    conn: &mut impl Sql,
+    token: &crate::token::CancelLookup,
+    slot: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Signature> {
+    let Some(registration) = registrations::by_token(conn, token).await? else { return Ok(Signature::NotConfirmed) };
+    if registration.status != crate::domain::RegistrationStatus::Confirmed {
+        return Ok(Signature::NotConfirmed);
+    }
+    if let (_, Some(signed)) = at_slot(conn, registration.id, slot).await? {
+        return Ok(Signature::Already(signed));
+    }
+    let sign = Statement::new(SIGN).bind(registration.id).bind(registration.event_id).bind(slot).bind(now);
+    conn.execute(sign).await?;
+    Ok(Signature::Signed(now))
+}
+
+/// The slots a person signed for, and when.
+pub async fn signatures(conn: &mut impl Sql, registration: Uuid) -> StoreResult<HashMap<String, DateTime<Utc>>> {
+    let rows = conn
+        .fetch_all(Statement::new(OF_REGISTRATION).bind(registration), |row| {
+            Ok((row.get("slot")?, row.get("signed_at")?))
+        })
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Every check-in at the door and every signature for `event`: by
+/// registration, then by slot.
+pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<(BySlot, BySlot)> {
+    let rows = conn
+        .fetch_all(Statement::new(OF_EVENT).bind(event), |row| {
+            let times: Row = (row.get("checked_in_at")?, row.get("signed_at")?);
+            Ok((row.get::<Uuid>("registration_id")?, row.get::<String>("slot")?, times))
+        })
+        .await?;
+    let (mut door, mut signed) = (BySlot::new(), BySlot::new());
+    for (registration, slot, (checked_in, signature)) in rows {
+        if let Some(at) = checked_in {
+            door.entry(registration).or_default().insert(slot.clone(), at);
+        }
+        if let Some(at) = signature {
+            signed.entry(registration).or_default().insert(slot, at);
+        }
+    }
+    Ok((door, signed))
+}
 /// Marks a registration just made as a walk-in.
 const WALK_IN: &str = "UPDATE registrations SET walk_in = TRUE WHERE id = $1";
 

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::attendance::{self, Presence};
+use super::attendance::{self, Presence, Signature};
 use super::events::Cancellation;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
@@ -27,6 +27,11 @@ pub enum Change {
     Accept(CancelLookup),
     /// The person says they will come.
     ConfirmAttendance(CancelLookup),
+    /// The person signs for a slot with the code shown in the room.
+    Sign {
+        token: CancelLookup,
+        slot: String,
+    },
     Remove {
         event: Uuid,
         registration: Uuid,
@@ -130,6 +135,7 @@ pub enum Done {
     Cancelled(CancelOutcome),
     Accepted(AcceptOutcome),
     Attendance(AttendanceOutcome),
+    Signed(Signature),
     Jobs(Vec<DueJob>),
     JobRun(JobRun),
     /// `None`: no such registration for this event.
@@ -167,6 +173,7 @@ into! {
     into_cancelled => Cancelled(CancelOutcome),
     into_accepted => Accepted(AcceptOutcome),
     into_attendance => Attendance(AttendanceOutcome),
+    into_signed => Signed(Signature),
     into_jobs => Jobs(Vec<DueJob>),
     into_job_run => JobRun(JobRun),
     into_removed => Removed(Option<CancelOutcome>),
@@ -197,6 +204,7 @@ impl Done {
             Done::Flag(found) => *found,
             Done::Accepted(outcome) => matches!(outcome, AcceptOutcome::Accepted(_)),
             Done::Attendance(outcome) => matches!(outcome, AttendanceOutcome::Confirmed(_)),
+            Done::Signed(outcome) => matches!(outcome, Signature::Signed(_)),
             Done::JobRun(run) => run.done && (run.reminded > 0 || run.seats),
             Done::Jobs(_) => true,
             Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
@@ -258,6 +266,7 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::Cancel(token) => Done::Cancelled(r::cancel(conn, token, now).await?),
         Change::Accept(token) => Done::Accepted(offers::accept(conn, token, now).await?),
         Change::ConfirmAttendance(token) => Done::Attendance(r::confirm_attendance(conn, token, now).await?),
+        Change::Sign { token, slot } => Done::Signed(attendance::sign(conn, token, slot, now).await?),
         Change::Remove { event, registration } => Done::Removed(r::remove(conn, *event, *registration, now).await?),
         Change::Resend { event, registration } => Done::Resent(r::resend(conn, *event, *registration, now).await?),
         Change::ConfirmOutOfTurn { event, registration } => {

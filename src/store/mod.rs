@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub use attendance::Presence;
+pub use attendance::{Presence, Signature};
 pub use change::{Change, Done};
 pub use database::{Backend, Database};
 pub use events::Cancellation;
@@ -186,6 +186,10 @@ pub trait RegistrationStore: Send + Sync {
     async fn accept_offer(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AcceptOutcome>;
     /// The person says they will come (a confirmed seat only; once).
     async fn confirm_attendance(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AttendanceOutcome>;
+    /// The person signs for `slot` (a confirmed seat only; once a slot).
+    async fn sign(&self, token: &CancelLookup, slot: String, now: DateTime<Utc>) -> StoreResult<Signature>;
+    /// The slots a person signed for, and when.
+    async fn signatures(&self, registration: Uuid) -> StoreResult<std::collections::HashMap<String, DateTime<Utc>>>;
     /// An organizer removes a registration: the person is told, and a freed
     /// seat goes to the first person waiting. `None` if the registration is
     /// not one of this event's.

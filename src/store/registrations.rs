@@ -129,7 +129,7 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
     for (registration, question, answer) in answers {
         by_registration.entry(registration).or_default().insert(question, answer);
     }
-    let mut attended = super::attendance::of_event(conn, event).await?;
+    let (mut attended, mut signed) = super::attendance::of_event(conn, event).await?;
     Ok(lines
         .into_iter()
         .map(|(mut line, ticket)| {
@@ -137,6 +137,7 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
                 ticket.and_then(|seq| tickets.binary_search(&seq).ok()).map(|i| i as i64 + 1);
             line.answers = by_registration.remove(&line.registration.id).unwrap_or_default();
             line.attendance = attended.remove(&line.registration.id).unwrap_or_default();
+            line.signatures = signed.remove(&line.registration.id).unwrap_or_default();
             line
         })
         .collect())

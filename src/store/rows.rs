@@ -121,6 +121,7 @@ pub fn attendee(row: &dyn Columns) -> StoreResult<(AttendeeLine, Option<i64>)> {
         registration: registration_at(row, None)?,
         checked_in_at: row.get("checked_in_at")?,
         attendance: HashMap::new(),
+        signatures: HashMap::new(),
         walk_in: row.get("walk_in")?,
         email_status: row.get("email_status")?,
         answers: HashMap::new(),

@@ -7,6 +7,7 @@ pub mod errors;
 mod event_page;
 pub mod layout;
 mod registration_page;
+mod signing;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, Request};
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", post(registration_page::cancel))
+        .route("/r/{token}/signatures", post(signing::sign))
         .route("/r/{token}/release", get(registration_page::ask_release))
         .route("/r/{token}/accept", get(registration_page::ask_accept).post(registration_page::accept))
         .route(

@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::{base, event_facts};
-use crate::domain::{Event, EventStatus, Lang, Registration, RegistrationStatus};
+use super::signing::Signing;
+use crate::domain::{Event, EventStatus, FieldErrorKind, Lang, Registration, RegistrationStatus};
 use crate::error::AppError;
 use crate::operations::{queries, registrations};
 use crate::state::AppState;
@@ -40,11 +41,19 @@ pub async fn show(
         (true, _) => Some(t.just_signed_up),
         (_, Some("accepted")) => Some(t.just_accepted),
         (_, Some("attendance")) => Some(t.attendance_recorded),
+        (_, Some("signed")) => Some(t.just_signed),
         _ => None,
     };
+    let problem = (flags.done.as_deref() == Some("wrong-code")).then(|| t.field_error(FieldErrorKind::WrongCode));
     let open = event.status == EventStatus::Published && state.clock.now() < event.starts_at;
     let shown = Shown { registration: &registration, event: &event, token: &token, notice, open };
-    let page = base(lang, uri.path(), t.registration_title, render(lang, &shown, &csrf));
+    let signing = Signing::of(&state, &registration, &event).await?;
+    let content = html! {
+        @if let Some(problem) = problem { p.notice.error role="alert" { (problem) } }
+        (render(lang, &shown, &csrf))
+        (signing.render(lang, &token, &csrf))
+    };
+    let page = base(lang, uri.path(), t.registration_title, content);
     Ok(private((csrf, page)))
 }
 

@@ -9,7 +9,9 @@ use crate::domain::{
     AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, Event, MessageKind, NewAudit, NewRegistration,
     RegisterOutcome, Registration, SlotCheckIn,
 };
-use crate::store::{Change, Presence, RegistrationStore, StoreError, StoreResult, events, registrations};
+use crate::store::{
+    Change, Presence, RegistrationStore, Signature, StoreError, StoreResult, attendance, events, registrations,
+};
 use crate::token::CancelLookup;
 
 #[async_trait]
@@ -37,6 +39,14 @@ impl<B: Backend> RegistrationStore for Database<B> {
 
     async fn confirm_attendance(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<AttendanceOutcome> {
         self.change(Change::ConfirmAttendance(*token), None, now).await?.into_attendance()
+    }
+
+    async fn sign(&self, token: &CancelLookup, slot: String, now: DateTime<Utc>) -> StoreResult<Signature> {
+        self.change(Change::Sign { token: *token, slot }, None, now).await?.into_signed()
+    }
+
+    async fn signatures(&self, registration: Uuid) -> StoreResult<std::collections::HashMap<String, DateTime<Utc>>> {
+        attendance::signatures(&mut *self.read().await?, registration).await
     }
 
     async fn remove_registration(
