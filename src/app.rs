@@ -130,6 +130,7 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
         public_url,
         caches: Arc::new(Caches::default()),
         clock,
+        signature_attempts: Arc::default(),
     })
 }
 

@@ -26,4 +26,29 @@ pub struct AppState {
     /// Rendered catalogue and sign-up events, fresh for at most a second.
     pub caches: Arc<Caches>,
     pub clock: Clock,
+    /// Wrong signature codes by registration and slot.
+    pub signature_attempts: Arc<SignatureAttempts>,
+}
+
+/// Wrong signature codes typed, per registration and slot: a code is six
+/// digits (two valid at a time), so unlimited guesses from home would sign
+/// within a slot. In memory: with several instances each counts its own,
+/// which still leaves a guesser a few dozen tries in a million.
+#[derive(Debug, Default)]
+pub struct SignatureAttempts(std::sync::Mutex<std::collections::HashMap<(uuid::Uuid, String), u32>>);
+
+impl SignatureAttempts {
+    /// Wrong codes allowed per person and slot.
+    pub const ALLOWED: u32 = 5;
+
+    /// Whether this person may still try for this slot.
+    pub fn may_try(&self, registration: uuid::Uuid, slot: &str) -> bool {
+        let counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        counts.get(&(registration, slot.to_owned())).is_none_or(|n| *n < Self::ALLOWED)
+    }
+
+    pub fn failed(&self, registration: uuid::Uuid, slot: &str) {
+        let mut counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *counts.entry((registration, slot.to_owned())).or_default() += 1;
+    }
 }

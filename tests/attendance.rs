@@ -13,6 +13,7 @@ on_both_backends! {
     #[tokio::test] exports_have_a_column_per_slot_with_the_check_in_time,
     #[tokio::test] the_check_in_page_picks_a_slot_finds_ines_and_says_already,
     #[tokio::test] a_walk_in_is_confirmed_and_checked_in_even_when_full,
+    #[tokio::test] a_check_in_from_before_slots_counts_for_the_slot_of_its_time,
 }
 
 struct Fixture {
@@ -227,4 +228,24 @@ async fn a_walk_in_is_confirmed_and_checked_in_even_when_full() {
     assert_eq!(refused["error"]["fields"]["consent"]["code"], "consent_required");
     let (_, event) = f.app.get_json("/api/v1/events/novasep").await;
     assert_eq!(event["capacity"], 3, "nothing changed by a refused walk-in");
+}
+
+/// Before attendance was kept by slot, a registration had one check-in
+/// time; it shows at the slot of that time, and survives a new check-in.
+async fn a_check_in_from_before_slots_counts_for_the_slot_of_its_time() {
+    let f = fixture("legacy-check-in@example.org").await;
+    let db = f.app.open_database().await;
+    let update =
+        "UPDATE registrations SET checked_in_at = '2099-06-20T11:40:00+00:00' WHERE email = 'etudiant1@example.org'";
+    sqlx::query(update).execute(&db).await.expect("an old check-in");
+    let url = f.app.url("/api/v1/events/novasep/attendance");
+    let read = || async {
+        let response = f.app.client.get(&url).bearer_auth(&f.token).send().await.expect("sent");
+        let body: Value = response.json().await.expect("json");
+        let person = body["attendees"].as_array().expect("list").iter().find(|a| a["name"] == "Étudiant·e 1").cloned();
+        person.expect("person 1")["checked_in"].as_object().expect("by slot").keys().cloned().collect::<Vec<String>>()
+    };
+    assert_eq!(read().await, ["2099-06-20-pm"], "13:40 in Paris: the afternoon");
+    assert_eq!(f.check_in(json!({ "slot": "2099-06-13-am", "code": f.code(1) })).await.0, 201);
+    assert_eq!(read().await, ["2099-06-13-am", "2099-06-20-pm"], "kept when checked in at another slot");
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 on_both_backends! {
     #[tokio::test] attendees_sign_each_slot_with_the_code_of_the_minute,
     #[tokio::test] the_person_signs_from_their_page_and_the_sheet_says_so,
+    #[tokio::test] guessing_the_code_from_home_stops_after_five_tries,
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -173,4 +174,18 @@ async fn the_person_signs_from_their_page_and_the_sheet_says_so() {
     assert_eq!(response.headers()["refresh"], "15", "it reloads itself");
     let html = response.text().await.expect("page");
     assert!(html.contains(&format!(">{code}<")), "the code, large");
+}
+
+async fn guessing_the_code_from_home_stops_after_five_tries() {
+    let f = fixture("guesses@example.org").await;
+    f.move_to("2099-06-13T10:00:00+02:00");
+    let code = f.code("2099-06-13-am").await["code"].as_str().expect("code").to_owned();
+    let wrong: Vec<String> = (0..1000).map(|n| format!("{n:06}")).filter(|c| *c != code).take(5).collect();
+    for guess in &wrong {
+        assert_eq!(f.sign(0, guess).await.0, 422);
+    }
+    let (status, body) = f.sign(0, &code).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("too_many_attempts")), "{body}");
+    let still = f.code("2099-06-13-am").await;
+    assert_eq!(still["code"], code.as_str(), "refused though it was the code of the minute");
 }

@@ -132,7 +132,9 @@ pub async fn walk_in(
         consent: Some(form.consent.is_some()),
         ..SignUpForm::default()
     };
-    let problem = match attendance::walk_in(&state, &managed, &person, form.slot.as_deref(), lang).await {
+    // Their emails in the event's language, not the organizer's screen's.
+    let theirs = Lang::from_code(&managed.event().language).unwrap_or(lang);
+    let problem = match attendance::walk_in(&state, &managed, &person, form.slot.as_deref(), theirs).await {
         Ok((done, slot)) => {
             let address =
                 format!("/check-in?slot={}&done={}#r-{}", slot.id(), done.registration.id, done.registration.id);

@@ -190,11 +190,8 @@ pub async fn walk_in(
     ApiManaged(managed): ApiManaged,
     Json(input): Json<WalkInInput>,
 ) -> Result<(StatusCode, Json<WalkInJson>), AppError> {
-    let lang = match input.person.language.as_deref() {
-        Some(code) => Lang::from_code(code)
-            .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
-        None => Lang::from_code(&managed.event().language).unwrap_or_default(),
-    };
+    let fallback = Lang::from_code(&managed.event().language).unwrap_or_default();
+    let lang = input.person.language_or(fallback).map_err(|e| AppError::Validation(vec![e]))?;
     let (done, slot) = attendance::walk_in(&state, &managed, &input.person, input.slot.as_deref(), lang).await?;
     let body = WalkInJson {
         id: done.registration.id,

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
-use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus, SignUpForm};
+use crate::domain::{Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::{queries, registrations};
 use crate::state::AppState;
@@ -58,11 +58,8 @@ pub async fn create(
     drop(headers);
     let cached = queries::sign_up_event(&state, &id).await?;
     let (event, questions) = &*cached;
-    let language = match form.language.as_deref() {
-        Some(code) => Lang::from_code(code)
-            .ok_or_else(|| AppError::Validation(vec![FieldError::new("language", FieldErrorKind::UnknownChoice)]))?,
-        None => browser_language.or_else(|| Lang::from_code(&event.language)).unwrap_or_default(),
-    };
+    let fallback = browser_language.or_else(|| Lang::from_code(&event.language)).unwrap_or_default();
+    let language = form.language_or(fallback).map_err(|e| AppError::Validation(vec![e]))?;
     let done = registrations::sign_up(&state, event, questions, &form, language).await?;
     let body = RegistrationCreated {
         id: done.registration.id,

@@ -103,6 +103,14 @@ pub struct NewRegistration {
 }
 
 impl SignUpForm {
+    /// The language asked for, or `fallback` when none is.
+    pub fn language_or(&self, fallback: Lang) -> Result<Lang, FieldError> {
+        match self.language.as_deref() {
+            Some(code) => Lang::from_code(code).ok_or(FieldError::new("language", FieldErrorKind::UnknownChoice)),
+            None => Ok(fallback),
+        }
+    }
+
     /// Checks every field and reports all errors at once.
     pub fn validate(&self) -> Result<(PersonName, Email, Institution, Level), Vec<FieldError>> {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();

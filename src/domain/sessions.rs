@@ -142,11 +142,18 @@ impl Slot {
         self.ends_at - self.starts_at
     }
 
-    /// The slot under way at `at`, or else the next one, or else the last:
-    /// the slot a check-in at the door at `at` counts for (people arrive
-    /// early), and the one the check-in page opens on.
+    /// The slot a check-in at the door at `at` counts for, and the one the
+    /// check-in page opens on: the slot under way; else the last one begun
+    /// that day (someone late, after its end); else the next one (people
+    /// arrive early); else the last.
     pub fn at(slots: &[Slot], at: DateTime<Utc>) -> Option<&Slot> {
-        slots.iter().find(|slot| at < slot.ends_at).or(slots.last())
+        let today = at.with_timezone(&Paris).date_naive();
+        slots
+            .iter()
+            .find(|slot| slot.starts_at <= at && at < slot.ends_at)
+            .or_else(|| slots.iter().rev().find(|slot| slot.date == today && slot.starts_at <= at))
+            .or_else(|| slots.iter().find(|slot| at < slot.starts_at))
+            .or(slots.last())
     }
 }
 
@@ -271,6 +278,14 @@ mod tests {
         assert_eq!(at("2027-06-13T13:10:00+02:00").as_deref(), Some("2027-06-13-pm"));
         assert_eq!(at("2027-06-14T09:00:00+02:00").as_deref(), Some("2027-06-13-pm"), "after: the last");
         assert_eq!(Slot::at(&[], paris("2027-06-13T09:00:00+02:00")), None);
+        // Two sessions a week apart: just after the first ends, still its day.
+        let two = slots(&[
+            session("2027-06-13T09:00:00+02:00", "2027-06-13T12:30:00+02:00"),
+            session("2027-06-20T13:30:00+02:00", "2027-06-20T17:00:00+02:00"),
+        ]);
+        let at = |t: &str| Slot::at(&two, paris(t)).map(Slot::id);
+        assert_eq!(at("2027-06-13T12:35:00+02:00").as_deref(), Some("2027-06-13-am"), "late, not a week ahead");
+        assert_eq!(at("2027-06-14T09:00:00+02:00").as_deref(), Some("2027-06-20-pm"), "another day: the next");
     }
 
     #[test]

@@ -151,9 +151,16 @@ pub async fn sign(state: &AppState, raw_token: &str, code: &str) -> Result<(Slot
     let now = whole_seconds(state.clock.now());
     let slot = signing_slot(&event, now).ok_or(AppError::OutsideSlot)?;
     let typed: String = code.chars().filter(char::is_ascii_digit).collect();
+    let attempts = &state.signature_attempts;
+    if !attempts.may_try(registration.id, &slot.id()) {
+        return Err(AppError::TooManyAttempts);
+    }
     let minute = now.timestamp().div_euclid(60);
     let valid = [minute, minute - 1].iter().any(|m| state.keys.signature_code(event.id, &slot.id(), *m) == typed);
     if !valid {
+        if !typed.is_empty() {
+            attempts.failed(registration.id, &slot.id());
+        }
         let kind = if typed.is_empty() { FieldErrorKind::Required } else { FieldErrorKind::WrongCode };
         return Err(AppError::Validation(vec![FieldError::new("code", kind)]));
     }

@@ -19,9 +19,10 @@ const CONFIRMED: &str = "SELECT r.checked_in_at, \
      FROM registrations r WHERE r.id = $2 AND r.event_id = $1 AND r.status = 'confirmed'";
 const AT_SLOT: &str = "SELECT checked_in_at, signed_at FROM attendance WHERE registration_id = $1 AND slot = $2";
 const CHECK_IN: &str = "INSERT INTO attendance (registration_id, event_id, slot, checked_in_at) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (registration_id, slot) DO UPDATE SET checked_in_at = excluded.checked_in_at";
+     ON CONFLICT (registration_id, slot) DO UPDATE \
+     SET checked_in_at = COALESCE(attendance.checked_in_at, excluded.checked_in_at)";
 const SIGN: &str = "INSERT INTO attendance (registration_id, event_id, slot, signed_at) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (registration_id, slot) DO UPDATE SET signed_at = excluded.signed_at";
+     ON CONFLICT (registration_id, slot) DO UPDATE SET signed_at = COALESCE(attendance.signed_at, excluded.signed_at)";
 const UNDO: &str = "UPDATE attendance SET checked_in_at = NULL WHERE registration_id = $1 AND slot = $2";
 const FORGET_EMPTY: &str = "DELETE FROM attendance WHERE registration_id = $1 AND slot = $2 \
      AND checked_in_at IS NULL AND signed_at IS NULL";

@@ -18,7 +18,7 @@ use super::statement::{Dialect, Sql, Statement, Value};
 use super::{StoreResult, events, offers};
 use crate::domain::{
     AttendanceOutcome, AttendeeLine, CancelOutcome, EventStatus, MessageKind, NewRegistration, RegisterOutcome,
-    Registration, RegistrationStatus,
+    Registration, RegistrationStatus, Slot,
 };
 use crate::token::CancelLookup;
 
@@ -130,6 +130,7 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
         by_registration.entry(registration).or_default().insert(question, answer);
     }
     let (mut attended, mut signed) = super::attendance::of_event(conn, event).await?;
+    let slots = events::by_id(conn, event).await?.map(|event| event.slots()).unwrap_or_default();
     Ok(lines
         .into_iter()
         .map(|(mut line, ticket)| {
@@ -137,6 +138,11 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
                 ticket.and_then(|seq| tickets.binary_search(&seq).ok()).map(|i| i as i64 + 1);
             line.answers = by_registration.remove(&line.registration.id).unwrap_or_default();
             line.attendance = attended.remove(&line.registration.id).unwrap_or_default();
+            // Checked in before attendance was kept by slot: at the slot of
+            // that time.
+            if let (Some(at), true) = (line.checked_in_at, line.attendance.is_empty()) {
+                line.attendance.extend(Slot::at(&slots, at).map(|slot| (slot.id(), at)));
+            }
             line.signatures = signed.remove(&line.registration.id).unwrap_or_default();
             line
         })
