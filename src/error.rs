@@ -25,6 +25,9 @@ pub enum AppError {
     EventNotFound,
     #[error("registration not found")]
     RegistrationNotFound,
+    /// No attended slot, so no certificate of attendance.
+    #[error("no certificate of attendance")]
+    CertificateNotFound,
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("already registered")]
@@ -84,7 +87,10 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::PageNotFound | AppError::EventNotFound | AppError::RegistrationNotFound => StatusCode::NOT_FOUND,
+            AppError::PageNotFound
+            | AppError::EventNotFound
+            | AppError::RegistrationNotFound
+            | AppError::CertificateNotFound => StatusCode::NOT_FOUND,
             AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
@@ -110,6 +116,7 @@ impl AppError {
             AppError::PageNotFound => "not_found",
             AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => "event_not_found",
             AppError::RegistrationNotFound => "registration_not_found",
+            AppError::CertificateNotFound => "certificate_not_found",
             AppError::Validation(_) | AppError::InvalidData(_) => "invalid_input",
             AppError::AlreadyRegistered => "already_registered",
             AppError::EditConflict(_) => "edit_conflict",
@@ -138,6 +145,7 @@ impl AppError {
             AppError::PageNotFound => t.not_found.into(),
             AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => t.event_not_found.into(),
             AppError::RegistrationNotFound => t.registration_not_found.into(),
+            AppError::CertificateNotFound => t.lang.certificate().no_certificate.into(),
             AppError::Validation(_) => t.invalid_input.into(),
             AppError::AlreadyRegistered => t.already_registered.into(),
             AppError::EditConflict(_) => t.edit_conflict.into(),

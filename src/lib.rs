@@ -20,6 +20,7 @@ pub mod logs;
 pub mod mail;
 pub mod negotiate;
 pub mod operations;
+pub mod qr;
 pub mod scheduler;
 pub mod serve;
 pub mod state;

@@ -74,6 +74,21 @@ pub fn new_salt() -> Salt {
     salt
 }
 
+/// A certificate's public id: 96 random bits as 24 lowercase hex digits
+/// (the shape the migration gave certificates issued before), in its
+/// verification address.
+pub fn new_certificate_id() -> String {
+    let mut bytes = [0u8; 12];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether text is shaped like a certificate id, so that anything else
+/// never reaches a query.
+pub fn is_certificate_id(raw: &str) -> bool {
+    raw.len() == 24 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// The server secret tokens are derived from.
 #[derive(Clone)]
 pub struct TokenKey(Vec<u8>);

@@ -500,3 +500,79 @@ async fn each_offer_is_made_and_ended_once_across_three_instances() {
             .expect("jobs");
     assert_eq!(jobs, (2 * events, events), "an expiry per offer; the first ten done");
 }
+
+/// An event ends while three instances run: each attendee checked in gets
+/// their certificate once, people not checked in none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn each_certificate_is_sent_once_across_three_instances() {
+    const SEATS: usize = 12;
+    const PRESENT: usize = 9;
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let instances = join_all((0..INSTANCES).map(|_| deployment.start(300))).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    // Sign-ups close at the start, 10 s from now; the end is 20 s later.
+    let starts = Utc::now() + chrono::Duration::seconds(10);
+    let fields = json!({
+        "slug": "attestations",
+        "starts_at": rfc3339(starts),
+        "ends_at": rfc3339(starts + chrono::Duration::seconds(20)),
+        "capacity": SEATS,
+    });
+    create(&client, &instances[0], &token, fields).await;
+    let people = join_all((0..SEATS).map(|n| sign_up(&client, &instances[n % INSTANCES], "attestations", n))).await;
+    let event: Value = client
+        .get(format!("{}/api/v1/events/attestations", instances[1].base))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let slot = event["slots"][0]["id"].as_str().expect("a slot").to_owned();
+    for (n, person) in people.iter().take(PRESENT).enumerate() {
+        let response = client
+            .post(format!("{}/api/v1/events/attestations/attendance", instances[n % INSTANCES].base))
+            .bearer_auth(&token)
+            .json(&json!({ "slot": slot, "registration_id": person["id"] }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 201);
+    }
+
+    let db = database(&deployment).await;
+    let query = "SELECT COUNT(*) FROM outbox WHERE kind = 'certificate'";
+    let queued = wait_until_count(&db, query, PRESENT as i64, Duration::from_secs(90)).await;
+    assert_eq!(queued, PRESENT as i64, "a certificate for each person checked in");
+    // Every instance has woken for the job by now (they sleep 30 s at most).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let kinds = outbox_by_kind(&db, Duration::from_secs(60)).await;
+    let certificates = kinds.iter().find(|k| k.0 == "certificate").expect("certificates sent");
+    assert_eq!(
+        (certificates.1, certificates.2, certificates.3),
+        (PRESENT as i64, PRESENT as i64, PRESENT as i64),
+        "one certificate per attendee, claimed and sent once"
+    );
+    let jobs: (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(done_at) FROM scheduled_jobs WHERE kind = 'certificates'")
+            .fetch_one(&db)
+            .await
+            .expect("jobs");
+    assert_eq!(jobs, (1, 1), "one certificates job, done");
+    let received = sink.wait_for(SEATS + PRESENT, Duration::from_secs(30)).await;
+    let mut attested: Vec<String> = received
+        .iter()
+        .map(|r| common::parse_mail(&r.data))
+        .filter(|m| m.subject.starts_with("Votre attestation de présence"))
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(attested.len(), PRESENT, "{attested:?}");
+    attested.sort();
+    attested.dedup();
+    assert_eq!(attested.len(), PRESENT, "each attendee once");
+    let absent = person(PRESENT)["email"].as_str().expect("email").to_owned();
+    assert!(!attested.contains(&absent), "nobody not checked in");
+}

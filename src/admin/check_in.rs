@@ -12,11 +12,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::certificates;
 use super::{Managed, Search, event_path, page};
 use crate::domain::{AttendeeLine, Lang, Level, RegistrationStatus, SignUpForm, Slot};
 use crate::error::AppError;
 use crate::operations::attendance::{self, Arrival, CheckIn};
-use crate::operations::{ManagedEvent, queries};
+use crate::operations::{self, ManagedEvent, queries};
 use crate::state::AppState;
 use crate::web::csrf::{self, CsrfForm, CsrfToken};
 
@@ -30,6 +31,10 @@ pub struct View {
     done: Option<Uuid>,
     /// With `done`: they were checked in already.
     again: Option<String>,
+    /// A person's code, from the QR code they showed: asks to confirm.
+    code: Option<String>,
+    /// `invalid`: the trainer's signature had no name.
+    trainer: Option<String>,
 }
 
 pub async fn show(
@@ -49,7 +54,12 @@ pub async fn show(
         let at = line.attendance.get(&slot.id()).copied();
         Banner::Arrived { name: line.registration.name.clone(), at, again: view.again.is_some() }
     });
-    let shown = Shown { query: &query, filter: view.show.as_deref().unwrap_or_default(), banner };
+    let banner = banner.or_else(|| view.code.map(|code| scanned(&state, &confirmed, code)));
+    let trainer =
+        operations::certificates::trainer_signatures(&state, &managed).await?.into_iter().find(|s| s.slot == slot.id());
+    let filter = view.show.as_deref().unwrap_or_default();
+    let trainer = Trainer { signature: trainer, invalid: view.trainer.is_some() };
+    let shown = Shown { query: &query, filter, banner, trainer };
     let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((csrf, markup).into_response())
@@ -98,8 +108,8 @@ pub async fn mark(
     let slot = attendance::slot_of(&managed, form.slot.as_deref(), state.clock.now())?;
     let confirmed = confirmed(&state, &managed).await?;
     let query = form.q.unwrap_or_default();
-    let shown =
-        Shown { query: &query, filter: form.show.as_deref().unwrap_or_default(), banner: Some(Banner::Unknown) };
+    let filter = form.show.as_deref().unwrap_or_default();
+    let shown = Shown { query: &query, filter, banner: Some(Banner::Unknown), trainer: Trainer::default() };
     let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((StatusCode::NOT_FOUND, csrf, markup).into_response())
@@ -144,7 +154,7 @@ pub async fn walk_in(
     };
     let slot = attendance::slot_of(&managed, form.slot.as_deref(), state.clock.now())?;
     let confirmed = confirmed(&state, &managed).await?;
-    let shown = Shown { query: "", filter: "", banner: Some(Banner::Invalid(problem)) };
+    let shown = Shown { query: "", filter: "", banner: Some(Banner::Invalid(problem)), trainer: Trainer::default() };
     let content = render(lang, &managed, &confirmed, &slot, &shown, &csrf);
     let markup = page(lang, uri.path(), lang.texts().admin().check_in, &organizer, &csrf, content);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response())
@@ -189,12 +199,35 @@ enum Banner {
     Unknown,
     /// A walk-in that could not be added, and why.
     Invalid(Vec<String>),
+    /// A person's QR code was scanned: one tap confirms.
+    Scanned {
+        name: String,
+        code: String,
+    },
+}
+
+/// The confirmation a scanned QR code asks for, if the code is one of the
+/// event's confirmed attendees'.
+fn scanned(state: &AppState, confirmed: &[AttendeeLine], code: String) -> Banner {
+    match confirmed.iter().find(|line| attendance::code_matches(state, line.registration.id, &code)) {
+        Some(line) => Banner::Scanned { name: line.registration.name.clone(), code },
+        None => Banner::Unknown,
+    }
+}
+
+/// The trainer's signature of the slot shown, and whether a signature was
+/// just refused.
+#[derive(Default)]
+struct Trainer {
+    signature: Option<crate::domain::TrainerSignature>,
+    invalid: bool,
 }
 
 struct Shown<'a> {
     query: &'a str,
     filter: &'a str,
     banner: Option<Banner>,
+    trainer: Trainer,
 }
 
 /// Folded for search: lower case, accents and punctuation gone ("Inès" and
@@ -247,6 +280,15 @@ fn render(
                 p.arrival.again role="status" { ((a.already_checked_in)(name, &at.map(time).unwrap_or_default())) }
             }
             Some(Banner::Unknown) => { p.notice.error role="alert" { (a.code_unknown) } }
+            Some(Banner::Scanned { name, code }) => {
+                form.scanned method="post" action=(action) {
+                    input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                    input type="hidden" name="slot" value=(slot_id);
+                    input type="hidden" name="code" value=(code);
+                    p.arrival { ((lang.certificate_admin().scanned)(name, &slot.label(lang))) }
+                    button.big type="submit" autofocus { (lang.certificate_admin().scanned_button) }
+                }
+            }
             Some(Banner::Invalid(problems)) => {
                 div.notice.error role="alert" { ul { @for problem in problems { li { (problem) } } } }
             }
@@ -293,6 +335,8 @@ fn render(
         }
         ul.check-in { @for line in people { (person(lang, &action, &slot_id, line, shown, csrf)) } }
         (walk_in_form(lang, &event_path(managed, "/walk-ins"), &slot_id, csrf))
+        @let trainer_action = event_path(managed, &format!("/slots/{slot_id}/trainer-signature"));
+        (certificates::trainer_section(lang, &trainer_action, shown.trainer.signature.as_ref(), shown.trainer.invalid, csrf))
     }
 }
 

@@ -2,6 +2,7 @@
 //! exports. Every page needs a signed-in organizer (401 otherwise) who
 //! manages the event (403 otherwise).
 
+mod certificates;
 mod check_in;
 mod event_form;
 mod events;
@@ -49,6 +50,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/check-in", get(check_in::show).post(check_in::mark))
         .route("/admin/events/{id}/walk-ins", post(check_in::walk_in))
         .route("/admin/events/{id}/slots/{slot}/code", get(signature_code::show))
+        .route("/admin/events/{id}/slots/{slot}/trainer-signature", post(certificates::sign_as_trainer))
+        .route("/admin/events/{id}/certificates", post(certificates::send_all))
+        .route("/admin/events/{id}/registrations/{registration}/certificate", post(certificates::send_one))
         .route("/admin/events/{id}/message", post(events::message))
         .route("/admin/events/{id}/attendees.csv", get(events::export_csv))
         .route("/admin/events/{id}/attendees.xlsx", get(events::export_xlsx))

@@ -16,6 +16,7 @@ use super::events::SlotJson;
 use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::attendance::{self, Arrival, CheckIn};
+use crate::operations::certificates;
 use crate::operations::queries;
 use crate::state::AppState;
 
@@ -109,6 +110,8 @@ pub async fn undo(
 pub struct AttendanceJson {
     pub slots: Vec<SlotJson>,
     pub attendees: Vec<AttendeeAttendance>,
+    /// The trainer's signature of each slot signed so far.
+    pub trainers: Vec<super::certificates::TrainerSignatureJson>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,7 +155,8 @@ pub async fn list(
             signed: line.signatures.into_iter().collect(),
         })
         .collect();
-    Ok(Json(AttendanceJson { slots, attendees }))
+    let trainers = certificates::trainer_signatures(&state, &managed).await?.into_iter().map(Into::into).collect();
+    Ok(Json(AttendanceJson { slots, attendees, trainers }))
 }
 
 /// A person added at the door.

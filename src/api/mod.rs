@@ -2,6 +2,7 @@
 
 mod attendance;
 mod auth;
+mod certificates;
 mod events;
 mod exports;
 mod manage;
@@ -29,7 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/attendance/{slot}/{registration_id}", delete(attendance::undo))
         .route("/api/v1/events/{id}/walk-ins", post(attendance::walk_in))
         .route("/api/v1/events/{id}/slots/{slot}/code", get(attendance::signature_code))
+        .route("/api/v1/events/{id}/slots/{slot}/trainer-signature", post(certificates::sign_as_trainer))
+        .route("/api/v1/events/{id}/certificates", post(certificates::send))
         .route("/api/v1/registrations/{token}/signatures", post(attendance::sign))
+        .route("/api/v1/registrations/{token}/certificate.pdf", get(certificates::certificate))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
         .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))

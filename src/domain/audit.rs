@@ -33,6 +33,15 @@ pub enum AuditEntry {
     CheckInUndone,
     /// Added at the door by an organizer, confirmed and checked in.
     WalkInAdded,
+    /// The trainer signed a slot (its id), from this organizer's account.
+    TrainerSigned {
+        slot: String,
+    },
+    /// Certificates of attendance queued for that many people (after the
+    /// event, or again when an organizer asked).
+    CertificatesSent {
+        recipients: i64,
+    },
     MessageSent {
         subject: String,
         recipients: i64,
@@ -76,6 +85,8 @@ impl AuditEntry {
             AuditEntry::CheckedIn => "checked_in",
             AuditEntry::CheckInUndone => "check_in_undone",
             AuditEntry::WalkInAdded => "walk_in_added",
+            AuditEntry::TrainerSigned { .. } => "trainer_signed",
+            AuditEntry::CertificatesSent { .. } => "certificates_sent",
             AuditEntry::MessageSent { .. } => "message_sent",
             AuditEntry::CoOrganizerAdded => "co_organizer_added",
             AuditEntry::OrganizerAdded { .. } => "organizer_added",

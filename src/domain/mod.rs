@@ -2,6 +2,7 @@
 //! registration states, and the decisions a sign-up depends on.
 
 mod audit;
+mod certificates;
 mod event;
 mod event_input;
 mod lang;
@@ -15,6 +16,7 @@ mod seat_settings;
 mod sessions;
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
+pub use certificates::{Certificate, TrainerSignature, TrainerSigned};
 pub use event::{Event, EventKind, EventStatus, EventUpdate, HandOff, NewEvent, Refusal, registration_refusal};
 pub use event_input::{EventInput, MAX_CAPACITY};
 pub use lang::Lang;

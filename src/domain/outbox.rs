@@ -38,6 +38,8 @@ pub enum MessageKind {
     /// The start, end or place changed: what changed, with the calendar
     /// entry updated.
     EventChanged,
+    /// After the event: their certificate of attendance, attached.
+    Certificate,
 }
 
 /// What a message's calendar file does to the entry in people's calendars.
@@ -50,7 +52,7 @@ pub enum CalendarMethod {
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 13] = [
+    pub const ALL: [MessageKind; 14] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
@@ -64,6 +66,7 @@ impl MessageKind {
         MessageKind::Offered,
         MessageKind::OfferExpired,
         MessageKind::EventChanged,
+        MessageKind::Certificate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -81,6 +84,7 @@ impl MessageKind {
             MessageKind::Offered => "offered",
             MessageKind::OfferExpired => "offer_expired",
             MessageKind::EventChanged => "event_changed",
+            MessageKind::Certificate => "certificate",
         }
     }
 

@@ -253,6 +253,13 @@ pub struct AttendeeLine {
     pub answers: std::collections::HashMap<Uuid, String>,
 }
 
+impl AttendeeLine {
+    /// Present at a slot, at the door or by signature.
+    pub fn attended(&self) -> bool {
+        self.checked_in_at.is_some() || !self.attendance.is_empty() || !self.signatures.is_empty()
+    }
+}
+
 /// A check-in at the door for one slot, or its undoing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotCheckIn {

@@ -10,6 +10,9 @@ pub enum JobKind {
     Reminder { event: Uuid, offset_minutes: i64 },
     /// End an offer whose deadline has passed, and hand the seat on.
     OfferExpiry { event: Uuid, registration: Uuid },
+    /// Once the event's last session has ended, email each attendee their
+    /// certificate of attendance.
+    Certificates { event: Uuid },
 }
 
 impl JobKind {
@@ -17,12 +20,15 @@ impl JobKind {
         match self {
             JobKind::Reminder { .. } => "reminder",
             JobKind::OfferExpiry { .. } => "offer_expiry",
+            JobKind::Certificates { .. } => "certificates",
         }
     }
 
     pub fn event(&self) -> Uuid {
         match *self {
-            JobKind::Reminder { event, .. } | JobKind::OfferExpiry { event, .. } => event,
+            JobKind::Reminder { event, .. } | JobKind::OfferExpiry { event, .. } | JobKind::Certificates { event } => {
+                event
+            }
         }
     }
 }
@@ -52,6 +58,7 @@ pub struct JobRun {
     pub mail: bool,
     /// Seat counts moved (an offer ended, the seat went on).
     pub seats: bool,
-    /// For a finished reminder: how many people it was queued for.
-    pub reminded: i64,
+    /// For finished reminders or certificates: how many people they were
+    /// queued for.
+    pub recipients: i64,
 }

@@ -2,16 +2,19 @@
 //! and the PDF attendance sheet (feuille d'émargement) that training funders
 //! ask for.
 
+mod certificate;
 mod csv;
 mod pdf;
+mod pdf_page;
 mod xlsx;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AttendeeLine, Event, Lang, Question, Slot};
+use crate::domain::{AttendeeLine, Event, Lang, Question, Slot, TrainerSignature};
 
+pub use self::certificate::{Issue, certificate};
 pub use self::csv::{Delimiter, to_csv};
 pub use self::pdf::attendance_sheet;
 pub use self::xlsx::to_xlsx;
@@ -108,6 +111,7 @@ pub async fn render(
     event: Event,
     questions: Vec<Question>,
     lines: Vec<AttendeeLine>,
+    trainers: Vec<TrainerSignature>,
     organizer: String,
     lang: Lang,
 ) -> anyhow::Result<Download> {
@@ -128,7 +132,7 @@ pub async fn render(
             Format::AttendanceSheet => Download {
                 content_type: "application/pdf",
                 file_name: name("emargement", "pdf"),
-                body: attendance_sheet(&event, &lines, &organizer, lang)?,
+                body: attendance_sheet(&event, &lines, &trainers, &organizer, lang)?,
             },
         })
     })

@@ -1,9 +1,10 @@
 //! English.
 
 use super::{AdminTexts, Texts};
-use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
 
 pub static TEXTS: Texts = Texts {
+    lang: Lang::En,
     site_name: "Atelier",
     tagline: "Bioproduction round tables and masterclasses",
     skip_to_content: "Skip to content",
@@ -382,6 +383,10 @@ fn audit(line: &AuditLine) -> String {
         AuditEntry::CheckedIn => format!("Checked in: {person}"),
         AuditEntry::CheckInUndone => format!("Check-in undone: {person}"),
         AuditEntry::WalkInAdded => format!("Walk-in added: {person}"),
+        AuditEntry::TrainerSigned { slot } => format!("Trainer's signature: slot {slot}"),
+        AuditEntry::CertificatesSent { recipients } => {
+            format!("Certificates of attendance sent to {recipients} people")
+        }
         AuditEntry::MessageSent { subject, recipients } => {
             format!("Message “{subject}” sent to {recipients} confirmed attendee(s)")
         }

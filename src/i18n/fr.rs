@@ -1,9 +1,10 @@
 //! French, the default: what people read, and the back-office.
 
 use super::{AdminTexts, Texts};
-use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus};
+use crate::domain::{AuditEntry, AuditLine, EventKind, FieldErrorKind, Lang, Level, Refusal, RegistrationStatus};
 
 pub static TEXTS: Texts = Texts {
+    lang: Lang::Fr,
     site_name: "Atelier",
     tagline: "Tables rondes et masterclasses de la bioproduction",
     skip_to_content: "Aller au contenu",
@@ -388,6 +389,10 @@ fn audit(line: &AuditLine) -> String {
         AuditEntry::CheckedIn => format!("Présence pointée : {person}"),
         AuditEntry::CheckInUndone => format!("Pointage annulé : {person}"),
         AuditEntry::WalkInAdded => format!("Ajout sur place : {person}"),
+        AuditEntry::TrainerSigned { slot } => format!("Signature du formateur ou de la formatrice : créneau {slot}"),
+        AuditEntry::CertificatesSent { recipients } => {
+            format!("Attestations de présence envoyées à {recipients} personne(s)")
+        }
         AuditEntry::MessageSent { subject, recipients } => {
             format!("Message « {subject} » envoyé à {recipients} participant(s) confirmé(s)")
         }

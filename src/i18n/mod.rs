@@ -3,6 +3,7 @@
 //! missing translation is a compile error, not a blank on a page.
 
 mod admin;
+mod certificates;
 mod en;
 mod fr;
 
@@ -12,6 +13,7 @@ use chrono_tz::Europe::Paris;
 pub use crate::domain::Lang;
 use crate::domain::{EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus, Session};
 pub use admin::AdminTexts;
+pub use certificates::CertificateTexts;
 
 impl Lang {
     /// The words of this language.
@@ -25,6 +27,8 @@ impl Lang {
 
 /// The words of one language for people's pages, emails and errors.
 pub struct Texts {
+    /// The language these are the words of.
+    pub lang: Lang,
     pub site_name: &'static str,
     pub tagline: &'static str,
     pub skip_to_content: &'static str,

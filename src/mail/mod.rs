@@ -16,14 +16,17 @@ use std::time::Duration;
 use futures::StreamExt;
 use lettre::Message;
 use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use rand::Rng;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{Config, MAX_LEASE_SECS};
-use crate::domain::{Announcement, CalendarMethod, Delivery, EventChanges, PendingMessage, RegistrationStatus};
+use crate::domain::{
+    Announcement, CalendarMethod, Delivery, EventChanges, MessageKind, PendingMessage, RegistrationStatus,
+};
+use crate::operations;
 use crate::store::Store;
 use crate::token::TokenKey;
 use templates::{ChangeContext, EventContext, MailContext, Templates};
@@ -136,7 +139,14 @@ impl Mailer {
     }
 
     async fn deliver(&self, message: &PendingMessage) -> Delivery {
-        let email = match self.compose(message) {
+        let certificate = match message.kind {
+            MessageKind::Certificate => match self.certificate(message).await {
+                Ok(certificate) => Some(certificate),
+                Err(delivery) => return delivery,
+            },
+            _ => None,
+        };
+        let email = match self.compose(message, certificate) {
             Ok(email) => email,
             Err(error) => {
                 tracing::error!(message = %message.id, %error, "cannot write message");
@@ -166,6 +176,22 @@ impl Mailer {
         delivery
     }
 
+    /// The certificate a message carries, written now: a database that
+    /// cannot be read is tried again later; a person with no attended slot
+    /// left (a check-in undone since) gets none.
+    async fn certificate(&self, message: &PendingMessage) -> Result<Attached, Delivery> {
+        let retry = |error: String| Delivery::Retry { at: self.clock.now() + self.backoff(message.attempts), error };
+        let found = self.store.certificate(message.registration.id).await.map_err(|e| retry(e.to_string()))?;
+        let Some(certificate) = found else {
+            return Err(Delivery::Failed { error: "no attended slot: no certificate to send".into() });
+        };
+        let now = self.clock.now();
+        let pdf = operations::certificates::pdf(self.store.as_ref(), &self.public_url, &certificate, now)
+            .await
+            .map_err(|e| retry(format!("{e:#}")))?;
+        Ok(Attached { pdf, verify_url: operations::certificates::verify_url(&self.public_url, &certificate.id) })
+    }
+
     /// Exponential backoff with jitter, so that messages that failed
     /// together do not all retry at the same instant.
     fn backoff(&self, attempts: i64) -> chrono::Duration {
@@ -178,18 +204,51 @@ impl Mailer {
     /// Writes the message: both parts in the person's language, the
     /// calendar file for a seat, a Message-ID derived from the outbox id so
     /// that retries carry the same one.
-    fn compose(&self, message: &PendingMessage) -> Result<Message, String> {
+    fn compose(&self, message: &PendingMessage, certificate: Option<Attached>) -> Result<Message, String> {
         let (event, registration) = (&message.event, &message.registration);
         let event_url = format!("{}/events/{}", self.public_url, event.slug);
-        let calendar = message.kind.calendar(registration.status == RegistrationStatus::Confirmed);
-        let context = self.context(message, &event_url, calendar.is_some());
+        let seated = registration.status == RegistrationStatus::Confirmed;
+        let calendar = message.kind.calendar(seated);
+        // The check-in link as a QR code, for the organizer's phone at the
+        // door: in what a seat holder shows there.
+        let qr = match message.kind {
+            MessageKind::Confirmed | MessageKind::Promoted | MessageKind::Reminder if seated => {
+                let code = self.keys.check_in_code(registration.id);
+                crate::qr::png(&check_in_url(&self.public_url, event.id, &code), 6)
+            }
+            _ => None,
+        };
+        let mut context = self.context(message, &event_url, calendar.is_some());
+        context.has_qr = qr.is_some();
+        if let Some(attached) = &certificate {
+            context.certificate_url = format!("{}/certificate.pdf", context.cancel_url);
+            context.verify_url = attached.verify_url.clone();
+        }
         let rendered = self.templates.render(message.kind, message.language, &context).map_err(|e| format!("{e:#}"))?;
         // The person's name goes with their own address only (organizer
         // notifications are about someone, sent to someone else).
         let display = (message.recipient == registration.email).then(|| registration.name.clone());
         let to =
             Mailbox::new(display, message.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?);
-        let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+        let body = match qr {
+            Some(png) => {
+                let png_type = ContentType::parse("image/png").map_err(|e| format!("image content type: {e}"))?;
+                let html = MultiPart::related()
+                    .singlepart(SinglePart::html(rendered.html))
+                    .singlepart(Attachment::new_inline("check-in-qr".into()).body(png, png_type));
+                MultiPart::alternative().singlepart(SinglePart::plain(rendered.text)).multipart(html)
+            }
+            None => MultiPart::alternative_plain_html(rendered.text, rendered.html),
+        };
+        let body = match certificate {
+            Some(attached) => {
+                let pdf_type = ContentType::parse("application/pdf").map_err(|e| format!("pdf content type: {e}"))?;
+                MultiPart::mixed()
+                    .multipart(body)
+                    .singlepart(Attachment::new("attestation.pdf".into()).body(attached.pdf, pdf_type))
+            }
+            None => body,
+        };
         let body = match calendar {
             Some(method) => {
                 let organizer = self.from.email.to_string();
@@ -246,8 +305,23 @@ impl Mailer {
             offer_deadline: registration.offer_expires_at.map(|at| t.date_time(at)).unwrap_or_default(),
             changes: changes(message.details.as_deref(), t),
             has_calendar,
+            has_qr: false,
+            certificate_url: String::new(),
+            verify_url: String::new(),
         }
     }
+}
+
+/// A certificate attached to its message.
+struct Attached {
+    pdf: Vec<u8>,
+    verify_url: String,
+}
+
+/// The check-in page that a scanned QR code opens, on the organizer's
+/// phone: the person's code filled in, one tap to confirm.
+pub fn check_in_url(public_url: &str, event: uuid::Uuid, code: &str) -> String {
+    format!("{public_url}/admin/events/{event}/check-in?code={code}")
 }
 
 /// A change notice's changes, worded: times in Paris time, a dash for

@@ -52,7 +52,8 @@ const MESSAGE_FILES: &[(&str, &str)] = message_files![
     "reminder",
     "offered",
     "offer_expired",
-    "event_changed"
+    "event_changed",
+    "certificate"
 ];
 
 /// What templates can use; see emails/README.md.
@@ -80,6 +81,12 @@ pub struct MailContext {
     pub changes: Vec<ChangeContext>,
     /// A calendar file is attached.
     pub has_calendar: bool,
+    /// The check-in QR code is attached, as `cid:check-in-qr`.
+    pub has_qr: bool,
+    /// The person's certificate of attendance, and the page that verifies
+    /// it (certificates only; empty otherwise).
+    pub certificate_url: String,
+    pub verify_url: String,
 }
 
 /// One change in a change notice, in the message's language.
@@ -134,6 +141,7 @@ impl Templates {
             bare.event.what_to_bring = None;
             bare.waitlist_position = None;
             bare.has_calendar = false;
+            bare.has_qr = false;
             bare.changes.clear();
             for kind in MessageKind::ALL {
                 templates.render(kind, lang, &sample(lang))?;
@@ -181,6 +189,9 @@ fn sample(lang: Lang) -> MailContext {
         offer_deadline: "mardi 2 mars 2027, 9 h 00".into(),
         changes: vec![ChangeContext { label: "Lieu".into(), before: "Naobios".into(), after: "Oniris".into() }],
         has_calendar: true,
+        has_qr: true,
+        certificate_url: "http://127.0.0.1:8080/r/token/certificate.pdf".into(),
+        verify_url: "http://127.0.0.1:8080/verify/0123456789abcdef01234567".into(),
     }
 }
 

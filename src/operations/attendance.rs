@@ -174,6 +174,13 @@ pub async fn sign(state: &AppState, raw_token: &str, code: &str) -> Result<(Slot
     }
 }
 
+/// Whether `code` (as typed or scanned) is this registration's check-in
+/// code.
+pub fn code_matches(state: &AppState, registration: Uuid, code: &str) -> bool {
+    let code = normalise_code(code);
+    !code.is_empty() && normalise_code(&state.keys.check_in_code(registration)) == code
+}
+
 /// Codes are typed on phones: case, spaces and dashes do not matter.
 fn normalise_code(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()

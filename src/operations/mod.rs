@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod attendance;
+pub mod certificates;
 pub mod events;
 pub mod mail;
 pub mod queries;

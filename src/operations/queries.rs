@@ -134,7 +134,10 @@ pub async fn export(
         Some(organizer) => organizer.email.clone(),
         None => String::new(),
     };
-    export::render(format, managed.event.clone(), questions, lines, signed_by, lang).await.map_err(AppError::Internal)
+    let trainers = state.store.trainer_signatures(managed.event.id).await?;
+    export::render(format, managed.event.clone(), questions, lines, trainers, signed_by, lang)
+        .await
+        .map_err(AppError::Internal)
 }
 
 /// Whether the service can take sign-ups now.

@@ -34,13 +34,16 @@ pub async fn run(state: &AppState, job: &DueJob) -> Result<JobRun, AppError> {
         JobKind::OfferExpiry { event, registration } => {
             actor.audit(AuditEntry::OfferExpired).map(|a| a.about_event(event).about_registration(registration))
         }
+        JobKind::Certificates { event } => {
+            actor.audit(AuditEntry::CertificatesSent { recipients: 0 }).map(|a| a.about_event(event))
+        }
     };
     let now = state.clock.now();
     match state.store.run_job(job, audit, now).await {
         Ok(run) => {
             Touched { mail: run.mail, seats: run.seats, events: false }.settle(state);
             if run.done {
-                tracing::info!(job = %job.id, kind = job.kind.code(), reminded = run.reminded, "timed work done");
+                tracing::info!(job = %job.id, kind = job.kind.code(), recipients = run.recipients, "timed work done");
             }
             Ok(run)
         }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::statement::{Sql, Statement};
-use super::{StoreResult, outbox, registrations};
+use super::{StoreResult, certificates, outbox, registrations};
 use crate::domain::SlotCheckIn;
 
 /// A confirmed attendee of event `$1`: their first check-in, and how many
@@ -78,6 +78,7 @@ pub async fn check_in(
         (Some(_), Some(_)) | (None, None) => return Ok(Presence::Unchanged { since }),
         (None, Some(at)) => {
             conn.execute(Statement::new(CHECK_IN).bind(id).bind(event).bind(mark.slot.as_str()).bind(at)).await?;
+            certificates::give_id(conn, id).await?;
         }
         (Some(_), None) => {
             conn.execute(Statement::new(UNDO).bind(id).bind(mark.slot.as_str())).await?;
@@ -114,6 +115,7 @@ pub async fn sign(
     }
     let sign = Statement::new(SIGN).bind(registration.id).bind(registration.event_id).bind(slot).bind(now);
     conn.execute(sign).await?;
+    certificates::give_id(conn, registration.id).await?;
     Ok(Signature::Signed(now))
 }
 

@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::attendance::{self, Presence, Signature};
+use super::certificates::{self, Recipients};
 use super::events::Cancellation;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
-use super::{StoreError, StoreResult, accounts, audit, events, jobs, offers, outbox, registrations};
+use super::{StoreError, StoreResult, accounts, audit, events, jobs, offers, outbox, registrations, trainers};
 use crate::domain::{
     AcceptOutcome, Announcement, AttendanceOutcome, AuditEntry, CancelOutcome, Delivery, DueJob, Email, Event,
     EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, RegisterOutcome,
-    Role, SlotCheckIn,
+    Role, SlotCheckIn, TrainerSigned,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -52,6 +53,18 @@ pub enum Change {
     WalkIn {
         registration: Box<NewRegistration>,
         slot: String,
+    },
+    /// The trainer signs a slot (from an organizer's account).
+    TrainerSign {
+        event: Uuid,
+        slot: String,
+        name: String,
+        organizer: Option<Uuid>,
+    },
+    /// Queues certificates of attendance again (an organizer asked).
+    SendCertificates {
+        event: Uuid,
+        to: Recipients,
     },
     CreateEvent {
         id: Uuid,
@@ -136,6 +149,7 @@ pub enum Done {
     Accepted(AcceptOutcome),
     Attendance(AttendanceOutcome),
     Signed(Signature),
+    TrainerSigned(TrainerSigned),
     Jobs(Vec<DueJob>),
     JobRun(JobRun),
     /// `None`: no such registration for this event.
@@ -174,6 +188,7 @@ into! {
     into_accepted => Accepted(AcceptOutcome),
     into_attendance => Attendance(AttendanceOutcome),
     into_signed => Signed(Signature),
+    into_trainer_signed => TrainerSigned(TrainerSigned),
     into_jobs => Jobs(Vec<DueJob>),
     into_job_run => JobRun(JobRun),
     into_removed => Removed(Option<CancelOutcome>),
@@ -205,7 +220,8 @@ impl Done {
             Done::Accepted(outcome) => matches!(outcome, AcceptOutcome::Accepted(_)),
             Done::Attendance(outcome) => matches!(outcome, AttendanceOutcome::Confirmed(_)),
             Done::Signed(outcome) => matches!(outcome, Signature::Signed(_)),
-            Done::JobRun(run) => run.done && (run.reminded > 0 || run.seats),
+            Done::TrainerSigned(outcome) => matches!(outcome, TrainerSigned::Signed(_)),
+            Done::JobRun(run) => run.done && (run.recipients > 0 || run.seats),
             Done::Jobs(_) => true,
             Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
             Done::Claimed(_) | Done::Count(_) => true,
@@ -246,8 +262,14 @@ fn completed(audit: &NewAudit, done: &Done) -> NewAudit {
         (AuditEntry::MessageSent { subject, .. }, Done::Count(recipients)) => {
             AuditEntry::MessageSent { subject: subject.clone(), recipients: *recipients as i64 }
         }
+        (AuditEntry::CertificatesSent { .. }, Done::Count(recipients)) => {
+            AuditEntry::CertificatesSent { recipients: *recipients as i64 }
+        }
+        (AuditEntry::CertificatesSent { .. }, Done::JobRun(run)) => {
+            AuditEntry::CertificatesSent { recipients: run.recipients }
+        }
         (AuditEntry::RemindersSent { offset_minutes, .. }, Done::JobRun(run)) => {
-            AuditEntry::RemindersSent { offset_minutes: *offset_minutes, recipients: run.reminded }
+            AuditEntry::RemindersSent { offset_minutes: *offset_minutes, recipients: run.recipients }
         }
         (entry, _) => entry.clone(),
     };
@@ -278,6 +300,10 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::WalkIn { registration, slot } => {
             Done::Registered(attendance::walk_in(conn, registration, slot, now).await?)
         }
+        Change::TrainerSign { event, slot, name, organizer } => {
+            Done::TrainerSigned(trainers::sign(conn, *event, slot, name, *organizer, now).await?)
+        }
+        Change::SendCertificates { event, to } => Done::Count(certificates::send(conn, *event, *to, now).await?),
         Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),
         Change::CancelEvent(id) => Done::EventCancelled(events::cancel(conn, *id, now).await?),

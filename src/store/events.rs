@@ -159,6 +159,7 @@ pub async fn create(
     }
     let Some(created) = by_id(conn, id).await? else { return Ok(None) };
     jobs::schedule_reminders(conn, &created, now).await?;
+    jobs::schedule_certificates(conn, &created).await?;
     Ok(Some(created))
 }
 
@@ -240,6 +241,9 @@ pub async fn update(conn: &mut impl Sql, id: Uuid, patch: &EventInput, now: Date
     if changed.iter().any(|field| ["starts_at", "reminders_before_minutes"].contains(field)) {
         jobs::schedule_reminders(conn, &updated, now).await?;
         jobs::cap_offers(conn, id, updated.starts_at).await?;
+    }
+    if changed.iter().any(|field| ["ends_at", "sessions"].contains(field)) {
+        jobs::schedule_certificates(conn, &updated).await?;
     }
     offers::fill_free_seats(conn, id, now).await?;
     let event = by_id(conn, id).await?.unwrap_or(updated);

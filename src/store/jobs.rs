@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::certificates::{self, Recipients};
 use super::statement::{Columns, Dialect, Sql, Statement, Value};
 use super::{StoreError, StoreResult, events, offers, outbox, registrations};
 use crate::domain::{
@@ -28,6 +29,8 @@ const INSERT: &str = "INSERT INTO scheduled_jobs (id, kind, event_id, registrati
      VALUES ($1, $2, $3, $4, $5, $6)";
 const FORGET_PENDING_REMINDERS: &str =
     "DELETE FROM scheduled_jobs WHERE event_id = $1 AND kind = 'reminder' AND done_at IS NULL";
+const FORGET_PENDING_CERTIFICATES: &str =
+    "DELETE FROM scheduled_jobs WHERE event_id = $1 AND kind = 'certificates' AND done_at IS NULL";
 /// Offers of event `$1` may not run past its start `$2` (moved earlier).
 const CAP_OFFERS: &str = "UPDATE registrations SET offer_expires_at = $2 \
      WHERE event_id = $1 AND status = 'offered' AND offer_expires_at > $2";
@@ -91,6 +94,16 @@ pub async fn schedule_reminders(conn: &mut impl Sql, event: &Event, now: DateTim
     Ok(())
 }
 
+/// The event's certificates of attendance, emailed once its last session
+/// has ended: called when an event is created and when its end changes.
+/// People sent theirs are not sent it again (`certificate_sent_at`).
+pub async fn schedule_certificates(conn: &mut impl Sql, event: &Event) -> StoreResult<()> {
+    conn.execute(Statement::new(FORGET_PENDING_CERTIFICATES).bind(event.id)).await?;
+    let insert = Statement::new(INSERT).bind(Uuid::now_v7()).bind("certificates").bind(event.id);
+    conn.execute(insert.bind(None::<Uuid>).bind(None::<i64>).bind(next_whole_second(event.ends_at))).await?;
+    Ok(())
+}
+
 /// The end of an offer, at its deadline.
 pub async fn schedule_offer_expiry(
     conn: &mut impl Sql,
@@ -130,6 +143,7 @@ fn due_job(row: &dyn Columns) -> StoreResult<DueJob> {
     let kind = match row.get::<String>("kind")?.as_str() {
         "reminder" => JobKind::Reminder { event, offset_minutes: row.get("offset_minutes")? },
         "offer_expiry" => JobKind::OfferExpiry { event, registration: row.get("registration_id")? },
+        "certificates" => JobKind::Certificates { event },
         other => return Err(StoreError::Corrupt(format!("unknown job kind {other:?}"))),
     };
     Ok(DueJob {
@@ -168,6 +182,7 @@ pub async fn run(conn: &mut impl Sql, job: &DueJob, now: DateTime<Utc>) -> Store
             remind(conn, event, offset_minutes, job.resume_from, now).await?
         }
         JobKind::OfferExpiry { event, registration } => end_offer(conn, event, registration, now).await?,
+        JobKind::Certificates { event } => send_certificates(conn, event, now).await?,
     };
     let mark = match again {
         None => Statement::new(DONE).bind(job.id).bind(now),
@@ -246,7 +261,7 @@ async fn remind(
     }
     let count = Statement::new(COUNT_REMINDED).bind(event.id).bind(offset);
     let reminded = conn.fetch_one(count, super::rows::count).await?;
-    Ok((JobRun { done: true, mail, seats: false, reminded }, None))
+    Ok((JobRun { done: true, mail, seats: false, recipients: reminded }, None))
 }
 
 /// An offer's deadline: if it still stands unanswered, it ends.
@@ -263,9 +278,28 @@ async fn end_offer(
         (RegistrationStatus::Offered, Some(until)) if now < until => Ok((JobRun::default(), Again::at(until))),
         (RegistrationStatus::Offered, _) => {
             offers::expire(conn, offered, now).await?;
-            Ok((JobRun { done: true, mail: true, seats: true, reminded: 0 }, None))
+            Ok((JobRun { done: true, mail: true, seats: true, recipients: 0 }, None))
         }
         // Accepted or declined in time.
         _ => Ok((JobRun { done: true, ..JobRun::default() }, None)),
     }
+}
+
+/// The event has ended: each attendee not sent their certificate yet is
+/// sent it. An event moved later waits for its new end; a cancelled one
+/// sends none.
+async fn send_certificates(
+    conn: &mut impl Sql,
+    event: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<(JobRun, Option<Again>)> {
+    let Some(event) = events::by_id(conn, event).await? else { return Ok((JobRun::default(), None)) };
+    if event.status != EventStatus::Published {
+        return Ok((JobRun { done: true, ..JobRun::default() }, None));
+    }
+    if now < event.ends_at {
+        return Ok((JobRun::default(), Again::at(event.ends_at)));
+    }
+    let sent = certificates::send(conn, event.id, Recipients::NotSentYet, now).await?;
+    Ok((JobRun { done: true, mail: sent > 0, seats: false, recipients: sent as i64 }, None))
 }

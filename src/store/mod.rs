@@ -9,8 +9,10 @@
 mod accounts;
 mod attendance;
 mod audit;
+mod certificates;
 mod change;
 mod database;
+mod error;
 mod events;
 mod jobs;
 mod offers;
@@ -23,84 +25,29 @@ mod rows;
 mod seats;
 pub mod sqlite;
 pub mod statement;
+mod trainers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub use attendance::{Presence, Signature};
+pub use certificates::Recipients;
 pub use change::{Change, Done};
 pub use database::{Backend, Database};
+pub use error::StoreError;
+use error::is_unique_violation;
 pub use events::Cancellation;
 
 use crate::domain::{
-    AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Delivery, DueJob, Email,
-    Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind, NewAudit, NewEvent, NewRegistration,
-    Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role, SlotCheckIn,
+    AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Certificate, Delivery,
+    DueJob, Email, Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind, NewAudit, NewEvent,
+    NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role, SlotCheckIn,
+    TrainerSignature, TrainerSigned,
 };
 use crate::token::{CancelLookup, TokenHash};
 
 pub type StoreResult<T> = Result<T, StoreError>;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    /// From the SQLite writer's direct calls (`sqlite::handle`).
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("migration failed: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-    /// A value in the database that this version does not understand.
-    #[error("corrupt row: {0}")]
-    Corrupt(String),
-    /// The store is shutting down and takes no more writes.
-    #[error("the store is shutting down")]
-    Closed,
-    /// A write failed and the connection could not be brought back to a
-    /// clean state; it was given up, and the next write gets a new one.
-    #[error("the write connection was given up after: {0}")]
-    Unusable(String),
-    #[error("unsupported DATABASE_URL: {0}")]
-    UnsupportedUrl(String),
-}
-
-impl StoreError {
-    /// Whether the database cannot take the request now but may later:
-    /// shutting down, the disk full, the file read-only or unreachable, the
-    /// server gone. Such failures are answered 503, not 500.
-    pub fn is_unavailable(&self) -> bool {
-        match self {
-            StoreError::Closed | StoreError::Unusable(_) => true,
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => sqlite_unavailable(failure.extended_code),
-            StoreError::Database(sqlx::Error::Database(e)) => {
-                let code = e.code().unwrap_or_default();
-                if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-                    code.parse().is_ok_and(sqlite_unavailable)
-                } else {
-                    // SQLSTATE: read-only transaction, insufficient
-                    // resources, connection exceptions.
-                    code == "25006" || code.starts_with("53") || code.starts_with("08")
-                }
-            }
-            StoreError::Database(
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
-            ) => true,
-            _ => false,
-        }
-    }
-}
-
-/// SQLite result codes (primary, the low byte) for a database that cannot
-/// be written now: busy, read-only, I/O error, full, cannot open.
-fn sqlite_unavailable(code: i32) -> bool {
-    matches!(code & 0xff, 5 | 8 | 10 | 13 | 14)
-}
-
-/// A unique value (an event slug, an organizer's email) is already taken.
-fn is_unique_violation(error: &StoreError) -> bool {
-    matches!(error, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
-}
 
 /// Which published, upcoming events to list.
 #[derive(Debug, Clone, Default)]
@@ -340,6 +287,33 @@ pub trait ScheduleStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Attendance after the door: trainers' signatures and certificates.
+#[async_trait]
+pub trait AttendanceStore: Send + Sync {
+    /// The trainer signs `slot` as `name`, from `organizer`'s account.
+    async fn sign_as_trainer(
+        &self,
+        event: Uuid,
+        slot: String,
+        name: String,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<TrainerSigned>;
+    async fn trainer_signatures(&self, event: Uuid) -> StoreResult<Vec<TrainerSignature>>;
+    /// A registration's certificate, if they attended a slot.
+    async fn certificate(&self, registration: Uuid) -> StoreResult<Option<Certificate>>;
+    /// A certificate by its public id.
+    async fn certificate_by_id(&self, id: &str) -> StoreResult<Option<Certificate>>;
+    /// Queues certificates of `event` (to one attendee or all); how many.
+    async fn send_certificates(
+        &self,
+        event: Uuid,
+        to: Recipients,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// The latest actions on any event or account, newest first.
@@ -351,7 +325,7 @@ pub trait AuditStore: Send + Sync {
 /// Everything the application asks of a database.
 #[async_trait]
 pub trait Store:
-    EventStore + RegistrationStore + OutboxStore + AccountStore + ScheduleStore + AuditStore + 'static
+    EventStore + RegistrationStore + AttendanceStore + OutboxStore + AccountStore + ScheduleStore + AuditStore + 'static
 {
     /// Whether a write succeeds now (health check).
     async fn health(&self, now: DateTime<Utc>) -> Health;

@@ -2,6 +2,7 @@
 //! page behind each person's cancel link.
 
 mod catalogue;
+mod certificates;
 pub mod csrf;
 pub mod errors;
 mod event_page;
@@ -28,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", post(registration_page::cancel))
         .route("/r/{token}/signatures", post(signing::sign))
+        .route("/r/{token}/certificate.pdf", get(certificates::download))
+        .route("/verify/{id}", get(certificates::verify))
         .route("/r/{token}/release", get(registration_page::ask_release))
         .route("/r/{token}/accept", get(registration_page::ask_accept).post(registration_page::accept))
         .route(

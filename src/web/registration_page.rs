@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::certificates::Attendance;
 use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::{base, event_facts};
 use super::signing::Signing;
@@ -48,9 +49,11 @@ pub async fn show(
     let open = event.status == EventStatus::Published && state.clock.now() < event.starts_at;
     let shown = Shown { registration: &registration, event: &event, token: &token, notice, open };
     let signing = Signing::of(&state, &registration, &event).await?;
+    let attendance = Attendance::of(&state, &registration, &event).await?;
     let content = html! {
         @if let Some(problem) = problem { p.notice.error role="alert" { (problem) } }
         (render(lang, &shown, &csrf))
+        (attendance.render(lang, &token))
         (signing.render(lang, &token, &csrf))
     };
     let page = base(lang, uri.path(), t.registration_title, content);

@@ -91,6 +91,9 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
             li { a href={ (base) "/attendance-sheet.pdf" } { (a.export_sheet) } }
         }
         (registrations(lang, &base, detail, csrf))
+        @if event.status == EventStatus::Published && !detail.gathering {
+            (crate::admin::certificates::certificates_section(lang, &format!("{base}/certificates"), csrf))
+        }
         @if event.status != EventStatus::Cancelled && event.confirmed_count > 0 {
             details.message {
                 summary { (a.message_attendees) }
@@ -209,6 +212,9 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
                     @if detail.gathering { (action("resend", a.resend, "")) }
                     @if detail.gathering && r.status == RegistrationStatus::Waitlisted {
                         (action("confirm", a.confirm_out_of_turn, ""))
+                    }
+                    @if !detail.gathering && line.attended() {
+                        (action("certificate", lang.certificate_admin().send_one, ""))
                     }
                     (action("remove", a.remove, "danger"))
                 }

@@ -3,6 +3,7 @@
 //! aggregate's trait.
 
 mod account_store;
+mod attendance_store;
 mod audit_store;
 mod event_store;
 mod outbox_store;
