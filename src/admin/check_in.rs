@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::certificates;
 use super::{Managed, Search, event_path, page};
-use crate::domain::{AttendeeLine, Lang, Level, RegistrationStatus, SignUpForm, Slot};
+use crate::domain::{AttendeeLine, Lang, Level, RegistrationStatus, SignUpForm, Slot, folded};
 use crate::error::AppError;
 use crate::operations::attendance::{self, Arrival, CheckIn};
 use crate::operations::{self, ManagedEvent, queries};
@@ -230,12 +230,6 @@ struct Shown<'a> {
     trainer: Trainer,
 }
 
-/// Folded for search: lower case, accents and punctuation gone ("Inès" and
-/// "ines" meet).
-fn folded(text: &str) -> String {
-    slug::slugify(text)
-}
-
 fn render(
     lang: Lang,
     managed: &ManagedEvent,
@@ -248,7 +242,6 @@ fn render(
     let slot_id = slot.id();
     let here = |line: &AttendeeLine| line.attendance.contains_key(&slot_id);
     let present = confirmed.iter().filter(|line| here(line)).count() as i64;
-    let needle = folded(shown.query);
     let mut people: Vec<_> = confirmed
         .iter()
         .filter(|line| match shown.filter {
@@ -256,14 +249,7 @@ fn render(
             "absent" => !here(line),
             _ => true,
         })
-        .filter(|line| {
-            let r = &line.registration;
-            needle.is_empty()
-                || [Some(r.name.as_str()), Some(r.email.as_str()), r.institution.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|field| folded(field).contains(&needle))
-        })
+        .filter(|line| line.matches(shown.query))
         .collect();
     people.sort_by_cached_key(|line| folded(&line.registration.name));
     let action = event_path(managed, "/check-in");

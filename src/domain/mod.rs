@@ -28,7 +28,7 @@ pub use question::{
 };
 pub use registration::{
     AcceptOutcome, AttendanceOutcome, AttendeeLine, CancelOutcome, NewRegistration, RegisterOutcome, Registration,
-    RegistrationStatus, SignUpForm, SlotCheckIn, seat_for,
+    RegistrationStatus, SignUpForm, SlotCheckIn, folded, seat_for,
 };
 pub use schedule::{DueJob, JobKind, JobRun};
 pub use seat_settings::{MAX_MINUTES, SeatSettings};

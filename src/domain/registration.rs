@@ -254,10 +254,29 @@ pub struct AttendeeLine {
 }
 
 impl AttendeeLine {
+    /// Whether the name, email or institution contains `query`, whatever
+    /// the case, accents and punctuation ("ines" finds Inès); an empty
+    /// query matches everyone.
+    pub fn matches(&self, query: &str) -> bool {
+        let needle = folded(query);
+        let r = &self.registration;
+        needle.is_empty()
+            || [Some(r.name.as_str()), Some(r.email.as_str()), r.institution.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|field| folded(field).contains(&needle))
+    }
+
     /// Present at a slot, at the door or by signature.
     pub fn attended(&self) -> bool {
         self.checked_in_at.is_some() || !self.attendance.is_empty() || !self.signatures.is_empty()
     }
+}
+
+/// Text folded for search and sorting: lower case, accents and punctuation
+/// gone ("Inès" and "ines" meet).
+pub fn folded(text: &str) -> String {
+    slug::slugify(text)
 }
 
 /// A check-in at the door for one slot, or its undoing.

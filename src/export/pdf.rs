@@ -9,7 +9,7 @@
 use printpdf::{Mm, PdfDocument};
 
 use super::pdf_page::{PdfError, Sheet, fit, with_title, wrap};
-use crate::domain::{AttendeeLine, Event, EventStatus, Lang, RegistrationStatus, Slot, TrainerSignature};
+use crate::domain::{AttendeeLine, Event, EventStatus, Lang, RegistrationStatus, Slot, TrainerSignature, folded};
 
 const MARGIN: f32 = 15.0;
 /// A row's least height, and each line of text's.
@@ -125,7 +125,7 @@ pub fn attendance_sheet(
     let t = lang.texts();
     let mut attendees: Vec<&AttendeeLine> =
         lines.iter().filter(|line| line.registration.status == RegistrationStatus::Confirmed).collect();
-    attendees.sort_by_cached_key(|line| (slug::slugify(&line.registration.name), line.registration.name.clone()));
+    attendees.sort_by_cached_key(|line| (folded(&line.registration.name), line.registration.name.clone()));
     let rows: Vec<Row> = attendees
         .iter()
         .map(|line| Row {

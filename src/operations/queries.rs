@@ -77,7 +77,7 @@ pub async fn managed_events(state: &AppState, organizer: &Organizer) -> Result<V
 
 /// Every registration of the event, oldest first.
 pub async fn registrations(state: &AppState, managed: &ManagedEvent) -> Result<Vec<AttendeeLine>, AppError> {
-    Ok(state.store.event_registrations(managed.event.id).await?)
+    Ok(state.store.event_registrations(&managed.event).await?)
 }
 
 /// What was done to the event, newest first.

@@ -185,7 +185,7 @@ pub trait RegistrationStore: Send + Sync {
     ) -> StoreResult<RegisterOutcome>;
     /// Every registration of an event, oldest first, with waiting-list
     /// positions, email delivery state and answers.
-    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>>;
+    async fn event_registrations(&self, event: &Event) -> StoreResult<Vec<AttendeeLine>>;
 }
 
 #[async_trait]

@@ -113,8 +113,9 @@ pub async fn by_token(conn: &mut impl Sql, token: &CancelLookup) -> StoreResult<
 }
 
 /// Every registration of an event, oldest first, with waiting-list
-/// positions, email delivery state and answers.
-pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {
+/// positions, email delivery state, answers and attendance by slot (of
+/// `slots`, the event's as the caller read it).
+pub async fn of_event(conn: &mut impl Sql, event: Uuid, slots: &[Slot]) -> StoreResult<Vec<AttendeeLine>> {
     let lines = conn.fetch_all(Statement::new(OF_EVENT).bind(event), rows::attendee).await?;
     // Positions are ranks of the waiting-list tickets: computed here in
     // one pass rather than by a subquery per row.
@@ -130,7 +131,6 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
         by_registration.entry(registration).or_default().insert(question, answer);
     }
     let (mut attended, mut signed) = super::attendance::of_event(conn, event).await?;
-    let slots = events::by_id(conn, event).await?.map(|event| event.slots()).unwrap_or_default();
     Ok(lines
         .into_iter()
         .map(|(mut line, ticket)| {
@@ -141,7 +141,7 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Atten
             // Checked in before attendance was kept by slot: at the slot of
             // that time.
             if let (Some(at), true) = (line.checked_in_at, line.attendance.is_empty()) {
-                line.attendance.extend(Slot::at(&slots, at).map(|slot| (slot.id(), at)));
+                line.attendance.extend(Slot::at(slots, at).map(|slot| (slot.id(), at)));
             }
             line.signatures = signed.remove(&line.registration.id).unwrap_or_default();
             line

@@ -54,20 +54,9 @@ pub async fn show(
     Ok((csrf, markup).into_response())
 }
 
-/// The lines whose name, email or institution contain the search, whatever
-/// the case.
+/// The lines whose name, email or institution contain the search.
 fn matching(lines: Vec<AttendeeLine>, query: &str) -> Vec<AttendeeLine> {
-    let needle = query.trim().to_lowercase();
-    lines
-        .into_iter()
-        .filter(|line| {
-            let r = &line.registration;
-            needle.is_empty()
-                || r.name.to_lowercase().contains(&needle)
-                || r.email.contains(&needle)
-                || r.institution.as_deref().unwrap_or_default().to_lowercase().contains(&needle)
-        })
-        .collect()
+    lines.into_iter().filter(|line| line.matches(query)).collect()
 }
 
 fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken) -> Markup {

@@ -101,7 +101,7 @@ impl<B: Backend> RegistrationStore for Database<B> {
         self.change(change, audit, now).await?.into_registered()
     }
 
-    async fn event_registrations(&self, event: Uuid) -> StoreResult<Vec<AttendeeLine>> {
-        registrations::of_event(&mut *self.read().await?, event).await
+    async fn event_registrations(&self, event: &Event) -> StoreResult<Vec<AttendeeLine>> {
+        registrations::of_event(&mut *self.read().await?, event.id, &event.slots()).await
     }
 }
