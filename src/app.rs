@@ -62,6 +62,7 @@ impl Application {
             state.keys.clone(),
             state.public_url.clone(),
             state.clock.clone(),
+            state.templates.clone(),
         )?;
         Ok(Self { listener, state, mailer })
     }
@@ -88,6 +89,11 @@ impl Application {
         // Messages left from a previous run go out now, and timed work due
         // while the service was down is done.
         self.state.mail_wakeup.notify_one();
+        // Retention runs at each start too, so that data past its time does
+        // not wait for the next daily run.
+        if let Err(error) = crate::operations::timed::retention_now(&self.state).await {
+            tracing::error!(%error, "could not schedule retention now; it runs at its usual time");
+        }
         let scheduler = Scheduler::start(self.state.clone());
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
         crate::serve::serve(self.listener, router(self.state), shutdown).await;
@@ -131,6 +137,15 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
         caches: Arc::new(Caches::default()),
         clock,
         signature_attempts: Arc::default(),
+        privacy: Arc::new(crate::domain::PrivacySettings {
+            controller: config.privacy_controller.clone().filter(|c| !c.trim().is_empty()),
+            contact: config.privacy_contact.clone().filter(|c| !c.trim().is_empty()),
+            retention: config.retention(),
+        }),
+        link_requests: Arc::default(),
+        templates: Arc::new(
+            crate::mail::Templates::load().map_err(|e| anyhow::anyhow!("email template error: {e:#}"))?,
+        ),
     })
 }
 

@@ -127,6 +127,27 @@ pub struct Config {
     #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
     pub secret_key_file: std::path::PathBuf,
 
+    /// Who processes people's data, as the privacy notice (/privacy) names
+    /// them: the organisation running this service.
+    #[arg(long, env = "PRIVACY_CONTROLLER", global = true)]
+    pub privacy_controller: Option<String>,
+
+    /// Where people write to exercise their rights (an email address or a
+    /// postal address), shown on /privacy.
+    #[arg(long, env = "PRIVACY_CONTACT", global = true)]
+    pub privacy_contact: Option<String>,
+
+    /// Days people's data is kept after an event's last session, then
+    /// anonymised (an event may set its own).
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 365, global = true,
+          value_parser = clap::value_parser!(i64).range(1..=crate::domain::MAX_RETENTION_DAYS))]
+    pub retention_days: i64,
+
+    /// Days a cancelled registration is kept, then anonymised.
+    #[arg(long, env = "RETENTION_CANCELLED_DAYS", default_value_t = 30, global = true,
+          value_parser = clap::value_parser!(i64).range(1..=crate::domain::MAX_RETENTION_DAYS))]
+    pub retention_cancelled_days: i64,
+
     /// Log filter, e.g. "info" or "atelier=debug,tower_http=debug".
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -162,6 +183,19 @@ impl Config {
             secret_key: Some(crate::token::TokenKey::random_secret()),
             secret_key_file: "data/secret.key".into(),
             log: "info".into(),
+            privacy_controller: None,
+            privacy_contact: None,
+            retention_days: 365,
+            retention_cancelled_days: 30,
+        }
+    }
+
+    /// How long people's data is kept, from these settings.
+    pub fn retention(&self) -> crate::domain::RetentionPolicy {
+        crate::domain::RetentionPolicy {
+            days_after_event: self.retention_days,
+            days_after_cancellation: self.retention_cancelled_days,
+            ..crate::domain::RetentionPolicy::default()
         }
     }
 }
@@ -184,6 +218,10 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("secret_key_file", &self.secret_key_file)
             .field("log", &self.log)
+            .field("privacy_controller", &self.privacy_controller)
+            .field("privacy_contact", &self.privacy_contact)
+            .field("retention_days", &self.retention_days)
+            .field("retention_cancelled_days", &self.retention_cancelled_days)
             .finish()
     }
 }

@@ -48,6 +48,9 @@ pub enum AppError {
     /// Only a confirmed seat can be confirmed.
     #[error("the seat is not confirmed")]
     NotConfirmed,
+    /// The registration was cancelled: it has no seat to give.
+    #[error("the registration is no longer active")]
+    NotActive,
     /// Signing is open during a slot only.
     #[error("no slot is under way")]
     OutsideSlot,
@@ -95,9 +98,11 @@ impl AppError {
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::EditConflict(_) | AppError::EventStarted => StatusCode::CONFLICT,
-            AppError::OfferExpired | AppError::NoOffer | AppError::NotConfirmed | AppError::OutsideSlot => {
-                StatusCode::CONFLICT
-            }
+            AppError::OfferExpired
+            | AppError::NoOffer
+            | AppError::NotConfirmed
+            | AppError::OutsideSlot
+            | AppError::NotActive => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -125,6 +130,7 @@ impl AppError {
             AppError::NoOffer => "no_offer",
             AppError::NotConfirmed => "not_confirmed",
             AppError::OutsideSlot => "outside_slot",
+            AppError::NotActive => "registration_cancelled",
             AppError::Refused(refusal) => refusal.code(),
             AppError::BadRequest(_) => "bad_request",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -154,6 +160,7 @@ impl AppError {
             AppError::NoOffer => t.no_offer.into(),
             AppError::NotConfirmed => t.not_confirmed.into(),
             AppError::OutsideSlot => t.outside_slot.into(),
+            AppError::NotActive => t.lang.people().not_active.into(),
             AppError::Refused(refusal) => t.refusal(*refusal).into(),
             AppError::BadRequest(detail) => format!("{} {detail}", t.bad_request),
             AppError::InvalidData(detail) => format!("{} {detail}", t.invalid_input),

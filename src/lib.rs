@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod i18n;
+pub mod limits;
 pub mod logs;
 pub mod mail;
 pub mod negotiate;

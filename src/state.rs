@@ -28,6 +28,13 @@ pub struct AppState {
     pub clock: Clock,
     /// Wrong signature codes by registration and slot.
     pub signature_attempts: Arc<SignatureAttempts>,
+    /// Who processes people's data and how long it is kept (/privacy, retention).
+    pub privacy: Arc<crate::domain::PrivacySettings>,
+    /// Lost-link requests, per address and per client.
+    pub link_requests: Arc<crate::limits::LinkRequests>,
+    /// The email templates: the mail worker's, and the subjects in a
+    /// person's data export.
+    pub templates: Arc<crate::mail::Templates>,
 }
 
 /// Wrong signature codes typed, per registration and slot: a code is six

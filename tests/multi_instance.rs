@@ -576,3 +576,58 @@ async fn each_certificate_is_sent_once_across_three_instances() {
     let absent = person(PRESENT)["email"].as_str().expect("email").to_owned();
     assert!(!attested.contains(&absent), "nobody not checked in");
 }
+
+/// Retention falls due while three instances run: its people are
+/// anonymised by one run, which leaves one history entry, however many
+/// schedulers could have taken it. The event is moved into the past in the
+/// database: retention counts in days, and these processes keep real time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn retention_runs_once_across_three_instances() {
+    const PEOPLE: usize = 20;
+    let sink = SmtpSink::start().await;
+    let deployment = deployment(&sink).await;
+    let instances = join_all((0..INSTANCES).map(|_| deployment.start(300))).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    let starts = Utc::now() + chrono::Duration::days(3);
+    let fields = json!({
+        "slug": "retention",
+        "starts_at": rfc3339(starts),
+        "ends_at": rfc3339(starts + chrono::Duration::hours(3)),
+        "capacity": PEOPLE,
+        "retention_days": 1,
+    });
+    create(&client, &instances[0], &token, fields).await;
+    join_all((0..PEOPLE).map(|n| sign_up(&client, &instances[n % INSTANCES], "retention", n))).await;
+    let db = database(&deployment).await;
+    // The runs at start-up are over once the job waits for tomorrow.
+    let later = "SELECT COUNT(*) FROM scheduled_jobs WHERE kind = 'retention' AND due_at > now() + interval '1 hour'";
+    assert_eq!(wait_until_count(&db, later, 1, Duration::from_secs(30)).await, 1);
+    let entries = "SELECT COUNT(*) FROM audit_log WHERE action = 'data_retention'";
+    let before: i64 = sqlx::query_scalar(entries).fetch_one(&db).await.expect("count");
+
+    sqlx::query("UPDATE events SET starts_at = now() - interval '3 days', ends_at = now() - interval '2 days'")
+        .execute(&db)
+        .await
+        .expect("event moved");
+    sqlx::query("UPDATE scheduled_jobs SET due_at = now() WHERE kind = 'retention'").execute(&db).await.expect("due");
+    let erased = "SELECT COUNT(*) FROM registrations WHERE anonymised_at IS NOT NULL AND name = ''";
+    // Schedulers look again within 30 s.
+    assert_eq!(wait_until_count(&db, erased, PEOPLE as i64, Duration::from_secs(45)).await, PEOPLE as i64);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let runs: Vec<String> =
+        sqlx::query_scalar("SELECT params FROM audit_log WHERE action = 'data_retention' ORDER BY at")
+            .fetch_all(&db)
+            .await
+            .expect("entries");
+    assert_eq!(runs.len() as i64, before + 1, "one run: {runs:?}");
+    let last: Value = serde_json::from_str(runs.last().expect("an entry")).expect("json");
+    assert_eq!(last["anonymised"], PEOPLE as i64, "{last}");
+    let named: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient LIKE '%@example.org'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(named, 0, "no address left in the outbox");
+    drop(instances);
+}

@@ -363,7 +363,7 @@ fn person(lang: Lang, action: &str, slot: &str, line: &AttendeeLine, shown: &Sho
     let r = &line.registration;
     html! {
         li #{ "r-" (r.id) } {
-            span.name { (r.name) }
+            span.name { (lang.people().name(r)) }
             @if let Some(institution) = &r.institution { " " span.hint { (institution) } }
             form.inline method="post" action=(action) {
                 input type="hidden" name=(csrf::FIELD) value=(csrf.value());

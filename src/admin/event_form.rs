@@ -60,6 +60,9 @@ pub struct EventFields {
     pub offer_response_hours: String,
     #[serde(default)]
     pub cutoff_hours: String,
+    /// Days the people's data is kept; empty: the service's default.
+    #[serde(default)]
+    pub retention_days: String,
     /// Question slots, one entry per slot in each list (a slot with an
     /// empty label asks nothing).
     #[serde(default)]
@@ -140,6 +143,7 @@ impl EventFields {
             offer_window_hours: hours(event.settings.offer_window_minutes),
             offer_response_hours: hours(event.settings.offer_response_minutes),
             cutoff_hours: hours(event.settings.promotion_cutoff_minutes),
+            retention_days: event.settings.retention_days.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -186,6 +190,7 @@ impl EventFields {
             offer_window_minutes: minutes(&self.offer_window_hours).ok().flatten(),
             offer_response_minutes: minutes(&self.offer_response_hours).ok().flatten(),
             promotion_cutoff_minutes: minutes(&self.cutoff_hours).ok().flatten(),
+            retention_days: self.retention_days.trim().parse().ok(),
         }
     }
 
@@ -201,6 +206,8 @@ impl EventFields {
         check("offer_window_minutes", minutes(&self.offer_window_hours).is_ok());
         check("offer_response_minutes", minutes(&self.offer_response_hours).is_ok());
         check("promotion_cutoff_minutes", minutes(&self.cutoff_hours).is_ok());
+        let days = self.retention_days.trim();
+        check("retention_days", days.is_empty() || days.parse::<i64>().is_ok());
         errors
     }
 
@@ -222,6 +229,7 @@ impl EventFields {
             ("registration_closes_at", &self.registration_closes_at, &other.registration_closes_at),
             ("language", &self.language, &other.language),
             ("what_to_bring", &self.what_to_bring, &other.what_to_bring),
+            ("retention_days", &self.retention_days, &other.retention_days),
         ];
         let mut differences: Vec<_> = texts
             .into_iter()

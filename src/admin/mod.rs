@@ -8,6 +8,7 @@ mod event_form;
 mod events;
 mod login;
 mod organizers;
+mod registration_edit;
 mod seat_settings;
 mod settings;
 mod signature_code;
@@ -45,6 +46,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/duplicate", post(events::duplicate))
         .route("/admin/events/{id}/cancel", post(events::cancel))
         .route("/admin/events/{id}/registrations/{registration}/remove", post(events::remove))
+        .route(
+            "/admin/events/{id}/registrations/{registration}/edit",
+            get(registration_edit::show).post(registration_edit::save),
+        )
         .route("/admin/events/{id}/registrations/{registration}/resend", post(events::resend))
         .route("/admin/events/{id}/registrations/{registration}/confirm", post(events::confirm))
         .route("/admin/events/{id}/check-in", get(check_in::show).post(check_in::mark))

@@ -65,6 +65,8 @@ pub(super) fn settings(lang: Lang, values: &EventFields, errors: &[FieldError]) 
                 &values.offer_response_hours, None))
             (field("cutoff_hours", "promotion_cutoff_minutes", a.form_cutoff, &values.cutoff_hours,
                 Some(a.form_cutoff_hint)))
+            (field("retention_days", "retention_days", a.form_retention, &values.retention_days,
+                Some(a.form_retention_hint)))
         }
     }
 }

@@ -54,6 +54,9 @@ pub struct EventJson {
     pub offer_response_minutes: i64,
     /// From this many minutes before the start, a freed seat stays free.
     pub promotion_cutoff_minutes: i64,
+    /// Days its people's data is kept after the last session; null: the
+    /// service's default (RETENTION_DAYS).
+    pub retention_days: Option<i64>,
     pub registration_opens_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
     pub status: EventStatus,
@@ -103,6 +106,7 @@ impl From<Event> for EventJson {
             offer_window_minutes: e.settings.offer_window_minutes,
             offer_response_minutes: e.settings.offer_response_minutes,
             promotion_cutoff_minutes: e.settings.promotion_cutoff_minutes,
+            retention_days: e.settings.retention_days,
             id: e.id,
             slug: e.slug,
             kind: e.kind,

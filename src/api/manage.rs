@@ -116,6 +116,13 @@ pub struct AttendeeJson {
     pub email_status: Option<String>,
     /// Answers by question id.
     pub answers: std::collections::BTreeMap<String, String>,
+    /// When the person agreed to the privacy notice, and its version (null:
+    /// added at the door, or before notices had versions).
+    pub consented_at: DateTime<Utc>,
+    pub consent_version: Option<String>,
+    /// Set once the person's data was erased (at their request, or when
+    /// retention ran out): name, email and institution are then empty.
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 impl From<AttendeeLine> for AttendeeJson {
@@ -140,6 +147,9 @@ impl From<AttendeeLine> for AttendeeJson {
             attendance_confirmed_at: r.attendance_confirmed_at,
             email_status: line.email_status,
             answers: line.answers.into_iter().map(|(question, answer)| (question.to_string(), answer)).collect(),
+            consented_at: r.consented_at,
+            consent_version: r.consent_version,
+            anonymised_at: r.anonymised_at,
         }
     }
 }

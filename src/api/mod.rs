@@ -7,12 +7,13 @@ mod events;
 mod exports;
 mod manage;
 mod openapi;
+mod people;
 mod registrations;
 
 use axum::Router;
 use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,6 +35,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/certificates", post(certificates::send))
         .route("/api/v1/registrations/{token}/signatures", post(attendance::sign))
         .route("/api/v1/registrations/{token}/certificate.pdf", get(certificates::certificate))
+        .route("/api/v1/events/{id}/registrations/{registration_id}", patch(people::edit))
+        .route("/api/v1/registrations/{token}", delete(people::erase).patch(people::correct))
+        .route("/api/v1/registrations/{token}/data", get(people::data))
+        .route("/api/v1/registrations/{token}/transfer", post(people::transfer))
+        .route("/api/v1/registration-links", post(people::links))
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
         .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))

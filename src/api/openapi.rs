@@ -29,7 +29,13 @@ use super::Json;
         super::registrations::create,
         super::registrations::cancel,
         super::registrations::accept,
-        super::registrations::confirm_attendance
+        super::registrations::confirm_attendance,
+        super::people::data,
+        super::people::erase,
+        super::people::correct,
+        super::people::transfer,
+        super::people::links,
+        super::people::edit
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)

@@ -23,6 +23,17 @@ pub struct RegistrationCreated {
     pub cancel_url: String,
 }
 
+impl RegistrationCreated {
+    pub fn new(state: &AppState, done: &registrations::SignedUp) -> Self {
+        Self {
+            id: done.registration.id,
+            status: done.registration.status,
+            waitlist_position: done.registration.waitlist_position,
+            cancel_url: format!("{}/r/{}", state.public_url, done.token.as_str()),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationCancelled {
     pub id: Uuid,
@@ -61,13 +72,7 @@ pub async fn create(
     let fallback = browser_language.or_else(|| Lang::from_code(&event.language)).unwrap_or_default();
     let language = form.language_or(fallback).map_err(|e| AppError::Validation(vec![e]))?;
     let done = registrations::sign_up(&state, event, questions, &form, language).await?;
-    let body = RegistrationCreated {
-        id: done.registration.id,
-        status: done.registration.status,
-        waitlist_position: done.registration.waitlist_position,
-        cancel_url: format!("{}/r/{}", state.public_url, done.token.as_str()),
-    };
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((StatusCode::CREATED, Json(RegistrationCreated::new(&state, &done))))
 }
 
 /// Cancels a registration. A confirmed seat goes to the first person on the

@@ -61,6 +61,16 @@ pub enum AuditEntry {
     },
     /// Timed work: an offer ran out; the seat went on.
     OfferExpired,
+    /// An organizer changed a person's details (the fields, by API name).
+    RegistrationEdited {
+        fields: Vec<String>,
+    },
+    /// Timed work: retention anonymised that many people and purged the
+    /// text of that many sent emails.
+    DataRetention {
+        anonymised: i64,
+        emails_purged: i64,
+    },
     /// An entry written before entries had kinds, shown as it was recorded.
     #[serde(skip)]
     Recorded {
@@ -93,6 +103,8 @@ impl AuditEntry {
             AuditEntry::ApiTokenCreated { .. } => "api_token_created",
             AuditEntry::RemindersSent { .. } => "reminders_sent",
             AuditEntry::OfferExpired => "offer_expired",
+            AuditEntry::RegistrationEdited { .. } => "registration_edited",
+            AuditEntry::DataRetention { .. } => "data_retention",
             AuditEntry::Recorded { .. } => "recorded",
         }
     }

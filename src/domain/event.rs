@@ -261,6 +261,7 @@ impl NewEvent {
         check("offer_window_minutes", mine.offer_window_minutes != theirs.offer_window_minutes);
         check("offer_response_minutes", mine.offer_response_minutes != theirs.offer_response_minutes);
         check("promotion_cutoff_minutes", mine.promotion_cutoff_minutes != theirs.promotion_cutoff_minutes);
+        check("retention_days", mine.retention_days != theirs.retention_days);
         let current_questions: Vec<super::NewQuestion> = questions.iter().cloned().map(Into::into).collect();
         check("questions", self.questions.as_ref().is_some_and(|new| *new != current_questions));
         changed

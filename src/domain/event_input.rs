@@ -61,6 +61,9 @@ pub struct EventInput {
     /// From this many minutes before the start, a freed seat stays free
     /// and nobody is promoted or offered (60 when absent).
     pub promotion_cutoff_minutes: Option<i64>,
+    /// Days the people's data is kept after the last session, then
+    /// anonymised (1 to 3650; the service's RETENTION_DAYS when absent).
+    pub retention_days: Option<i64>,
     /// When changing an event: the `version` it was read at. If the event
     /// has changed since, the change is refused (409 `edit_conflict`)
     /// rather than allowed to undo the other change. Without it, the
@@ -97,6 +100,7 @@ impl From<&Event> for EventInput {
             offer_window_minutes: Some(event.settings.offer_window_minutes),
             offer_response_minutes: Some(event.settings.offer_response_minutes),
             promotion_cutoff_minutes: Some(event.settings.promotion_cutoff_minutes),
+            retention_days: event.settings.retention_days,
             version: None,
         }
     }
@@ -129,6 +133,7 @@ impl EventInput {
             offer_window_minutes: patch.offer_window_minutes.or(self.offer_window_minutes),
             offer_response_minutes: patch.offer_response_minutes.or(self.offer_response_minutes),
             promotion_cutoff_minutes: patch.promotion_cutoff_minutes.or(self.promotion_cutoff_minutes),
+            retention_days: patch.retention_days.or(self.retention_days),
             version: patch.version,
         }
     }

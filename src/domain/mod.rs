@@ -9,6 +9,7 @@ mod lang;
 mod organizer;
 mod outbox;
 mod person;
+mod personal_data;
 mod question;
 mod registration;
 mod schedule;
@@ -23,6 +24,10 @@ pub use lang::Lang;
 pub use organizer::{Organizer, Role};
 pub use outbox::{Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
+pub use personal_data::{
+    Corrected, Correction, CorrectionForm, Erased, NOTICE_VERSION, PersonalData, PrivacySettings, Purged,
+    RegistrationEdit, RetentionPolicy, SentEmail, Transferred,
+};
 pub use question::{
     MAX_QUESTIONS, NewQuestion, Question, QuestionInput, QuestionKind, validate_answers, validate_questions,
 };
@@ -31,7 +36,7 @@ pub use registration::{
     RegistrationStatus, SignUpForm, SlotCheckIn, folded, seat_for,
 };
 pub use schedule::{DueJob, JobKind, JobRun};
-pub use seat_settings::{MAX_MINUTES, SeatSettings};
+pub use seat_settings::{MAX_MINUTES, MAX_RETENTION_DAYS, SeatSettings};
 pub use sessions::{
     MAX_SESSIONS, Session, SessionInput, Slot, parse_sessions, sessions_text, slots, validate_sessions,
 };

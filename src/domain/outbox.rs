@@ -40,6 +40,10 @@ pub enum MessageKind {
     EventChanged,
     /// After the event: their certificate of attendance, attached.
     Certificate,
+    /// They gave their seat to someone else (who gets their own message).
+    Transferred,
+    /// They asked for the link to their registration page again.
+    Link,
 }
 
 /// What a message's calendar file does to the entry in people's calendars.
@@ -52,7 +56,7 @@ pub enum CalendarMethod {
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 14] = [
+    pub const ALL: [MessageKind; 16] = [
         MessageKind::Confirmed,
         MessageKind::Waitlisted,
         MessageKind::Promoted,
@@ -67,6 +71,8 @@ impl MessageKind {
         MessageKind::OfferExpired,
         MessageKind::EventChanged,
         MessageKind::Certificate,
+        MessageKind::Transferred,
+        MessageKind::Link,
     ];
 
     pub fn code(self) -> &'static str {
@@ -85,6 +91,8 @@ impl MessageKind {
             MessageKind::OfferExpired => "offer_expired",
             MessageKind::EventChanged => "event_changed",
             MessageKind::Certificate => "certificate",
+            MessageKind::Transferred => "transferred",
+            MessageKind::Link => "link",
         }
     }
 

@@ -100,6 +100,39 @@ pub struct NewRegistration {
     pub cancel_key: CancelKey,
     /// Answers to the event's questions, validated: (question, answer).
     pub answers: Vec<(Uuid, String)>,
+    /// The privacy notice consented to (`NOTICE_VERSION`); `None` for a
+    /// person an organizer added at the door.
+    pub consent_version: Option<String>,
+}
+
+impl NewRegistration {
+    /// The registration as the person sees it once it is stored with
+    /// `status` at `now`.
+    pub fn stored(
+        &self,
+        status: RegistrationStatus,
+        waitlist_position: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Registration {
+        Registration {
+            id: self.id,
+            event_id: self.event_id,
+            name: self.name.as_str().to_owned(),
+            email: self.email.as_str().to_owned(),
+            institution: self.institution.as_deref().map(str::to_owned),
+            level: self.level,
+            status,
+            waitlist_position,
+            language: self.language,
+            created_at: now,
+            cancelled_at: None,
+            offer_expires_at: None,
+            attendance_confirmed_at: None,
+            consented_at: now,
+            consent_version: self.consent_version.clone(),
+            anonymised_at: None,
+        }
+    }
 }
 
 impl SignUpForm {
@@ -149,6 +182,13 @@ pub struct Registration {
     pub offer_expires_at: Option<DateTime<Utc>>,
     /// When they said they will come (from their reminder).
     pub attendance_confirmed_at: Option<DateTime<Utc>>,
+    /// When they agreed to the privacy notice, and its version (`None`:
+    /// added at the door, or before notices had versions).
+    pub consented_at: DateTime<Utc>,
+    pub consent_version: Option<String>,
+    /// When their name, email, institution and answers were removed; the
+    /// row stays for the counts.
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 /// What a sign-up led to, decided inside its transaction.

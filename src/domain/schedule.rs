@@ -13,6 +13,10 @@ pub enum JobKind {
     /// Once the event's last session has ended, email each attendee their
     /// certificate of attendance.
     Certificates { event: Uuid },
+    /// Anonymise the people whose retention has run out, and purge the
+    /// text of old emails: one job for the whole service, put back after
+    /// each run.
+    Retention,
 }
 
 impl JobKind {
@@ -21,14 +25,7 @@ impl JobKind {
             JobKind::Reminder { .. } => "reminder",
             JobKind::OfferExpiry { .. } => "offer_expiry",
             JobKind::Certificates { .. } => "certificates",
-        }
-    }
-
-    pub fn event(&self) -> Uuid {
-        match *self {
-            JobKind::Reminder { event, .. } | JobKind::OfferExpiry { event, .. } | JobKind::Certificates { event } => {
-                event
-            }
+            JobKind::Retention => "retention",
         }
     }
 }
@@ -61,4 +58,6 @@ pub struct JobRun {
     /// For finished reminders or certificates: how many people they were
     /// queued for.
     pub recipients: i64,
+    /// For retention: what this run removed.
+    pub purged: Option<super::Purged>,
 }

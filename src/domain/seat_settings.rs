@@ -6,6 +6,8 @@ use super::{EventInput, FieldError, FieldErrorKind};
 /// Sixty days, in minutes: the longest any of an event's delays may be.
 pub const MAX_MINUTES: i64 = 60 * 24 * 60;
 const MAX_REMINDERS: usize = 5;
+/// Ten years: longer is keeping data for ever.
+pub const MAX_RETENTION_DAYS: i64 = 3650;
 
 /// When people are reminded, and what becomes of a freed seat near the
 /// start; all in minutes before the start.
@@ -20,6 +22,9 @@ pub struct SeatSettings {
     pub offer_response_minutes: i64,
     /// From this long before the start, a freed seat stays free.
     pub promotion_cutoff_minutes: i64,
+    /// Days its people's data is kept after the last session; `None`: the
+    /// service's RETENTION_DAYS.
+    pub retention_days: Option<i64>,
 }
 
 impl Default for SeatSettings {
@@ -29,6 +34,7 @@ impl Default for SeatSettings {
             offer_window_minutes: 2880,
             offer_response_minutes: 720,
             promotion_cutoff_minutes: 60,
+            retention_days: None,
         }
     }
 }
@@ -90,6 +96,19 @@ impl EventInput {
                 defaults.promotion_cutoff_minutes,
                 0,
             )?,
+            retention_days: match self.retention_days {
+                None => None,
+                Some(days) if days < 1 => {
+                    return Err(FieldError::new("retention_days", FieldErrorKind::TooSmall { min: 1 }));
+                }
+                Some(days) if days > MAX_RETENTION_DAYS => {
+                    return Err(FieldError::new(
+                        "retention_days",
+                        FieldErrorKind::TooLarge { max: MAX_RETENTION_DAYS },
+                    ));
+                }
+                Some(days) => Some(days),
+            },
         })
     }
 }

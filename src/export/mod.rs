@@ -45,7 +45,9 @@ fn optional_time(value: Option<DateTime<Utc>>) -> Cell {
 /// (check-in time at the door), then one per question of the event.
 pub fn headers(lang: Lang, slots: &[Slot], questions: &[Question]) -> Vec<String> {
     let t = lang.texts();
-    let fixed = t.export_headers.iter().map(|header| (*header).to_owned());
+    let people = lang.people();
+    let consent = [people.consented_header, people.notice_header, people.anonymised_header];
+    let fixed = t.export_headers.iter().chain(&consent).map(|header| (*header).to_owned());
     let slots = slots.iter().map(|slot| (t.admin().attendance_at)(&slot.label(lang)));
     fixed.chain(slots).chain(questions.iter().map(|q| q.label.clone())).collect()
 }
@@ -56,7 +58,7 @@ pub fn row(line: &AttendeeLine, lang: Lang, slots: &[Slot], questions: &[Questio
     let answer = |q: &Question| line.answers.get(&q.id).map(|answer| t.admin().answer(q.kind, answer));
     let answers = questions.iter().map(|q| optional_text(answer(q)));
     let mut cells = vec![
-        text(&r.name),
+        text(lang.people().name(r)),
         text(&r.email),
         optional_text(r.institution.as_deref()),
         text(t.level(r.level)),
@@ -70,6 +72,9 @@ pub fn row(line: &AttendeeLine, lang: Lang, slots: &[Slot], questions: &[Questio
         optional_text(line.email_status.as_deref().map(|status| t.admin().email_status(Some(status)))),
         optional_time(r.offer_expires_at),
         optional_time(r.attendance_confirmed_at),
+        Cell::Time(r.consented_at),
+        optional_text(r.consent_version.as_deref()),
+        optional_time(r.anonymised_at),
     ];
     // Present at a slot: the first of the door's check-in and the signature.
     let present = |slot: &Slot| {

@@ -130,7 +130,7 @@ pub fn attendance_sheet(
         .iter()
         .map(|line| Row {
             line: Some(line),
-            name: wrap(&line.registration.name, NAME_WIDTH, NAME_SIZE),
+            name: wrap(lang.people().name(&line.registration), NAME_WIDTH, NAME_SIZE),
             institution: wrap(
                 line.registration.institution.as_deref().unwrap_or_default(),
                 INSTITUTION_WIDTH,

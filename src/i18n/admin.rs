@@ -147,6 +147,8 @@ pub struct AdminTexts {
     pub form_offer_response: &'static str,
     pub form_cutoff: &'static str,
     pub form_cutoff_hint: &'static str,
+    pub form_retention: &'static str,
+    pub form_retention_hint: &'static str,
     pub form_seats_section: &'static str,
     /// A history entry as a sentence (without who and when).
     pub audit: fn(&AuditLine) -> String,
@@ -228,6 +230,11 @@ impl AdminTexts {
             "offer_response_minutes" => self.form_offer_response,
             "promotion_cutoff_minutes" => self.form_cutoff,
             "status" => self.column_status,
+            "retention_days" => self.form_retention,
+            "name" => self.column_name,
+            "email" => self.column_email,
+            "institution" => self.column_institution,
+            "level" => self.column_level,
             _ => "?",
         }
     }

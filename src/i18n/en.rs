@@ -299,6 +299,8 @@ static ADMIN: AdminTexts = AdminTexts {
     form_offer_response: "Time to accept a seat (hours)",
     form_cutoff: "No more promotions (hours before the start)",
     form_cutoff_hint: "From then on, a freed seat stays free.",
+    form_retention: "Data kept for (days after the last session)",
+    form_retention_hint: "Empty: the service's period. Then names, addresses, institutions and answers are erased; the counts stay.",
     form_seats_section: "Reminders and freed seats",
     audit,
 };
@@ -401,6 +403,13 @@ fn audit(line: &AuditLine) -> String {
             format!("Reminder {} before the start sent to {recipients} person(s)", delay(*offset_minutes))
         }
         AuditEntry::OfferExpired => format!("Seat offer expired: {person}"),
+        AuditEntry::RegistrationEdited { fields } => {
+            let labels: Vec<&str> = fields.iter().map(|field| ADMIN.field_label(field)).collect();
+            format!("Registration edited ({}): {person}", labels.join(", "))
+        }
+        AuditEntry::DataRetention { anonymised, emails_purged } => {
+            format!("Data retention: {anonymised} registration(s) anonymised, text of {emails_purged} email(s) erased")
+        }
         AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
         AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
     }

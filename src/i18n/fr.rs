@@ -301,6 +301,8 @@ static ADMIN: AdminTexts = AdminTexts {
     form_offer_response: "Délai pour accepter une place (heures)",
     form_cutoff: "Plus aucune promotion (heures avant le début)",
     form_cutoff_hint: "À partir de là, une place libérée reste libre.",
+    form_retention: "Conservation des données (jours après la dernière séance)",
+    form_retention_hint: "Vide : la durée du service. Ensuite, noms, adresses, établissements et réponses sont effacés ; les effectifs restent.",
     form_seats_section: "Rappels et places libérées",
     audit,
 };
@@ -407,6 +409,13 @@ fn audit(line: &AuditLine) -> String {
             format!("Rappel {} avant le début envoyé à {recipients} personne(s)", delay(*offset_minutes))
         }
         AuditEntry::OfferExpired => format!("Offre de place expirée : {person}"),
+        AuditEntry::RegistrationEdited { fields } => {
+            let labels: Vec<&str> = fields.iter().map(|field| ADMIN.field_label(field)).collect();
+            format!("Inscription modifiée ({}) : {person}", labels.join(", "))
+        }
+        AuditEntry::DataRetention { anonymised, emails_purged } => format!(
+            "Conservation des données : {anonymised} inscription(s) anonymisée(s), texte de {emails_purged} e-mail(s) effacé"
+        ),
         AuditEntry::Recorded { action, detail } if detail.is_empty() => action.clone(),
         AuditEntry::Recorded { action, detail } => format!("{action} ({detail})"),
     }

@@ -6,6 +6,8 @@ mod admin;
 mod certificates;
 mod en;
 mod fr;
+mod people;
+mod privacy;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Europe::Paris;
@@ -14,6 +16,7 @@ pub use crate::domain::Lang;
 use crate::domain::{EventKind, FieldErrorKind, Level, Refusal, RegistrationStatus, Session};
 pub use admin::AdminTexts;
 pub use certificates::CertificateTexts;
+pub use privacy::PrivacyTexts;
 
 impl Lang {
     /// The words of this language.

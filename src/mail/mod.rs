@@ -6,6 +6,7 @@
 //! result. A message is marked sent only after the server accepted it, so a
 //! crash at worst sends it again after restart, with the same Message-ID.
 
+mod context;
 mod ics;
 pub mod templates;
 mod transport;
@@ -23,13 +24,14 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{Config, MAX_LEASE_SECS};
-use crate::domain::{
-    Announcement, CalendarMethod, Delivery, EventChanges, MessageKind, PendingMessage, RegistrationStatus,
-};
+use crate::domain::{CalendarMethod, Delivery, EventChanges, MessageKind, PendingMessage, RegistrationStatus};
 use crate::operations;
 use crate::store::Store;
 use crate::token::TokenKey;
-use templates::{ChangeContext, EventContext, MailContext, Templates};
+pub use context::subject_of;
+use context::{Worded, base_context};
+pub use templates::Templates;
+use templates::{ChangeContext, MailContext};
 pub use transport::{SendError, Transport};
 
 /// Messages claimed at once, and sent concurrently, so that a slow server
@@ -42,7 +44,7 @@ pub struct Mailer {
     store: Arc<dyn Store>,
     clock: Clock,
     transport: Transport,
-    templates: Templates,
+    templates: Arc<Templates>,
     keys: Arc<TokenKey>,
     public_url: Arc<str>,
     from: Mailbox,
@@ -63,6 +65,7 @@ impl Mailer {
         keys: Arc<TokenKey>,
         public_url: Arc<str>,
         clock: Clock,
+        templates: Arc<Templates>,
     ) -> anyhow::Result<Self> {
         let from: Mailbox =
             config.mail_from.parse().map_err(|e| anyhow::anyhow!("invalid MAIL_FROM {:?}: {e}", config.mail_from))?;
@@ -70,7 +73,6 @@ impl Mailer {
             Some(url) => Transport::smtp(url)?,
             None => Transport::files(config.mail_dir.clone())?,
         };
-        let templates = Templates::load().map_err(|e| anyhow::anyhow!("email template error: {e:#}"))?;
         Ok(Self {
             domain: from.email.domain().to_owned(),
             from,
@@ -274,40 +276,24 @@ impl Mailer {
 
     /// What the templates can use for `message`.
     fn context(&self, message: &PendingMessage, event_url: &str, has_calendar: bool) -> MailContext {
-        let (event, registration) = (&message.event, &message.registration);
-        let t = message.language.texts();
+        let registration = &message.registration;
         let token = self.keys.cancel_token(registration.id, &message.token_salt);
         let page = format!("{}/r/{}", self.public_url, token.as_str());
+        let worded = Worded {
+            kind: message.kind,
+            waitlist_position: message.waitlist_position,
+            announcement: message.announcement.as_ref(),
+            details: message.details.as_deref(),
+        };
         MailContext {
-            lang: message.language.code(),
-            name: registration.name.clone(),
-            event: EventContext {
-                title: event.title.clone(),
-                kind: t.kind(event.kind).to_lowercase(),
-                when: t.sessions(&event.sessions),
-                location: event.location.clone(),
-                address: event.address.clone(),
-                host: event.host.clone(),
-                what_to_bring: event.what_to_bring.clone(),
-                url: event_url.to_owned(),
-            },
             attendance_url: format!("{page}/attendance"),
             release_url: format!("{page}/release"),
             accept_url: format!("{page}/accept"),
             cancel_url: page,
-            waitlist_position: message.waitlist_position,
             check_in_code: self.keys.check_in_code(registration.id),
-            admin_url: format!("{}/admin/events/{}", self.public_url, event.id),
-            announcement: message
-                .announcement
-                .clone()
-                .unwrap_or_else(|| Announcement { subject: String::new(), body: String::new() }),
-            offer_deadline: registration.offer_expires_at.map(|at| t.date_time(at)).unwrap_or_default(),
-            changes: changes(message.details.as_deref(), t),
+            admin_url: format!("{}/admin/events/{}", self.public_url, message.event.id),
             has_calendar,
-            has_qr: false,
-            certificate_url: String::new(),
-            verify_url: String::new(),
+            ..base_context(&self.public_url, message.language, &message.event, registration, &worded, event_url)
         }
     }
 }

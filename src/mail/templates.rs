@@ -53,7 +53,9 @@ const MESSAGE_FILES: &[(&str, &str)] = message_files![
     "offered",
     "offer_expired",
     "event_changed",
-    "certificate"
+    "certificate",
+    "transferred",
+    "link"
 ];
 
 /// What templates can use; see emails/README.md.
@@ -87,6 +89,8 @@ pub struct MailContext {
     /// it (certificates only; empty otherwise).
     pub certificate_url: String,
     pub verify_url: String,
+    /// The privacy notice, linked from every message.
+    pub privacy_url: String,
 }
 
 /// One change in a change notice, in the message's language.
@@ -192,6 +196,7 @@ fn sample(lang: Lang) -> MailContext {
         has_qr: true,
         certificate_url: "http://127.0.0.1:8080/r/token/certificate.pdf".into(),
         verify_url: "http://127.0.0.1:8080/verify/0123456789abcdef01234567".into(),
+        privacy_url: "http://127.0.0.1:8080/privacy".into(),
     }
 }
 
@@ -218,6 +223,40 @@ mod tests {
         assert!(rendered.html.contains("&lt;b&gt;Léa") && !rendered.html.contains("<b>Léa"));
         assert!(rendered.text.contains("Hello <b>Léa</b>,"));
         assert!(!rendered.subject.contains('\n') && !rendered.subject.contains('\r'));
+    }
+
+    #[test]
+    fn every_message_links_to_the_privacy_notice_in_both_parts() {
+        let templates = Templates::load().expect("templates load");
+        for lang in [Lang::Fr, Lang::En] {
+            let context = sample(lang);
+            let wording = match lang {
+                Lang::Fr => "Vos données personnelles",
+                Lang::En => "Your personal data",
+            };
+            for kind in MessageKind::ALL {
+                let rendered = templates.render(kind, lang, &context).expect("renders");
+                let last = rendered.text.trim_end().lines().last().unwrap_or_default();
+                assert!(last.starts_with(wording) && last.ends_with(&context.privacy_url), "{kind:?} {lang:?}: {last}");
+                // MiniJinja escapes "/" in HTML, which readers decode.
+                let html = rendered.html.replace("&#x2f;", "/");
+                assert!(html.contains(&format!(r#"<a href="{}""#, context.privacy_url)), "{kind:?} {lang:?}");
+                assert!(html.contains(wording), "{kind:?} {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_given_seat_and_a_lost_link_say_what_happened() {
+        let templates = Templates::load().expect("templates load");
+        let given = templates.render(MessageKind::Transferred, Lang::Fr, &sample(Lang::Fr)).expect("renders");
+        assert!(given.text.contains("Vous avez transmis votre place pour masterclass « Masterclass »"));
+        assert!(given.text.contains("Votre inscription est annulée."));
+        let link = templates.render(MessageKind::Link, Lang::En, &sample(Lang::En)).expect("renders");
+        assert!(link.text.contains("http://127.0.0.1:8080/r/token"));
+        assert!(link.text.contains("If you did not ask for anything, ignore this message."));
+        let link = templates.render(MessageKind::Link, Lang::Fr, &sample(Lang::Fr)).expect("renders");
+        assert!(link.html.contains("Si vous n'avez rien demandé, ignorez ce message."));
     }
 
     #[test]

@@ -106,7 +106,9 @@ pub async fn walk_in(
     let now = whole_seconds(state.clock.now());
     let slot = slot_of(managed, slot, now)?;
     let person = form.validate().map_err(AppError::Validation)?;
-    let (new, token) = registrations::new_registration(state, managed.event.id, person, Vec::new(), lang);
+    let (mut new, token) = registrations::new_registration(state, managed.event.id, person, Vec::new(), lang);
+    // Added by an organizer: they saw no notice online.
+    new.consent_version = None;
     let id = new.id;
     let audit = managed.audit(AuditEntry::WalkInAdded).map(|audit| audit.about_registration(id));
     match state.store.walk_in(new, slot.id(), audit, now).await? {

@@ -14,6 +14,7 @@ pub mod attendance;
 pub mod certificates;
 pub mod events;
 pub mod mail;
+pub mod people;
 pub mod queries;
 pub mod registrations;
 pub mod timed;

@@ -73,6 +73,7 @@ pub(super) fn new_registration(
         token_salt,
         cancel_key: token.key(),
         answers,
+        consent_version: Some(crate::domain::NOTICE_VERSION.to_owned()),
     };
     (new, token)
 }

@@ -37,13 +37,17 @@ pub async fn run(state: &AppState, job: &DueJob) -> Result<JobRun, AppError> {
         JobKind::Certificates { event } => {
             actor.audit(AuditEntry::CertificatesSent { recipients: 0 }).map(|a| a.about_event(event))
         }
+        JobKind::Retention => actor.audit(AuditEntry::DataRetention { anonymised: 0, emails_purged: 0 }),
     };
     let now = state.clock.now();
-    match state.store.run_job(job, audit, now).await {
+    match state.store.run_job(job, state.privacy.retention, audit, now).await {
         Ok(run) => {
             Touched { mail: run.mail, seats: run.seats, events: false }.settle(state);
             if run.done {
                 tracing::info!(job = %job.id, kind = job.kind.code(), recipients = run.recipients, "timed work done");
+            }
+            if let Some(purged) = run.purged {
+                tracing::info!(anonymised = purged.anonymised, emails_purged = purged.bodies, "retention ran");
             }
             Ok(run)
         }
@@ -56,6 +60,11 @@ pub async fn run(state: &AppState, job: &DueJob) -> Result<JobRun, AppError> {
             Err(error.into())
         }
     }
+}
+
+/// Retention runs now, whenever it last ran: at start-up.
+pub async fn retention_now(state: &AppState) -> Result<(), AppError> {
+    Ok(state.store.retention_now(state.clock.now()).await?)
 }
 
 /// A minute after the first failure, doubling up to an hour.

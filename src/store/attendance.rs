@@ -161,7 +161,7 @@ pub async fn walk_in(
     slot: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<crate::domain::RegisterOutcome> {
-    use crate::domain::{EventStatus, MessageKind, Refusal, RegisterOutcome, Registration, RegistrationStatus};
+    use crate::domain::{EventStatus, MessageKind, Refusal, RegisterOutcome, RegistrationStatus};
     let Some(event) = super::events::for_change(conn, new.event_id).await? else {
         return Ok(RegisterOutcome::EventNotFound);
     };
@@ -177,21 +177,7 @@ pub async fn walk_in(
     if event.seats_left() == 0 {
         conn.execute(Statement::new(super::events::ADD_SEAT).bind(event.id).bind(now)).await?;
     }
-    let registration = Registration {
-        id: new.id,
-        event_id: event.id,
-        name: new.name.as_str().to_owned(),
-        email: new.email.as_str().to_owned(),
-        institution: new.institution.as_deref().map(str::to_owned),
-        level: new.level,
-        status: RegistrationStatus::Confirmed,
-        waitlist_position: None,
-        language: new.language,
-        created_at: now,
-        cancelled_at: None,
-        offer_expires_at: None,
-        attendance_confirmed_at: None,
-    };
+    let registration = new.stored(RegistrationStatus::Confirmed, None, now);
     let row = Statement::new(registrations::INSERT_REGISTRATION)
         .bind(new.id)
         .bind(event.id)
@@ -204,7 +190,7 @@ pub async fn walk_in(
         .bind(new.token_salt.as_slice())
         .bind(new.cancel_key.0.as_slice())
         .bind(new.language.code());
-    conn.execute(row.bind(now).bind(now).bind(now)).await?;
+    conn.execute(row.bind(now).bind(now).bind(now).bind(new.consent_version.as_deref())).await?;
     registrations::move_counts(conn, event.id, 1, 0, 0, now).await?;
     outbox::enqueue(conn, &registrations::recipient_of(&registration), MessageKind::Confirmed, None, now).await?;
     conn.execute(Statement::new(WALK_IN).bind(registration.id)).await?;

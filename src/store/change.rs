@@ -12,11 +12,14 @@ use super::certificates::{self, Recipients};
 use super::events::Cancellation;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
-use super::{StoreError, StoreResult, accounts, audit, events, jobs, offers, outbox, registrations, trainers};
+use super::{
+    StoreError, StoreResult, accounts, audit, corrections, events, jobs, offers, outbox, personal_data, registrations,
+    trainers,
+};
 use crate::domain::{
-    AcceptOutcome, Announcement, AttendanceOutcome, AuditEntry, CancelOutcome, Delivery, DueJob, Email, Event,
-    EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer, RegisterOutcome,
-    Role, SlotCheckIn, TrainerSigned,
+    AcceptOutcome, Announcement, AttendanceOutcome, CancelOutcome, Corrected, Correction, Delivery, DueJob, Email,
+    Erased, Event, EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer,
+    RegisterOutcome, RegistrationEdit, RetentionPolicy, Role, SlotCheckIn, TrainerSigned, Transferred,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -32,6 +35,27 @@ pub enum Change {
     Sign {
         token: CancelLookup,
         slot: String,
+    },
+    /// The person erases their data (giving up their seat first, before
+    /// the event).
+    Erase(CancelLookup),
+    /// The person corrects their name or institution.
+    Correct {
+        token: CancelLookup,
+        correction: Correction,
+    },
+    /// The person gives their place to a colleague.
+    Transfer {
+        token: CancelLookup,
+        colleague: Box<NewRegistration>,
+    },
+    /// Someone asked for the links to this address's registrations.
+    SendLinks(Email),
+    /// An organizer edits a registration.
+    EditRegistration {
+        event: Uuid,
+        registration: Uuid,
+        edit: RegistrationEdit,
     },
     Remove {
         event: Uuid,
@@ -131,7 +155,12 @@ pub enum Change {
         lease_until: DateTime<Utc>,
         limit: i64,
     },
-    RunJob(Box<DueJob>),
+    RunJob {
+        job: Box<DueJob>,
+        retention: RetentionPolicy,
+    },
+    /// Start-up: retention runs now.
+    RetentionNow,
     JobFailed {
         job: Box<DueJob>,
         error: String,
@@ -149,6 +178,9 @@ pub enum Done {
     Accepted(AcceptOutcome),
     Attendance(AttendanceOutcome),
     Signed(Signature),
+    Erased(Erased),
+    Corrected(Corrected),
+    Transferred(Transferred),
     TrainerSigned(TrainerSigned),
     Jobs(Vec<DueJob>),
     JobRun(JobRun),
@@ -188,6 +220,9 @@ into! {
     into_accepted => Accepted(AcceptOutcome),
     into_attendance => Attendance(AttendanceOutcome),
     into_signed => Signed(Signature),
+    into_erased => Erased(Erased),
+    into_corrected => Corrected(Corrected),
+    into_transferred => Transferred(Transferred),
     into_trainer_signed => TrainerSigned(TrainerSigned),
     into_jobs => Jobs(Vec<DueJob>),
     into_job_run => JobRun(JobRun),
@@ -201,32 +236,6 @@ into! {
     into_claimed => Claimed(Vec<ClaimedRow>),
     into_count => Count(usize),
     into_flag => Flag(bool),
-}
-
-impl Done {
-    /// Whether the change did what it was asked, and so is worth a history
-    /// entry.
-    fn took_effect(&self) -> bool {
-        match self {
-            Done::Registered(outcome) => matches!(outcome, RegisterOutcome::Registered(_)),
-            Done::Cancelled(outcome) | Done::Removed(Some(outcome)) => {
-                matches!(outcome, CancelOutcome::Cancelled { .. })
-            }
-            Done::Removed(None) | Done::Resent(None) | Done::Event(None) | Done::Organizer(None) => false,
-            Done::Updated(update) => matches!(update, EventUpdate::Updated { changed, .. } if !changed.is_empty()),
-            Done::EventCancelled(cancellation) => matches!(cancellation, Some(Cancellation::Now(_))),
-            Done::CheckedIn(presence) => *presence == Presence::Marked,
-            Done::Flag(found) => *found,
-            Done::Accepted(outcome) => matches!(outcome, AcceptOutcome::Accepted(_)),
-            Done::Attendance(outcome) => matches!(outcome, AttendanceOutcome::Confirmed(_)),
-            Done::Signed(outcome) => matches!(outcome, Signature::Signed(_)),
-            Done::TrainerSigned(outcome) => matches!(outcome, TrainerSigned::Signed(_)),
-            Done::JobRun(run) => run.done && (run.recipients > 0 || run.seats),
-            Done::Jobs(_) => true,
-            Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
-            Done::Claimed(_) | Done::Count(_) => true,
-        }
-    }
 }
 
 const PROBE: &str = "INSERT INTO health_checks (id, checked_at) VALUES (1, $1) \
@@ -244,36 +253,9 @@ pub async fn apply(
     if let Some(audit) = audit
         && done.took_effect()
     {
-        audit::record(conn, &completed(audit, &done), now).await?;
+        audit::record(conn, &audit::completed(audit, &done), now).await?;
     }
     Ok(done)
-}
-
-/// The entry with what only the change itself knew: the fields an edit
-/// changed, which message was sent again, how many people a message went to.
-fn completed(audit: &NewAudit, done: &Done) -> NewAudit {
-    let entry = match (&audit.entry, done) {
-        (AuditEntry::EventEdited { .. }, Done::Updated(EventUpdate::Updated { changed, .. })) => {
-            AuditEntry::EventEdited { fields: changed.iter().map(|field| (*field).to_owned()).collect() }
-        }
-        (AuditEntry::EmailResent { .. }, Done::Resent(Some(kind))) => {
-            AuditEntry::EmailResent { message: kind.code().to_owned() }
-        }
-        (AuditEntry::MessageSent { subject, .. }, Done::Count(recipients)) => {
-            AuditEntry::MessageSent { subject: subject.clone(), recipients: *recipients as i64 }
-        }
-        (AuditEntry::CertificatesSent { .. }, Done::Count(recipients)) => {
-            AuditEntry::CertificatesSent { recipients: *recipients as i64 }
-        }
-        (AuditEntry::CertificatesSent { .. }, Done::JobRun(run)) => {
-            AuditEntry::CertificatesSent { recipients: run.recipients }
-        }
-        (AuditEntry::RemindersSent { offset_minutes, .. }, Done::JobRun(run)) => {
-            AuditEntry::RemindersSent { offset_minutes: *offset_minutes, recipients: run.recipients }
-        }
-        (entry, _) => entry.clone(),
-    };
-    NewAudit { entry, ..audit.clone() }
 }
 
 async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) -> StoreResult<Done> {
@@ -289,6 +271,17 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::Accept(token) => Done::Accepted(offers::accept(conn, token, now).await?),
         Change::ConfirmAttendance(token) => Done::Attendance(r::confirm_attendance(conn, token, now).await?),
         Change::Sign { token, slot } => Done::Signed(attendance::sign(conn, token, slot, now).await?),
+        Change::Erase(token) => Done::Erased(personal_data::erase(conn, token, now).await?),
+        Change::Correct { token, correction } => {
+            Done::Corrected(corrections::correct(conn, token, correction, now).await?)
+        }
+        Change::Transfer { token, colleague } => {
+            Done::Transferred(corrections::transfer(conn, token, colleague, now).await?)
+        }
+        Change::SendLinks(email) => Done::Count(corrections::send_links(conn, email.as_str(), now).await?),
+        Change::EditRegistration { event, registration, edit } => {
+            Done::Corrected(corrections::edit(conn, *event, *registration, edit, now).await?)
+        }
         Change::Remove { event, registration } => Done::Removed(r::remove(conn, *event, *registration, now).await?),
         Change::Resend { event, registration } => Done::Resent(r::resend(conn, *event, *registration, now).await?),
         Change::ConfirmOutOfTurn { event, registration } => {
@@ -348,7 +341,11 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
             Done::Flag(true)
         }
         Change::ClaimJobs { lease_until, limit } => Done::Jobs(jobs::claim(conn, now, *lease_until, *limit).await?),
-        Change::RunJob(job) => Done::JobRun(jobs::run(conn, job, now).await?),
+        Change::RunJob { job, retention } => Done::JobRun(jobs::run(conn, job, retention, now).await?),
+        Change::RetentionNow => {
+            jobs::retention_now(conn, now).await?;
+            Done::Flag(true)
+        }
         Change::JobFailed { job, error, retry_at } => {
             jobs::failed(conn, job, error, *retry_at).await?;
             Done::Flag(true)

@@ -39,9 +39,9 @@ const OF_ORGANIZER: &str = concat!(
 const INSERT: &str = "INSERT INTO events (id, slug, kind, title, description, starts_at, ends_at, location, \
      address, host, levels, capacity, language, status, registration_opens_at, registration_closes_at, \
      what_to_bring, reminders_before_minutes, offer_window_minutes, offer_response_minutes, \
-     promotion_cutoff_minutes, sessions, created_at, updated_at) \
+     promotion_cutoff_minutes, sessions, created_at, updated_at, retention_days) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-     $22, $23, $23)";
+     $22, $23, $23, $24)";
 /// Every field an organizer sets, and one more version. Seat counts are
 /// left alone: they are the registrations' to move.
 const UPDATE: &str = "UPDATE events SET slug = $2, kind = $3, title = $4, description = $5, \
@@ -49,7 +49,7 @@ const UPDATE: &str = "UPDATE events SET slug = $2, kind = $3, title = $4, descri
      language = $13, status = $14, registration_opens_at = $15, registration_closes_at = $16, \
      what_to_bring = $17, reminders_before_minutes = $18, offer_window_minutes = $19, \
      offer_response_minutes = $20, promotion_cutoff_minutes = $21, sessions = $22, updated_at = $23, \
-     version = version + 1 \
+     retention_days = $24, version = version + 1 \
      WHERE id = $1";
 /// A notice of a change went out: calendar files carry a higher SEQUENCE.
 const NEXT_SEQUENCE: &str = "UPDATE events SET calendar_sequence = calendar_sequence + 1 WHERE id = $1";
@@ -147,7 +147,7 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Event>> {
     let insert = Statement::new(INSERT).bind(id).bind(event.slug.as_str());
-    match conn.execute(bind_fields(insert, event).bind(now)).await {
+    match conn.execute(bind_fields(insert, event).bind(now).bind(event.settings.retention_days)).await {
         Err(error) if is_unique_violation(&error) => return Ok(None),
         other => other?,
     };
@@ -224,7 +224,7 @@ pub async fn update(conn: &mut impl Sql, id: Uuid, patch: &EventInput, now: Date
         changes.questions = None;
     }
     let update = Statement::new(UPDATE).bind(id).bind(changes.slug.as_str());
-    match conn.execute(bind_fields(update, &changes).bind(now)).await {
+    match conn.execute(bind_fields(update, &changes).bind(now).bind(changes.settings.retention_days)).await {
         // Another event took the slug since the check (PostgreSQL, another
         // instance): the same answer as the check's.
         Err(error) if is_unique_violation(&error) => return Ok(slug_taken()),

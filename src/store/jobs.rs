@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use super::certificates::{self, Recipients};
 use super::statement::{Columns, Dialect, Sql, Statement, Value};
-use super::{StoreError, StoreResult, events, offers, outbox, registrations};
+use super::{StoreError, StoreResult, events, offers, outbox, personal_data, registrations};
 use crate::domain::{
-    DueJob, Event, EventStatus, JobKind, JobRun, MessageKind, RegistrationStatus, next_whole_second, whole_seconds,
+    DueJob, Event, EventStatus, JobKind, JobRun, MessageKind, RegistrationStatus, RetentionPolicy, next_whole_second,
+    whole_seconds,
 };
 
 /// People reminded in one transaction, and the pause between two parts: a
@@ -36,6 +37,9 @@ const CAP_OFFERS: &str = "UPDATE registrations SET offer_expires_at = $2 \
      WHERE event_id = $1 AND status = 'offered' AND offer_expires_at > $2";
 const CAP_OFFER_JOBS: &str = "UPDATE scheduled_jobs SET due_at = $2 \
      WHERE event_id = $1 AND kind = 'offer_expiry' AND done_at IS NULL AND due_at > $2";
+const RETENTION_DUE: &str = "UPDATE scheduled_jobs SET due_at = $1 WHERE kind = 'retention' AND due_at > $1";
+const RETENTION_MISSING: &str = "INSERT INTO scheduled_jobs (id, kind, due_at) \
+     SELECT $1, 'retention', $2 WHERE NOT EXISTS (SELECT 1 FROM scheduled_jobs WHERE kind = 'retention')";
 /// Leases up to `$3` jobs due at `$1` until `$2`, the oldest first.
 macro_rules! claim_jobs {
     ($lock:literal) => {
@@ -139,11 +143,12 @@ pub async fn claim(
 }
 
 fn due_job(row: &dyn Columns) -> StoreResult<DueJob> {
-    let event = row.get("event_id")?;
+    let event = || row.get("event_id");
     let kind = match row.get::<String>("kind")?.as_str() {
-        "reminder" => JobKind::Reminder { event, offset_minutes: row.get("offset_minutes")? },
-        "offer_expiry" => JobKind::OfferExpiry { event, registration: row.get("registration_id")? },
-        "certificates" => JobKind::Certificates { event },
+        "reminder" => JobKind::Reminder { event: event()?, offset_minutes: row.get("offset_minutes")? },
+        "offer_expiry" => JobKind::OfferExpiry { event: event()?, registration: row.get("registration_id")? },
+        "certificates" => JobKind::Certificates { event: event()? },
+        "retention" => JobKind::Retention,
         other => return Err(StoreError::Corrupt(format!("unknown job kind {other:?}"))),
     };
     Ok(DueJob {
@@ -162,7 +167,12 @@ pub async fn next_due(conn: &mut impl Sql) -> StoreResult<Option<DateTime<Utc>>>
 
 /// Does the job, if its lease still holds it, and marks it done (or due
 /// again when it has more to do), in the caller's transaction.
-pub async fn run(conn: &mut impl Sql, job: &DueJob, now: DateTime<Utc>) -> StoreResult<JobRun> {
+pub async fn run(
+    conn: &mut impl Sql,
+    job: &DueJob,
+    retention: &RetentionPolicy,
+    now: DateTime<Utc>,
+) -> StoreResult<JobRun> {
     // An offer's event first: every change to seats locks the event before
     // anything else, and so does this.
     if let JobKind::OfferExpiry { event, .. } = job.kind {
@@ -183,6 +193,7 @@ pub async fn run(conn: &mut impl Sql, job: &DueJob, now: DateTime<Utc>) -> Store
         }
         JobKind::OfferExpiry { event, registration } => end_offer(conn, event, registration, now).await?,
         JobKind::Certificates { event } => send_certificates(conn, event, now).await?,
+        JobKind::Retention => retain(conn, retention, now).await?,
     };
     let mark = match again {
         None => Statement::new(DONE).bind(job.id).bind(now),
@@ -261,7 +272,7 @@ async fn remind(
     }
     let count = Statement::new(COUNT_REMINDED).bind(event.id).bind(offset);
     let reminded = conn.fetch_one(count, super::rows::count).await?;
-    Ok((JobRun { done: true, mail, seats: false, recipients: reminded }, None))
+    Ok((JobRun { done: true, mail, recipients: reminded, ..JobRun::default() }, None))
 }
 
 /// An offer's deadline: if it still stands unanswered, it ends.
@@ -278,7 +289,7 @@ async fn end_offer(
         (RegistrationStatus::Offered, Some(until)) if now < until => Ok((JobRun::default(), Again::at(until))),
         (RegistrationStatus::Offered, _) => {
             offers::expire(conn, offered, now).await?;
-            Ok((JobRun { done: true, mail: true, seats: true, recipients: 0 }, None))
+            Ok((JobRun { done: true, mail: true, seats: true, ..JobRun::default() }, None))
         }
         // Accepted or declined in time.
         _ => Ok((JobRun { done: true, ..JobRun::default() }, None)),
@@ -301,5 +312,29 @@ async fn send_certificates(
         return Ok((JobRun::default(), Again::at(event.ends_at)));
     }
     let sent = certificates::send(conn, event.id, Recipients::NotSentYet, now).await?;
-    Ok((JobRun { done: true, mail: sent > 0, seats: false, recipients: sent as i64 }, None))
+    Ok((JobRun { done: true, mail: sent > 0, recipients: sent as i64, ..JobRun::default() }, None))
+}
+
+/// How often retention runs: people are anonymised within a day of their
+/// retention running out.
+const RETENTION_EVERY: chrono::Duration = chrono::Duration::days(1);
+
+/// One run of retention, then the next: tomorrow, or in a second when this
+/// part left people to anonymise.
+async fn retain(
+    conn: &mut impl Sql,
+    policy: &RetentionPolicy,
+    now: DateTime<Utc>,
+) -> StoreResult<(JobRun, Option<Again>)> {
+    let (purged, more) = personal_data::retention(conn, policy, now).await?;
+    let next = if more { whole_seconds(now) + PAUSE_BETWEEN_PARTS } else { now + RETENTION_EVERY };
+    Ok((JobRun { purged: Some(purged), ..JobRun::default() }, Again::at(next)))
+}
+
+/// Retention runs now (at start-up): its job is due now, or made if it is
+/// missing.
+pub async fn retention_now(conn: &mut impl Sql, now: DateTime<Utc>) -> StoreResult<()> {
+    conn.execute(Statement::new(RETENTION_DUE).bind(whole_seconds(now))).await?;
+    conn.execute(Statement::new(RETENTION_MISSING).bind(Uuid::now_v7()).bind(whole_seconds(now))).await?;
+    Ok(())
 }

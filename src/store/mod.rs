@@ -1,6 +1,6 @@
 //! Storage: what the application asks of a database, per aggregate
-//! (`EventStore`, `RegistrationStore`, `OutboxStore`, `AccountStore`,
-//! `AuditStore`; `Store` is their sum), written once over a small trait of
+//! (`EventStore`, `RegistrationStore`, `PeopleStore`, `OutboxStore`,
+//! `AccountStore`, `AuditStore`…; `Store` is their sum), written once over a small trait of
 //! statement-sized calls (`statement::Sql`) with one SQL text wherever the
 //! dialects agree. A backend (`sqlite`, `postgres`, chosen from the
 //! DATABASE_URL scheme) only provides connections for reads and a way to
@@ -11,12 +11,14 @@ mod attendance;
 mod audit;
 mod certificates;
 mod change;
+mod corrections;
 mod database;
 mod error;
 mod events;
 mod jobs;
 mod offers;
 mod outbox;
+mod personal_data;
 pub mod postgres;
 #[cfg(test)]
 mod query_plans;
@@ -40,10 +42,10 @@ use error::is_unique_violation;
 pub use events::Cancellation;
 
 use crate::domain::{
-    AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Certificate, Delivery,
-    DueJob, Email, Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind, NewAudit, NewEvent,
-    NewRegistration, Organizer, PendingMessage, Question, RegisterOutcome, Registration, Role, SlotCheckIn,
-    TrainerSignature, TrainerSigned,
+    AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Certificate, Corrected,
+    Correction, Delivery, DueJob, Email, Erased, Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind,
+    NewAudit, NewEvent, NewRegistration, Organizer, PendingMessage, PersonalData, Question, RegisterOutcome,
+    Registration, RegistrationEdit, RetentionPolicy, Role, SlotCheckIn, TrainerSignature, TrainerSigned, Transferred,
 };
 use crate::token::{CancelLookup, TokenHash};
 
@@ -188,6 +190,33 @@ pub trait RegistrationStore: Send + Sync {
     async fn event_registrations(&self, event: &Event) -> StoreResult<Vec<AttendeeLine>>;
 }
 
+/// People's own data: what they read, correct, hand on or erase.
+#[async_trait]
+pub trait PeopleStore: Send + Sync {
+    /// Everything stored about the registration behind this link.
+    async fn personal_data(&self, token: &CancelLookup) -> StoreResult<Option<PersonalData>>;
+    async fn erase(&self, token: &CancelLookup, now: DateTime<Utc>) -> StoreResult<Erased>;
+    async fn correct(&self, token: &CancelLookup, correction: Correction, now: DateTime<Utc>)
+    -> StoreResult<Corrected>;
+    async fn transfer(
+        &self,
+        token: &CancelLookup,
+        colleague: NewRegistration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Transferred>;
+    /// Queues the link to each registration of `email` still to come.
+    async fn send_links(&self, email: Email, now: DateTime<Utc>) -> StoreResult<usize>;
+    /// An organizer edits a registration of `event`.
+    async fn edit_registration(
+        &self,
+        event: Uuid,
+        registration: Uuid,
+        edit: RegistrationEdit,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Corrected>;
+}
+
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Queues an organizer's message to every confirmed attendee; returns
@@ -276,7 +305,15 @@ pub trait ScheduleStore: Send + Sync {
     /// When the next job can be claimed, if any waits.
     async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
     /// Does a claimed job, with its history entry, in one transaction.
-    async fn run_job(&self, job: &DueJob, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<JobRun>;
+    async fn run_job(
+        &self,
+        job: &DueJob,
+        retention: RetentionPolicy,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<JobRun>;
+    /// Makes retention due now (at start-up).
+    async fn retention_now(&self, now: DateTime<Utc>) -> StoreResult<()>;
     /// The job failed; it is tried again from `retry_at`.
     async fn job_failed(
         &self,
@@ -325,7 +362,15 @@ pub trait AuditStore: Send + Sync {
 /// Everything the application asks of a database.
 #[async_trait]
 pub trait Store:
-    EventStore + RegistrationStore + AttendanceStore + OutboxStore + AccountStore + ScheduleStore + AuditStore + 'static
+    EventStore
+    + RegistrationStore
+    + PeopleStore
+    + AttendanceStore
+    + OutboxStore
+    + AccountStore
+    + ScheduleStore
+    + AuditStore
+    + 'static
 {
     /// Whether a write succeeds now (health check).
     async fn health(&self, now: DateTime<Utc>) -> Health;

@@ -25,14 +25,14 @@ use crate::token::CancelLookup;
 macro_rules! registration_insert {
     () => {
         "INSERT INTO registrations (id, event_id, name, email, institution, level, status, waitlist_seq, \
-         token_salt, cancel_key, language, consent_at, created_at, updated_at) VALUES "
+         token_salt, cancel_key, language, consent_at, created_at, updated_at, consent_version) VALUES "
     };
 }
 /// Followed by `(…), …`, a row per registration (`seats::decide`'s rows).
 pub(super) const INSERT_REGISTRATIONS: &str = registration_insert!();
 /// One of `seats::decide`'s rows.
 pub(super) const INSERT_REGISTRATION: &str =
-    concat!(registration_insert!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    concat!(registration_insert!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
 /// A question removed since the form was read is skipped, not an error.
 pub(super) const INSERT_ANSWER: &str = "INSERT INTO registration_answers (registration_id, question_id, answer) \
      SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM event_questions WHERE id = $2 AND event_id = $4)";
@@ -71,6 +71,7 @@ const BY_ID: &str = concat!("SELECT ", registration_columns!(), " FROM registrat
 /// latest message to each person (outbox ids grow with time).
 const OF_EVENT: &str = "SELECT r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, \
      r.language, r.created_at, r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, r.checked_in_at, r.walk_in, \
+     r.consent_at, r.consent_version, r.anonymised_at, \
      r.waitlist_seq, \
      (SELECT o.status FROM outbox o WHERE o.registration_id = r.id AND o.recipient = r.email \
       ORDER BY o.id DESC LIMIT 1) AS email_status \
@@ -322,10 +323,13 @@ pub(super) async fn takes_part(conn: &mut impl Sql, event: Uuid, now: DateTime<U
     Ok(events::for_change(conn, event).await?.is_some_and(|e| e.status == EventStatus::Published && now < e.starts_at))
 }
 
+pub(super) async fn by_id(conn: &mut impl Sql, id: Uuid) -> StoreResult<Option<Registration>> {
+    conn.fetch_optional(Statement::new(BY_ID).bind(id), rows::registration).await
+}
+
 /// A registration of this event, if it is one.
 pub(super) async fn of_this_event(conn: &mut impl Sql, event: Uuid, id: Uuid) -> StoreResult<Option<Registration>> {
-    let found = conn.fetch_optional(Statement::new(BY_ID).bind(id), rows::registration).await?;
-    Ok(found.filter(|r| r.event_id == event))
+    Ok(by_id(conn, id).await?.filter(|r| r.event_id == event))
 }
 
 pub(super) fn recipient_of(registration: &Registration) -> Recipient {

@@ -20,7 +20,8 @@ macro_rules! event_columns {
         "id, slug, kind, title, description, starts_at, ends_at, location, address, host, levels, \
          capacity, language, status, registration_opens_at, registration_closes_at, what_to_bring, \
          confirmed_count, waitlisted_count, offered_count, version, reminders_before_minutes, \
-         offer_window_minutes, offer_response_minutes, promotion_cutoff_minutes, calendar_sequence, sessions"
+         offer_window_minutes, offer_response_minutes, promotion_cutoff_minutes, calendar_sequence, sessions, \
+         retention_days"
     };
 }
 pub(crate) use event_columns;
@@ -60,6 +61,7 @@ pub fn event(row: &dyn Columns) -> StoreResult<Event> {
             offer_window_minutes: row.get("offer_window_minutes")?,
             offer_response_minutes: row.get("offer_response_minutes")?,
             promotion_cutoff_minutes: row.get("promotion_cutoff_minutes")?,
+            retention_days: row.get("retention_days")?,
         },
         calendar_sequence: row.get("calendar_sequence")?,
     })
@@ -74,7 +76,7 @@ pub fn event_with_ticket(row: &dyn Columns) -> StoreResult<(Event, i64)> {
 macro_rules! registration_columns {
     () => {
         "r.id, r.event_id, r.name, r.email, r.institution, r.level, r.status, r.language, r.created_at, \
-         r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, \
+         r.cancelled_at, r.offer_expires_at, r.attendance_confirmed_at, r.consent_at, r.consent_version, r.anonymised_at, \
          CASE WHEN r.status = 'waitlisted' THEN \
            (SELECT COUNT(*) FROM registrations w \
             WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq) \
@@ -92,6 +94,7 @@ fn registration_at(row: &dyn Columns, waitlist_position: Option<i64>) -> StoreRe
     let level: String = row.get("level")?;
     let status: String = row.get("status")?;
     let language: String = row.get("language")?;
+    let anonymised_at: Option<DateTime<Utc>> = row.get("anonymised_at")?;
     Ok(Registration {
         level: Level::from_code(&level).ok_or_else(|| corrupt("level", &level))?,
         status: RegistrationStatus::from_code(&status).ok_or_else(|| corrupt("registration status", &status))?,
@@ -99,13 +102,18 @@ fn registration_at(row: &dyn Columns, waitlist_position: Option<i64>) -> StoreRe
         id: row.get("id")?,
         event_id: row.get("event_id")?,
         name: row.get("name")?,
-        email: row.get("email")?,
+        // An anonymised row keeps a placeholder, unique per registration
+        // for the one-per-email index: nobody sees it.
+        email: if anonymised_at.is_some() { String::new() } else { row.get("email")? },
         institution: row.get("institution")?,
         waitlist_position,
         created_at: row.get("created_at")?,
         cancelled_at: row.get("cancelled_at")?,
         offer_expires_at: row.get("offer_expires_at")?,
         attendance_confirmed_at: row.get("attendance_confirmed_at")?,
+        consented_at: row.get("consent_at")?,
+        consent_version: row.get("consent_version")?,
+        anonymised_at,
     })
 }
 
@@ -215,7 +223,8 @@ pub fn audit_line(row: &dyn Columns) -> StoreResult<AuditLine> {
         via: via.as_deref().and_then(Via::from_code),
         entry,
         event: row.get("event_title")?,
-        person: row.get("person")?,
+        // An anonymised person has no name left: the entry says so.
+        person: row.get::<Option<String>>("person")?.filter(|name| !name.is_empty()),
         organizer: row.get("subject_email")?,
     })
 }

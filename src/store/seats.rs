@@ -82,21 +82,7 @@ impl Seat {
 
     /// The registration as the person sees it once it is stored.
     pub fn registration(&self, new: &NewRegistration, now: DateTime<Utc>) -> Registration {
-        Registration {
-            id: new.id,
-            event_id: new.event_id,
-            name: new.name.as_str().to_owned(),
-            email: new.email.as_str().to_owned(),
-            institution: new.institution.as_deref().map(str::to_owned),
-            level: new.level,
-            status: self.status,
-            waitlist_position: self.position,
-            language: new.language,
-            created_at: now,
-            cancelled_at: None,
-            offer_expires_at: None,
-            attendance_confirmed_at: None,
-        }
+        new.stored(self.status, self.position, now)
     }
 }
 
@@ -171,5 +157,6 @@ fn registration_row(new: &NewRegistration, seat: &Seat, now: DateTime<Utc>) -> V
         now.into(),
         now.into(),
         now.into(),
+        new.consent_version.as_deref().into(),
     ]
 }

@@ -226,7 +226,8 @@ fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, full: bool) -> Ma
                 input #consent type="checkbox" name="consent" value="yes" required checked[values.consent.is_some()]
                     aria-invalid=[consent_error.map(|_| "true")]
                     aria-describedby=[consent_error.map(|_| "consent-error")];
-                label for="consent" { (t.consent_label) }
+                // Inside the label, so that it wraps with the sentence it explains.
+                label for="consent" { (t.consent_label) " " a href="/privacy" { (lang.privacy().learn_more) } }
             }
             button type="submit" { @if full { (t.submit_join_waitlist) } @else { (t.submit_sign_up) } }
         }

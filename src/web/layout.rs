@@ -29,7 +29,10 @@ pub fn base(lang: Lang, path: &str, title: &str, content: Markup) -> Markup {
                     }
                 }
                 main #main { (content) }
-                footer.site { p { (t.footer) } }
+                footer.site {
+                    p { (t.footer) }
+                    p { a href="/privacy" { (lang.privacy().footer_link) } }
+                }
             }
         }
     }

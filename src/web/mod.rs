@@ -1,5 +1,5 @@
-//! Public HTML pages: the catalogue, an event with its sign-up form, and the
-//! page behind each person's cancel link.
+//! Public HTML pages: the catalogue, an event with its sign-up form, the
+//! page behind each person's cancel link, and the privacy notice.
 
 mod catalogue;
 mod certificates;
@@ -7,6 +7,9 @@ pub mod csrf;
 pub mod errors;
 mod event_page;
 pub mod layout;
+mod my_data;
+pub mod person_form;
+mod privacy;
 mod registration_page;
 mod signing;
 
@@ -28,9 +31,14 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", post(registration_page::cancel))
+        .route("/r/{token}/details", get(my_data::ask_correct).post(my_data::correct))
+        .route("/r/{token}/transfer", get(my_data::ask_transfer).post(my_data::transfer))
+        .route("/r/{token}/erase", get(my_data::ask_erase).post(my_data::erase))
+        .route("/mes-inscriptions", get(my_data::ask_links).post(my_data::send_links))
         .route("/r/{token}/signatures", post(signing::sign))
         .route("/r/{token}/certificate.pdf", get(certificates::download))
         .route("/verify/{id}", get(certificates::verify))
+        .route("/privacy", get(privacy::show))
         .route("/r/{token}/release", get(registration_page::ask_release))
         .route("/r/{token}/accept", get(registration_page::ask_accept).post(registration_page::accept))
         .route(

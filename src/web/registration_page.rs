@@ -43,6 +43,8 @@ pub async fn show(
         (_, Some("accepted")) => Some(t.just_accepted),
         (_, Some("attendance")) => Some(t.attendance_recorded),
         (_, Some("signed")) => Some(t.just_signed),
+        (_, Some("corrected")) => Some(lang.people().corrected),
+        (_, Some("transferred")) => Some(lang.people().transferred),
         _ => None,
     };
     let problem = (flags.done.as_deref() == Some("wrong-code")).then(|| t.field_error(FieldErrorKind::WrongCode));
@@ -55,6 +57,7 @@ pub async fn show(
         (render(lang, &shown, &csrf))
         (attendance.render(lang, &token))
         (signing.render(lang, &token, &csrf))
+        (super::my_data::section(lang, &token, &registration, &event, state.clock.now()))
     };
     let page = base(lang, uri.path(), t.registration_title, content);
     Ok(private((csrf, page)))

@@ -308,6 +308,7 @@ pub fn new_registration(event: uuid::Uuid, n: usize) -> atelier::domain::NewRegi
         token_salt: salt,
         cancel_key: TokenKey::random().cancel_token(id, &salt).key(),
         answers: vec![],
+        consent_version: Some(atelier::domain::NOTICE_VERSION.to_owned()),
     }
 }
 

@@ -178,14 +178,24 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
     let action = |path: &str, label: &str, class: &str| row_action(base, r.id, path, label, &r.name, class, csrf);
     html! {
         tr {
-            td { (r.name) } td { (r.email) }
+            td {
+                (lang.people().name(r))
+                @if r.anonymised_at.is_none() {
+                    br; a.small href={ (base) "/registrations/" (r.id) "/edit" } aria-label={ (lang.people().edit) " : " (r.name) } { (lang.people().edit) }
+                }
+            }
+            td { (r.email) }
             td { (r.institution.as_deref().unwrap_or_default()) }
             td { (t.level(r.level)) }
             td {
                 (a.registration_status(t, r))
                 @if let Some(at) = r.attendance_confirmed_at { br; span.hint { (a.column_attendance) " " (local(at)) } }
             }
-            td { (local(r.created_at)) }
+            td {
+                (local(r.created_at))
+                br; span.hint { (lang.people().consented_header) " " (local(r.consented_at))
+                    @if let Some(version) = &r.consent_version { " (" (version) ")" } }
+            }
             td { (a.email_status(line.email_status.as_deref())) }
             @if !detail.questions.is_empty() {
                 td {

@@ -7,6 +7,7 @@ mod attendance_store;
 mod audit_store;
 mod event_store;
 mod outbox_store;
+mod people_store;
 mod registration_store;
 mod schedule_store;
 

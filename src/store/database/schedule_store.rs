@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{Backend, Database};
-use crate::domain::{DueJob, JobRun, NewAudit};
+use crate::domain::{DueJob, JobRun, NewAudit, RetentionPolicy};
 use crate::store::{Change, ScheduleStore, StoreResult, jobs};
 
 #[async_trait]
@@ -17,8 +17,18 @@ impl<B: Backend> ScheduleStore for Database<B> {
         jobs::next_due(&mut *self.read().await?).await
     }
 
-    async fn run_job(&self, job: &DueJob, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<JobRun> {
-        self.change(Change::RunJob(Box::new(job.clone())), audit, now).await?.into_job_run()
+    async fn run_job(
+        &self,
+        job: &DueJob,
+        retention: RetentionPolicy,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<JobRun> {
+        self.change(Change::RunJob { job: Box::new(job.clone()), retention }, audit, now).await?.into_job_run()
+    }
+
+    async fn retention_now(&self, now: DateTime<Utc>) -> StoreResult<()> {
+        self.change(Change::RetentionNow, None, now).await?.into_flag().map(drop)
     }
 
     async fn job_failed(
