@@ -30,9 +30,10 @@ impl Default for RetentionPolicy {
 }
 
 impl RetentionPolicy {
-    /// When the people of `event` are anonymised.
-    pub fn event_expires_at(&self, event: &Event) -> DateTime<Utc> {
-        event.ends_at + Duration::days(event.settings.retention_days.unwrap_or(self.days_after_event))
+    /// When the people of an event that ended at `ends_at` are anonymised,
+    /// with the event's own retention if it has one.
+    pub fn event_expires_at(&self, ends_at: DateTime<Utc>, event_days: Option<i64>) -> DateTime<Utc> {
+        ends_at + Duration::days(event_days.unwrap_or(self.days_after_event))
     }
 }
 

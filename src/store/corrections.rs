@@ -27,7 +27,7 @@ const INSERT_IN_PLACE: &str = "INSERT INTO registrations (id, event_id, name, em
 const MOVE_OFFER_JOB: &str = "UPDATE scheduled_jobs SET registration_id = $2 \
      WHERE registration_id = $1 AND kind = 'offer_expiry' AND done_at IS NULL";
 /// Active registrations of `$1` (events compared in Rust: their end).
-const ACTIVE_OF_ADDRESS: &str = "SELECT r.id, e.ends_at FROM registrations r JOIN events e ON e.id = r.event_id \
+const ACTIVE_OF_ADDRESS: &str = "SELECT r.id, r.email, r.language, e.ends_at FROM registrations r JOIN events e ON e.id = r.event_id \
      WHERE r.email = $1 AND r.status IN ('confirmed', 'waitlisted', 'offered') AND e.status = 'published'";
 
 /// The person corrects their name or institution, from their link, until
@@ -212,12 +212,10 @@ pub async fn transfer(
 /// returns how many.
 pub async fn send_links(conn: &mut impl Sql, email: &str, now: DateTime<Utc>) -> StoreResult<usize> {
     let statement = Statement::new(ACTIVE_OF_ADDRESS).bind(email);
-    let found: Vec<(Uuid, DateTime<Utc>)> =
-        conn.fetch_all(statement, |row| Ok((row.get("id")?, row.get("ends_at")?))).await?;
+    let found = conn.fetch_all(statement, |row| Ok((outbox::recipient(row)?, row.get("ends_at")?))).await?;
     let mut sent = 0;
-    for (id, _) in found.into_iter().filter(|(_, ends_at)| *ends_at > now) {
-        let Some(registration) = registrations::by_id(conn, id).await? else { continue };
-        outbox::enqueue(conn, &registrations::recipient_of(&registration), MessageKind::Link, None, now).await?;
+    for (to, _) in found.into_iter().filter(|(_, ends_at): &(_, DateTime<Utc>)| *ends_at > now) {
+        outbox::enqueue(conn, &to, MessageKind::Link, None, now).await?;
         sent += 1;
     }
     Ok(sent)

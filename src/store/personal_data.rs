@@ -96,9 +96,7 @@ pub async fn retention(
     let over = Statement::new(EVENTS_OVER).bind(now);
     let events: Vec<(Uuid, DateTime<Utc>, Option<i64>)> =
         conn.fetch_all(over, |row| Ok((row.get("id")?, row.get("ends_at")?, row.get("retention_days")?))).await?;
-    let expired = events
-        .into_iter()
-        .map(|(event, ends_at, days)| (event, ends_at + Duration::days(days.unwrap_or(policy.days_after_event))));
+    let expired = events.into_iter().map(|(event, ends_at, days)| (event, policy.event_expires_at(ends_at, days)));
     for (event, expires_at) in expired.filter(|(_, at)| *at <= now) {
         let people = Statement::new(NOT_ANONYMISED_OF_EVENT).bind(event);
         let people: Vec<Uuid> = conn.fetch_all(people, |row| row.get("id")).await?;

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::base;
 use super::person_form::{self, PersonFields, Shown};
+use super::registration_page::private;
 use crate::domain::{Event, EventStatus, FieldError, Lang, Registration};
 use crate::error::AppError;
 use crate::operations::{people, queries};
@@ -77,10 +78,6 @@ fn form_page(lang: Lang, uri: &Uri, page: &FormPage<'_>, transfer: bool, event: 
     base(lang, uri.path(), title, content)
 }
 
-fn private(page: impl IntoResponse) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], page).into_response()
-}
-
 pub async fn ask_correct(
     State(state): State<AppState>,
     lang: Lang,
@@ -107,10 +104,24 @@ pub async fn correct(
         Ok(_) => return Ok(Redirect::to(&format!("/r/{token}?done=corrected")).into_response()),
         Err(error) => error,
     };
-    let (errors, notice) = person_form::problems(lang, error)?;
     let (_, event) = queries::registration_by_token(&state, &token).await?;
-    let page = FormPage { token: &token, values: &values, errors: &errors, notice: notice.as_deref() };
-    let markup = form_page(lang, &uri, &page, false, &event, &csrf);
+    refused(lang, &uri, &event, &token, &values, false, error, csrf)
+}
+
+/// The form again (422), with what was wrong with it.
+fn refused(
+    lang: Lang,
+    uri: &Uri,
+    event: &Event,
+    token: &str,
+    values: &PersonFields,
+    transfer: bool,
+    error: AppError,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    let (errors, notice) = person_form::problems(lang, error)?;
+    let page = FormPage { token, values, errors: &errors, notice: notice.as_deref() };
+    let markup = form_page(lang, uri, &page, transfer, event, &csrf);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, private((csrf, markup))).into_response())
 }
 
@@ -143,10 +154,7 @@ pub async fn transfer(
         Ok(_) => return Ok(Redirect::to(&format!("/r/{token}?done=transferred")).into_response()),
         Err(error) => error,
     };
-    let (errors, notice) = person_form::problems(lang, error)?;
-    let page = FormPage { token: &token, values: &values, errors: &errors, notice: notice.as_deref() };
-    let markup = form_page(lang, &uri, &page, true, &event, &csrf);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, private((csrf, markup))).into_response())
+    refused(lang, &uri, &event, &token, &values, true, error, csrf)
 }
 
 /// Erasure asks first: it cannot be undone.

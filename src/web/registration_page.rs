@@ -65,7 +65,7 @@ pub async fn show(
 
 /// A person's own data: not for shared caches or the back button of a
 /// shared computer.
-fn private(page: impl IntoResponse) -> Response {
+pub(super) fn private(page: impl IntoResponse) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
