@@ -143,6 +143,8 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
             retention: config.retention(),
         }),
         link_requests: Arc::default(),
+        sign_ups: Arc::new(crate::limits::SignUps::per_minute(config.signup_rate_per_minute)),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         templates: Arc::new(
             crate::mail::Templates::load().map_err(|e| anyhow::anyhow!("email template error: {e:#}"))?,
         ),

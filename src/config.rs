@@ -40,6 +40,16 @@ pub enum OrganizerCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Disable an account: it can no longer sign in, and its sessions and
+    /// API tokens end at once.
+    Disable { email: String },
+    /// Enable a disabled account again (its old tokens stay revoked).
+    Enable { email: String },
+    /// Set an account's password (from ATELIER_PASSWORD, or asked for on
+    /// the terminal); its sessions end.
+    SetPassword { email: String },
+    /// Print a one-time link to choose a new password, valid for an hour.
+    ResetLink { email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,7 +61,18 @@ pub enum TokenCommand {
         /// What the token is for, e.g. "benchmark".
         #[arg(long, default_value = "")]
         label: String,
+        /// Days until the token stops working; unset, it lasts until revoked.
+        #[arg(long)]
+        expires_in_days: Option<i64>,
     },
+    /// List an organizer's tokens (never their secrets).
+    List {
+        #[arg(long)]
+        organizer: String,
+    },
+    /// Revoke a token by its id (from `token list`): the next request with
+    /// it gets 401.
+    Revoke { id: uuid::Uuid },
 }
 
 #[derive(Clone, Args)]
@@ -148,6 +169,17 @@ pub struct Config {
           value_parser = clap::value_parser!(i64).range(1..=crate::domain::MAX_RETENTION_DAYS))]
     pub retention_cancelled_days: i64,
 
+    /// Sign-ups a client (an address) may make a minute, on each
+    /// instance; 0 turns the limit off (the benchmark does).
+    #[arg(long, env = "SIGNUP_RATE_PER_MINUTE", default_value_t = 30, global = true)]
+    pub signup_rate_per_minute: u32,
+
+    /// Reverse proxies in front of the service (addresses or CIDR ranges,
+    /// comma-separated). Only requests from them have their
+    /// X-Forwarded-For read, for the client's address (rate limits, logs).
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: crate::client::TrustedProxies,
+
     /// Log filter, e.g. "info" or "atelier=debug,tower_http=debug".
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -187,6 +219,10 @@ impl Config {
             privacy_contact: None,
             retention_days: 365,
             retention_cancelled_days: 30,
+            // Tests sign many people up from one address; the tests of the
+            // limit set it.
+            signup_rate_per_minute: 0,
+            trusted_proxies: crate::client::TrustedProxies::default(),
         }
     }
 
@@ -218,6 +254,8 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("secret_key_file", &self.secret_key_file)
             .field("log", &self.log)
+            .field("signup_rate_per_minute", &self.signup_rate_per_minute)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("privacy_controller", &self.privacy_controller)
             .field("privacy_contact", &self.privacy_contact)
             .field("retention_days", &self.retention_days)

@@ -73,14 +73,37 @@ pub enum AppError {
     /// A back-office page without a signed-in organizer.
     #[error("sign-in required")]
     SignInRequired,
-    /// Too many failed sign-ins.
+    /// Too many failed sign-ins, or requests: try again in `retry_after`
+    /// seconds.
     #[error("too many attempts")]
-    TooManyAttempts,
+    TooManyAttempts { retry_after: u64 },
+    /// No such organizer account.
+    #[error("organizer not found")]
+    OrganizerNotFound,
+    /// No such API token (of the caller's).
+    #[error("token not found")]
+    TokenNotFound,
+    /// The change would leave no active admin.
+    #[error("the last active admin cannot be disabled or demoted")]
+    LastAdmin,
+    /// The event's last organizer cannot be taken off it.
+    #[error("an event keeps at least one organizer")]
+    LastOrganizer,
+    /// A reset link that is unknown, used or expired.
+    #[error("the reset link is no longer valid")]
+    ResetLinkInvalid,
+    /// Too many requests of one kind from this client (sign-ups): try
+    /// again in `retry_after` seconds.
+    #[error("too many requests")]
+    RateLimited { retry_after: u64 },
     /// Known caller, but not allowed here (another organizer's event).
     #[error("forbidden")]
     Forbidden,
     #[error("form expired (CSRF check failed)")]
     FormExpired,
+    /// A form posted from another site.
+    #[error("form sent from another origin")]
+    CrossOrigin,
     #[error("service unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -93,7 +116,11 @@ impl AppError {
             AppError::PageNotFound
             | AppError::EventNotFound
             | AppError::RegistrationNotFound
-            | AppError::CertificateNotFound => StatusCode::NOT_FOUND,
+            | AppError::CertificateNotFound
+            | AppError::OrganizerNotFound
+            | AppError::TokenNotFound => StatusCode::NOT_FOUND,
+            AppError::LastAdmin | AppError::LastOrganizer => StatusCode::CONFLICT,
+            AppError::ResetLinkInvalid => StatusCode::GONE,
             AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
             AppError::Validation(_) | AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::AlreadyRegistered | AppError::Refused(_) => StatusCode::CONFLICT,
@@ -107,9 +134,9 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::FormExpired | AppError::CrossOrigin => StatusCode::FORBIDDEN,
             AppError::Unauthorized | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -122,6 +149,11 @@ impl AppError {
             AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => "event_not_found",
             AppError::RegistrationNotFound => "registration_not_found",
             AppError::CertificateNotFound => "certificate_not_found",
+            AppError::OrganizerNotFound => "organizer_not_found",
+            AppError::TokenNotFound => "token_not_found",
+            AppError::LastAdmin => "last_admin",
+            AppError::LastOrganizer => "last_organizer",
+            AppError::ResetLinkInvalid => "reset_link_invalid",
             AppError::Validation(_) | AppError::InvalidData(_) => "invalid_input",
             AppError::AlreadyRegistered => "already_registered",
             AppError::EditConflict(_) => "edit_conflict",
@@ -137,8 +169,10 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::FormExpired => "form_expired",
+            AppError::CrossOrigin => "cross_origin",
             AppError::Unauthorized | AppError::SignInRequired => "unauthorized",
-            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::RateLimited { .. } => "rate_limited",
             AppError::Forbidden => "forbidden",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal_error",
@@ -152,6 +186,11 @@ impl AppError {
             AppError::EventNotFound | AppError::Refused(Refusal::NotPublished) => t.event_not_found.into(),
             AppError::RegistrationNotFound => t.registration_not_found.into(),
             AppError::CertificateNotFound => t.lang.certificate().no_certificate.into(),
+            AppError::OrganizerNotFound => t.lang.accounts().organizer_not_found.into(),
+            AppError::TokenNotFound => t.lang.accounts().token_not_found.into(),
+            AppError::LastAdmin => t.lang.accounts().last_admin.into(),
+            AppError::LastOrganizer => t.lang.accounts().last_organizer.into(),
+            AppError::ResetLinkInvalid => t.lang.accounts().reset_link_invalid.into(),
             AppError::Validation(_) => t.invalid_input.into(),
             AppError::AlreadyRegistered => t.already_registered.into(),
             AppError::EditConflict(_) => t.edit_conflict.into(),
@@ -168,9 +207,11 @@ impl AppError {
             AppError::MethodNotAllowed => t.bad_request.into(),
             AppError::UnsupportedMediaType => t.unsupported_media_type.into(),
             AppError::FormExpired => t.form_expired.into(),
+            AppError::CrossOrigin => t.lang.accounts().cross_origin.into(),
             AppError::Unauthorized => t.unauthorized.into(),
             AppError::SignInRequired => t.admin().sign_in_required.into(),
-            AppError::TooManyAttempts => t.admin().too_many_attempts.into(),
+            AppError::TooManyAttempts { .. } => t.admin().too_many_attempts.into(),
+            AppError::RateLimited { .. } => t.lang.accounts().rate_limited.into(),
             AppError::Forbidden => t.forbidden.into(),
             AppError::Unavailable => t.unavailable.into(),
             AppError::Internal(_) => t.internal_error.into(),
@@ -216,6 +257,9 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::SessionsOverlap => "sessions_overlap",
         FieldErrorKind::SessionsDisagree => "sessions_disagree",
         FieldErrorKind::WrongCode => "wrong_code",
+        FieldErrorKind::PasswordTooShort => "password_too_short",
+        FieldErrorKind::WrongPassword => "wrong_password",
+        FieldErrorKind::PasswordsDiffer => "passwords_differ",
     }
     .into()
 }
@@ -257,6 +301,9 @@ impl IntoResponse for AppError {
         let mut response = (self.status(), axum::Json(self.to_json(Lang::En))).into_response();
         if matches!(self, AppError::Unauthorized) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let AppError::TooManyAttempts { retry_after } | AppError::RateLimited { retry_after } = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         response.extensions_mut().insert(Rendered(Arc::new(self)));
         response

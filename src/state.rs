@@ -32,6 +32,10 @@ pub struct AppState {
     pub privacy: Arc<crate::domain::PrivacySettings>,
     /// Lost-link requests, per address and per client.
     pub link_requests: Arc<crate::limits::LinkRequests>,
+    /// Sign-ups per client (SIGNUP_RATE_PER_MINUTE).
+    pub sign_ups: Arc<crate::limits::SignUps>,
+    /// Whose X-Forwarded-For tells the client's address (TRUSTED_PROXIES).
+    pub trusted_proxies: Arc<crate::client::TrustedProxies>,
     /// The email templates: the mail worker's, and the subjects in a
     /// person's data export.
     pub templates: Arc<crate::mail::Templates>,

@@ -179,6 +179,12 @@ impl TokenKey {
         format!("{number:06}")
     }
 
+    /// The CSRF token of a signed-in organizer's forms: bound to their
+    /// session, useless in any other.
+    pub fn session_csrf(&self, session: &Token) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(b"atelier-csrf-session-v1", &[session.as_str().as_bytes()]))
+    }
+
     fn mac(&self, purpose: &[u8], parts: &[&[u8]]) -> [u8; 32] {
         // HMAC accepts keys of any length; this cannot fail.
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");

@@ -220,7 +220,11 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     // Signing out ends the session.
     let response = post(&client, &app, "/admin", "/admin/logout", &[]).await;
     assert_eq!(response.status(), 303);
-    assert_eq!(page(&client, app.url("/admin")).await.0, 401);
+    let response = client.get(app.url("/admin")).send().await.expect("sent");
+    assert_eq!(
+        (response.status().as_u16(), response.headers()["location"].to_str().ok()),
+        (303, Some("/admin/login?next=%2Fadmin"))
+    );
 }
 
 async fn every_back_office_page_refuses_strangers() {
@@ -285,9 +289,12 @@ async fn every_back_office_page_refuses_strangers() {
         .build()
         .expect("client");
     for path in &gets {
-        let (status, html) = page(&anonymous, app.url(path)).await;
-        assert_eq!(status, 401, "GET {path}");
-        assert!(html.contains("/admin/login"), "offers to sign in");
+        // To the sign-in page, which leads back here after.
+        let response = anonymous.get(app.url(path)).send().await.expect("sent");
+        assert_eq!(response.status(), 303, "GET {path}");
+        let location = response.headers()["location"].to_str().expect("text");
+        let next = serde_html_form::to_string([("next", path.as_str())]).expect("query");
+        assert_eq!(location, format!("/admin/login?{next}"), "GET {path}");
     }
     // With a valid CSRF pair, so that only the missing session can refuse.
     for path in posts.iter().chain([format!("{detail}/organizers")].iter()) {
@@ -447,7 +454,7 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
-    assert!(html.contains("hote@gensensor.example — GenSensor (organisateur)"));
+    assert!(html.contains("hote@gensensor.example — GenSensor (organisateur, actif)"), "{html}");
     assert!(
         html.contains("admin@example.org — Compte créé : hote@gensensor.example (organisateur)"),
         "the history shows who added whom"

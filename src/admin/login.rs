@@ -1,9 +1,8 @@
 //! Signing in and out. Sessions live in the database (any instance can
 //! serve any request); failed attempts are counted there too.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -11,6 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, Signed};
+use crate::client::ClientAddr;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::operations::accounts::{self, SESSION_LENGTH, SignIn};
@@ -25,17 +25,45 @@ pub struct Credentials {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page asked for before signing in.
+    #[serde(default)]
+    next: String,
 }
 
-pub async fn show(lang: Lang, uri: Uri, csrf: CsrfToken, signed: Result<Signed, AppError>) -> Response {
+/// Where the sign-in page was asked to lead (`?next=`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to go after signing in: `next` if it is a path on this site,
+/// the back-office otherwise. `//host` and `/\host` are other sites to
+/// a browser, and so is anything with a scheme.
+fn destination(next: &str) -> &str {
+    let on_this_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if on_this_site { next } else { "/admin" }
+}
+
+pub async fn show(
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    next: Result<Query<Next>, QueryRejection>,
+    signed: Result<Signed, AppError>,
+) -> Response {
+    let next = next.map(|Query(next)| next.next).unwrap_or_default();
     if signed.is_ok() {
-        return Redirect::to("/admin").into_response();
+        return Redirect::to(destination(&next)).into_response();
     }
-    let page = form(lang, uri.path(), &csrf, "", None);
+    let page = form(lang, uri.path(), &csrf, "", &next, None);
     (csrf, page).into_response()
 }
 
-fn form(lang: Lang, path: &str, csrf: &CsrfToken, email: &str, error: Option<&str>) -> Markup {
+fn form(lang: Lang, path: &str, csrf: &CsrfToken, email: &str, next: &str, error: Option<&str>) -> Markup {
     let t = lang.texts();
     let a = t.admin();
     base(
@@ -47,6 +75,7 @@ fn form(lang: Lang, path: &str, csrf: &CsrfToken, email: &str, error: Option<&st
             @if let Some(error) = error { p.notice.error role="alert" { (error) } }
             form method="post" action="/admin/login" {
                 input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                @if destination(next) != "/admin" { input type="hidden" name="next" value=(next); }
                 div.field {
                     label for="email" { (t.email_label) }
                     input #email name="email" type="email" value=(email) required autocomplete="username";
@@ -65,16 +94,16 @@ pub async fn sign_in(
     State(state): State<AppState>,
     lang: Lang,
     uri: Uri,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     csrf: CsrfToken,
     CsrfForm(credentials): CsrfForm<Credentials>,
 ) -> Result<Response, AppError> {
-    let client = client.ip().to_string();
+    let client = client.to_string();
     let token = match accounts::sign_in(&state, &credentials.email, &credentials.password, &client).await? {
         SignIn::Signed(token) => token,
         SignIn::BadCredentials => {
             let message = Some(lang.texts().admin().bad_credentials);
-            let page = form(lang, uri.path(), &csrf, credentials.email.trim(), message);
+            let page = form(lang, uri.path(), &csrf, credentials.email.trim(), &credentials.next, message);
             return Ok((StatusCode::UNAUTHORIZED, csrf, page).into_response());
         }
     };
@@ -84,7 +113,7 @@ pub async fn sign_in(
         token.as_str(),
         SESSION_LENGTH.num_seconds()
     );
-    let mut response = Redirect::to("/admin").into_response();
+    let mut response = Redirect::to(destination(&credentials.next)).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?);

@@ -8,6 +8,7 @@ mod event_form;
 mod events;
 mod login;
 mod organizers;
+mod password_reset;
 mod registration_edit;
 mod seat_settings;
 mod settings;
@@ -37,8 +38,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/logout", post(login::sign_out))
         .route("/admin", get(events::list))
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/tokens", post(settings::create_token))
+        .route("/admin/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/admin/password", post(settings::change_password))
+        .route("/admin/password-reset/{token}", get(password_reset::show).post(password_reset::save))
         .route("/admin/organizers", get(organizers::list).post(organizers::create))
+        .route("/admin/organizers/{id}/{action}", post(organizers::update))
         .route("/admin/events/{id}/organizers", post(organizers::add_to_event))
+        .route("/admin/events/{id}/organizers/{organizer}/remove", post(organizers::remove_from_event))
         .route("/admin/events/new", get(events::new).post(events::create))
         .route("/admin/events/{id}", get(events::show))
         .route("/admin/events/{id}/edit", get(events::edit).post(events::update))
@@ -84,6 +91,11 @@ impl FromRequestParts<AppState> for Signed {
         let organizer = queries::organizer_by_session(state, &token.hash()).await?.ok_or(AppError::SignInRequired)?;
         Ok(Self(organizer))
     }
+}
+
+/// The hash of the request's session cookie, if it has one.
+fn session_hash(jar: &CookieJar) -> Option<crate::token::TokenHash> {
+    jar.get(SESSION_COOKIE).and_then(|c| Token::parse(c.value())).map(|token| token.hash())
 }
 
 /// The event of the path's `{id}`, if the signed-in organizer (the second

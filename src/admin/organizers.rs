@@ -1,18 +1,19 @@
 //! Organizer accounts, for admins; and who runs an event, for its organizers.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::{Managed, Signed, event_path, history, page};
-use crate::domain::{FieldErrorKind, Lang, Role};
+use crate::domain::{AccountUpdate, FieldErrorKind, Lang, Organizer, Role};
 use crate::error::AppError;
 use crate::operations::accounts::{self, AccountError};
-use crate::operations::{Actor, events, queries};
+use crate::operations::{Actor, account_lifecycle, events, queries};
 use crate::state::AppState;
-use crate::web::csrf::{self, CsrfForm, CsrfToken};
+use crate::web::csrf::{self, CsrfForm, CsrfToken, NoFields};
 
 /// Who is looking, and what the page says at the top.
 struct View<'a> {
@@ -21,6 +22,21 @@ struct View<'a> {
     csrf: CsrfToken,
     /// A message about the last action, and whether it went well.
     notice: Option<(String, bool)>,
+    /// A password-reset link just made, to hand over.
+    reset_link: Option<String>,
+}
+
+/// What an admin can do to an account: (the action's path, its button).
+fn account_actions(lang: Lang, organizer: &Organizer) -> Vec<(&'static str, &'static str)> {
+    let k = lang.accounts();
+    if organizer.disabled_at.is_some() {
+        return vec![("enable", k.enable)];
+    }
+    let role = match organizer.role {
+        Role::Admin => ("make-organizer", k.make_organizer),
+        Role::Organizer => ("make-admin", k.make_admin),
+    };
+    vec![("disable", k.disable), role, ("reset-link", k.send_reset_link)]
 }
 
 pub async fn list(
@@ -30,22 +46,37 @@ pub async fn list(
     csrf: CsrfToken,
     signed: Signed,
 ) -> Result<Response, AppError> {
-    render(&state, View { lang, uri: &uri, csrf, notice: None }, signed.actor(), StatusCode::OK).await
+    render(&state, View { lang, uri: &uri, csrf, notice: None, reset_link: None }, signed.actor(), StatusCode::OK).await
 }
 
 async fn render(state: &AppState, view: View<'_>, actor: Actor, status: StatusCode) -> Result<Response, AppError> {
     let (organizers, recent) = queries::accounts(state, &actor).await?;
-    let View { lang, uri, csrf, notice } = view;
+    let View { lang, uri, csrf, notice, reset_link } = view;
     let t = lang.texts();
     let a = t.admin();
+    let k = lang.accounts();
     let content = html! {
         h1 { (a.organizers) }
         @if let Some((message, ok)) = &notice {
             p.notice.success[*ok].error[!*ok] role="status" { (message) }
         }
-        ul {
+        @if let Some(link) = &reset_link {
+            div.notice.success role="status" { p { (k.reset_link_created) } p { code #reset-link { (link) } } }
+        }
+        ul.accounts {
             @for o in &organizers {
-                li { (o.email) @if !o.name.is_empty() { " — " (o.name) } " (" (a.role(o.role)) ")" }
+                li {
+                    (o.email) @if !o.name.is_empty() { " — " (o.name) } " (" (a.role(o.role)) ", "
+                    (if o.disabled_at.is_some() { k.account_disabled } else { k.account_active }) ")"
+                    @let base = format!("/admin/organizers/{}", o.id);
+                    @let actions = account_actions(lang, o);
+                    @for (action, label) in actions {
+                        form.inline method="post" action={ (base) "/" (action) } {
+                            input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                            button.secondary type="submit" aria-label={ (label) " — " (o.email) } { (label) }
+                        }
+                    }
+                }
             }
         }
         h2 { (a.add_organizer) }
@@ -109,7 +140,7 @@ pub async fn create(
         Err(AccountError::Store(error)) => return Err(error.into()),
         Err(other) => return Err(AppError::Internal(other.into())),
     };
-    render(&state, View { lang, uri: &uri, csrf, notice: Some(notice) }, actor, status).await
+    render(&state, View { lang, uri: &uri, csrf, notice: Some(notice), reset_link: None }, actor, status).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,5 +156,47 @@ pub async fn add_to_event(
     CsrfForm(form): CsrfForm<CoOrganizer>,
 ) -> Result<Redirect, AppError> {
     events::add_organizer(&state, &managed, &form.email).await?;
+    Ok(Redirect::to(&event_path(&managed, "")))
+}
+
+/// An admin's action on an account, named by the last part of its path.
+pub async fn update(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    signed: Signed,
+    Path((id, action)): Path<(Uuid, String)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let actor = signed.actor();
+    let update = match action.as_str() {
+        "disable" => AccountUpdate::Disabled(true),
+        "enable" => AccountUpdate::Disabled(false),
+        "make-admin" => AccountUpdate::Role(Role::Admin),
+        "make-organizer" => AccountUpdate::Role(Role::Organizer),
+        "reset-link" => {
+            let link = account_lifecycle::create_reset_link(&state, &actor, id).await?;
+            let view = View { lang, uri: &uri, csrf, notice: None, reset_link: Some(link) };
+            return render(&state, view, actor, StatusCode::OK).await;
+        }
+        _ => return Err(AppError::PageNotFound),
+    };
+    let (notice, status) = match account_lifecycle::update_account(&state, &actor, id, update).await {
+        Ok(_) => ((lang.accounts().account_updated.to_owned(), true), StatusCode::OK),
+        Err(error @ AppError::LastAdmin) => ((error.message(lang.texts()), false), StatusCode::CONFLICT),
+        Err(other) => return Err(other),
+    };
+    render(&state, View { lang, uri: &uri, csrf, notice: Some(notice), reset_link: None }, actor, status).await
+}
+
+/// Takes a co-organizer off this event.
+pub async fn remove_from_event(
+    State(state): State<AppState>,
+    Managed(managed, _): Managed,
+    Path((_, organizer)): Path<(String, Uuid)>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    account_lifecycle::remove_co_organizer(&state, &managed, organizer).await?;
     Ok(Redirect::to(&event_path(&managed, "")))
 }

@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use crate::domain::{Organizer, Via};
 use crate::error::{AppError, ErrorBody};
-use crate::operations::{Actor, ManagedEvent, queries};
+use crate::operations::{Actor, ManagedEvent, account_lifecycle, queries};
 use crate::state::AppState;
 use crate::token::Token;
 
@@ -27,12 +27,19 @@ impl FromRequestParts<AppState> for ApiOrganizer {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|raw| Token::parse(raw.trim()))
+            .and_then(bearer)
+            .and_then(Token::parse)
             .ok_or(AppError::Unauthorized)?;
-        let organizer = queries::organizer_by_api_token(state, &token.hash()).await?.ok_or(AppError::Unauthorized)?;
+        let organizer = account_lifecycle::api_caller(state, &token.hash()).await?.ok_or(AppError::Unauthorized)?;
         Ok(Self(organizer))
     }
+}
+
+/// The credentials of `Authorization: Bearer <token>`; the scheme's name
+/// is case-insensitive (RFC 9110, 11.1), so `bearer` and `BEARER` do too.
+fn bearer(header: &str) -> Option<&str> {
+    let (scheme, credentials) = header.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| credentials.trim())
 }
 
 /// The event of the path's `{id}` (uuid or slug), if the caller manages it:

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, and its OpenAPI document.
 
+mod accounts;
 mod attendance;
 mod auth;
 mod certificates;
@@ -43,6 +44,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/registrations/{token}/cancel", post(registrations::cancel))
         .route("/api/v1/registrations/{token}/accept", post(registrations::accept))
         .route("/api/v1/registrations/{token}/attendance-confirmation", post(registrations::confirm_attendance))
+        .route("/api/v1/tokens", get(accounts::list_tokens).post(accounts::create_token))
+        .route("/api/v1/tokens/{id}", delete(accounts::revoke_token))
+        .route("/api/v1/organizers", get(accounts::list_organizers))
+        .route("/api/v1/organizers/{id}", patch(accounts::update_organizer))
+        .route("/api/v1/organizers/{id}/password-reset", post(accounts::reset_link))
+        .route("/api/v1/events/{id}/organizers/{organizer_id}", delete(accounts::remove_organizer))
         .route("/api/openapi.json", get(openapi::document))
 }
 

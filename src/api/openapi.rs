@@ -35,7 +35,14 @@ use super::Json;
         super::people::correct,
         super::people::transfer,
         super::people::links,
-        super::people::edit
+        super::people::edit,
+        super::accounts::list_tokens,
+        super::accounts::create_token,
+        super::accounts::revoke_token,
+        super::accounts::list_organizers,
+        super::accounts::update_organizer,
+        super::accounts::reset_link,
+        super::accounts::remove_organizer
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)

@@ -2,9 +2,7 @@
 //! erase, correct, give the seat to a colleague; lost links; and an
 //! organizer's edit of a registration.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -15,6 +13,7 @@ use uuid::Uuid;
 use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
 use super::registrations::RegistrationCreated;
+use crate::client::ClientAddr;
 use crate::domain::{CorrectionForm, Lang, Level, PersonalData, Registration, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::people;
@@ -235,15 +234,16 @@ pub struct LinksAnswer {
     responses(
         (status = 202, description = "If the address is registered, an email is on its way", body = LinksAnswer),
         (status = 422, description = "Not an email address", body = ErrorBody),
+        (status = 429, description = "Too many requests from this client (`rate_limited`); see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn links(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     lang: Lang,
     Json(request): Json<LinksRequest>,
 ) -> Result<(StatusCode, Json<LinksAnswer>), AppError> {
-    people::send_links(&state, client.ip(), request.email.as_deref().unwrap_or_default()).await?;
+    people::send_links(&state, client, request.email.as_deref().unwrap_or_default()).await?;
     Ok((StatusCode::ACCEPTED, Json(LinksAnswer { message: lang.people().lost_sent.into() })))
 }
 

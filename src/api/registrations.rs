@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Json;
+use crate::client::ClientAddr;
 use crate::domain::{Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::{queries, registrations};
@@ -54,14 +55,17 @@ pub struct RegistrationCancelled {
         (status = 409, description = "Already registered, registration closed, or level not admitted", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this client (`rate_limited`); see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Path(id): Path<String>,
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
+    registrations::within_sign_up_limit(&state, client)?;
     // Header values share hyper's read buffer: holding the map while the
     // sign-up waits for its batch would hold that buffer too.
     let browser_language =

@@ -53,6 +53,22 @@ pub enum AuditEntry {
     ApiTokenCreated {
         label: String,
     },
+    ApiTokenRevoked {
+        label: String,
+    },
+    /// Disabled: signed out everywhere, tokens revoked.
+    OrganizerDisabled,
+    OrganizerEnabled,
+    RoleChanged {
+        role: String,
+    },
+    /// A new password, set by its organizer, an admin or the command line.
+    PasswordChanged,
+    /// An admin made a one-time reset link for the account.
+    PasswordResetLinkCreated,
+    /// The account's password was set through a reset link.
+    PasswordReset,
+    CoOrganizerRemoved,
     /// Timed work: the reminder `offset_minutes` before the start, queued
     /// for that many people (in one go or several).
     RemindersSent {
@@ -101,6 +117,14 @@ impl AuditEntry {
             AuditEntry::CoOrganizerAdded => "co_organizer_added",
             AuditEntry::OrganizerAdded { .. } => "organizer_added",
             AuditEntry::ApiTokenCreated { .. } => "api_token_created",
+            AuditEntry::ApiTokenRevoked { .. } => "api_token_revoked",
+            AuditEntry::OrganizerDisabled => "organizer_disabled",
+            AuditEntry::OrganizerEnabled => "organizer_enabled",
+            AuditEntry::RoleChanged { .. } => "role_changed",
+            AuditEntry::PasswordChanged => "password_changed",
+            AuditEntry::PasswordResetLinkCreated => "password_reset_link_created",
+            AuditEntry::PasswordReset => "password_reset",
+            AuditEntry::CoOrganizerRemoved => "co_organizer_removed",
             AuditEntry::RemindersSent { .. } => "reminders_sent",
             AuditEntry::OfferExpired => "offer_expired",
             AuditEntry::RegistrationEdited { .. } => "registration_edited",

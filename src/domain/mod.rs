@@ -21,7 +21,7 @@ pub use certificates::{Certificate, TrainerSignature, TrainerSigned};
 pub use event::{Event, EventKind, EventStatus, EventUpdate, HandOff, NewEvent, Refusal, registration_refusal};
 pub use event_input::{EventInput, MAX_CAPACITY};
 pub use lang::Lang;
-pub use organizer::{Organizer, Role};
+pub use organizer::{AccountUpdate, AccountUpdated, ApiTokenInfo, Organizer, Role, TokenStatus};
 pub use outbox::{Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use personal_data::{

@@ -49,6 +49,12 @@ pub enum FieldErrorKind {
     SessionsDisagree,
     /// Not the code shown in the room now (mistyped, or a minute too old).
     WrongCode,
+    /// A password shorter than `accounts::MIN_PASSWORD`.
+    PasswordTooShort,
+    /// Not the account's current password.
+    WrongPassword,
+    /// The new password and its confirmation differ.
+    PasswordsDiffer,
 }
 
 impl FieldError {

@@ -255,7 +255,7 @@ static ADMIN: AdminTexts = AdminTexts {
     message_body: "Message",
     message_send: "Send",
     message_sent: |n| format!("Message sent to {n} confirmed attendees."),
-    settings: "My notifications",
+    settings: "My account",
     notify_on_cancel: "Email me when someone cancels a registration to my events",
     notify_when_full: "Email me when one of my events is full",
     settings_saved: "Preferences saved.",
@@ -347,6 +347,9 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::SessionsOverlap => "This session starts before the previous one ends.".into(),
         FieldErrorKind::SessionsDisagree => "The start and end must be those of the first and last sessions.".into(),
         FieldErrorKind::WrongCode => "This is not the code shown in the room (it changes every minute).".into(),
+        FieldErrorKind::PasswordTooShort => "At least 12 characters.".into(),
+        FieldErrorKind::WrongPassword => "This is not your current password.".into(),
+        FieldErrorKind::PasswordsDiffer => "The two passwords differ.".into(),
     }
 }
 
@@ -399,6 +402,18 @@ fn audit(line: &AuditLine) -> String {
         }
         AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("API token created for {organizer}"),
         AuditEntry::ApiTokenCreated { label } => format!("API token “{label}” created for {organizer}"),
+        AuditEntry::ApiTokenRevoked { label } if label.is_empty() => format!("API token revoked for {organizer}"),
+        AuditEntry::ApiTokenRevoked { label } => format!("API token “{label}” revoked for {organizer}"),
+        AuditEntry::OrganizerDisabled => format!("Account disabled: {organizer}"),
+        AuditEntry::OrganizerEnabled => format!("Account enabled again: {organizer}"),
+        AuditEntry::RoleChanged { role } => {
+            let role = if role == "admin" { ADMIN.role_admin } else { ADMIN.role_organizer };
+            format!("Role of {organizer}: {role}")
+        }
+        AuditEntry::PasswordChanged => format!("Password changed: {organizer}"),
+        AuditEntry::PasswordResetLinkCreated => format!("Password reset link created for {organizer}"),
+        AuditEntry::PasswordReset => format!("Password reset through a link: {organizer}"),
+        AuditEntry::CoOrganizerRemoved => format!("Organizer removed from the event: {organizer}"),
         AuditEntry::RemindersSent { offset_minutes, recipients } => {
             format!("Reminder {} before the start sent to {recipients} person(s)", delay(*offset_minutes))
         }

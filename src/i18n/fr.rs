@@ -257,7 +257,7 @@ static ADMIN: AdminTexts = AdminTexts {
     message_body: "Message",
     message_send: "Envoyer",
     message_sent: |n| format!("Message envoyé à {n} participants confirmés."),
-    settings: "Mes notifications",
+    settings: "Mon compte",
     notify_on_cancel: "M'écrire quand quelqu'un se désinscrit de mes événements",
     notify_when_full: "M'écrire quand un de mes événements est complet",
     settings_saved: "Préférences enregistrées.",
@@ -350,6 +350,9 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::SessionTooLong => "Une séance dure au plus 7 jours.".into(),
         FieldErrorKind::SessionsOverlap => "Cette séance commence avant la fin de la précédente.".into(),
         FieldErrorKind::WrongCode => "Ce n'est pas le code affiché dans la salle (il change chaque minute).".into(),
+        FieldErrorKind::PasswordTooShort => "Au moins 12 caractères.".into(),
+        FieldErrorKind::WrongPassword => "Ce n'est pas votre mot de passe actuel.".into(),
+        FieldErrorKind::PasswordsDiffer => "Les deux mots de passe diffèrent.".into(),
         FieldErrorKind::SessionsDisagree => {
             "Le début et la fin doivent être ceux de la première et de la dernière séance.".into()
         }
@@ -405,6 +408,20 @@ fn audit(line: &AuditLine) -> String {
         }
         AuditEntry::ApiTokenCreated { label } if label.is_empty() => format!("Jeton d'API créé pour {organizer}"),
         AuditEntry::ApiTokenCreated { label } => format!("Jeton d'API « {label} » créé pour {organizer}"),
+        AuditEntry::ApiTokenRevoked { label } if label.is_empty() => format!("Jeton d'API révoqué pour {organizer}"),
+        AuditEntry::ApiTokenRevoked { label } => format!("Jeton d'API « {label} » révoqué pour {organizer}"),
+        AuditEntry::OrganizerDisabled => format!("Compte désactivé : {organizer}"),
+        AuditEntry::OrganizerEnabled => format!("Compte réactivé : {organizer}"),
+        AuditEntry::RoleChanged { role } => {
+            let role = if role == "admin" { ADMIN.role_admin } else { ADMIN.role_organizer };
+            format!("Rôle de {organizer} : {role}")
+        }
+        AuditEntry::PasswordChanged => format!("Mot de passe changé : {organizer}"),
+        AuditEntry::PasswordResetLinkCreated => {
+            format!("Lien de réinitialisation du mot de passe créé pour {organizer}")
+        }
+        AuditEntry::PasswordReset => format!("Mot de passe réinitialisé par lien : {organizer}"),
+        AuditEntry::CoOrganizerRemoved => format!("Organisateur retiré de l'événement : {organizer}"),
         AuditEntry::RemindersSent { offset_minutes, recipients } => {
             format!("Rappel {} avant le début envoyé à {recipients} personne(s)", delay(*offset_minutes))
         }

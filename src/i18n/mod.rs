@@ -2,6 +2,7 @@
 //! default, `fr`) and English (`en`). A `Texts` value holds one language; a
 //! missing translation is a compile error, not a blank on a page.
 
+mod accounts;
 mod admin;
 mod certificates;
 mod en;

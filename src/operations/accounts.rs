@@ -18,7 +18,10 @@ use crate::token::{Token, TokenHash};
 pub const MIN_PASSWORD: usize = 12;
 pub const SESSION_LENGTH: Duration = Duration::hours(12);
 const FAILURE_WINDOW: Duration = Duration::minutes(15);
-/// Per address tried, and per client (one client trying many addresses).
+/// Per address tried from one client, and per client (one client trying
+/// many addresses). Counting an address's failures per client, not in
+/// all, means a stranger guessing at an organizer's address slows down
+/// the stranger, never the organizer.
 const MAX_FAILURES_PER_EMAIL: i64 = 5;
 const MAX_FAILURES_PER_CLIENT: i64 = 20;
 
@@ -75,24 +78,6 @@ pub async fn add_organizer(
     Ok(added)
 }
 
-/// Creates an API token for an organizer; the token is returned once and
-/// only its hash is kept.
-pub async fn create_api_token(
-    state: &AppState,
-    actor: &Actor,
-    email: &str,
-    label: &str,
-) -> Result<Token, AccountError> {
-    let email = Email::parse(email).map_err(|_| AccountError::InvalidEmail)?;
-    let (organizer, _) = state.store.organizer_by_email(&email).await?.ok_or(AccountError::UnknownOrganizer)?;
-    let token = Token::random();
-    let audit =
-        actor.audit(AuditEntry::ApiTokenCreated { label: label.into() }).map(|a| a.about_organizer(organizer.id));
-    state.store.create_api_token(organizer.id, &token.hash(), label, audit, state.clock.now()).await?;
-    tracing::info!(organizer = %organizer.id, by = actor.label(), "API token created");
-    Ok(token)
-}
-
 /// What a sign-in attempt led to.
 pub enum SignIn {
     /// The session's token, for the cookie.
@@ -110,7 +95,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &str
     let (by_email, by_client) = state.store.login_failures(&email, client, now - FAILURE_WINDOW).await?;
     if by_email > MAX_FAILURES_PER_EMAIL || by_client > MAX_FAILURES_PER_CLIENT {
         tracing::warn!(%client, "sign-in refused: too many failures");
-        return Err(AppError::TooManyAttempts);
+        return Err(AppError::TooManyAttempts { retry_after: FAILURE_WINDOW.num_seconds() as u64 });
     }
     let account = match Email::parse(&email) {
         Ok(parsed) => state.store.organizer_by_email(&parsed).await?,
@@ -124,7 +109,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &str
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let organizer = match account {
-        Some((organizer, _)) if valid => organizer,
+        Some((organizer, _)) if valid && organizer.disabled_at.is_none() => organizer,
         _ => return Ok(SignIn::BadCredentials),
     };
     let token = Token::random();

@@ -155,7 +155,7 @@ pub async fn sign(state: &AppState, raw_token: &str, code: &str) -> Result<(Slot
     let typed: String = code.chars().filter(char::is_ascii_digit).collect();
     let attempts = &state.signature_attempts;
     if !attempts.may_try(registration.id, &slot.id()) {
-        return Err(AppError::TooManyAttempts);
+        return Err(AppError::TooManyAttempts { retry_after: 60 });
     }
     let minute = now.timestamp().div_euclid(60);
     let valid = [minute, minute - 1].iter().any(|m| state.keys.signature_code(event.id, &slot.id(), *m) == typed);

@@ -9,6 +9,7 @@
 //! the public pages, the command line and the demo loader all call these;
 //! none of them uses the store.
 
+pub mod account_lifecycle;
 pub mod accounts;
 pub mod attendance;
 pub mod certificates;

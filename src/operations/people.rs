@@ -88,8 +88,12 @@ pub async fn transfer(state: &AppState, raw_token: &str, form: &SignUpForm, lang
 /// whatever happens, so that nobody learns who is registered.
 pub async fn send_links(state: &AppState, client: IpAddr, raw_email: &str) -> Result<(), AppError> {
     let email = Email::parse(raw_email).map_err(|e| AppError::Validation(vec![e]))?;
-    if !state.link_requests.allow(client, email.as_str()) {
-        tracing::info!("lost-link request over the limit; nothing sent");
+    let allowed = state.link_requests.allow(client, email.as_str()).map_err(|retry_after| {
+        tracing::info!("lost-link request refused: over the per-client limit");
+        AppError::RateLimited { retry_after }
+    })?;
+    if !allowed {
+        tracing::info!("lost-link request over the address's limit; nothing sent");
         return Ok(());
     }
     let sent = state.store.send_links(email, state.clock.now()).await?;

@@ -116,10 +116,6 @@ pub async fn organizer_by_session(state: &AppState, token: &TokenHash) -> Result
     Ok(state.store.organizer_by_session(token, state.clock.now()).await?)
 }
 
-pub async fn organizer_by_api_token(state: &AppState, token: &TokenHash) -> Result<Option<Organizer>, AppError> {
-    Ok(state.store.organizer_by_api_token(token).await?)
-}
-
 /// The event's registrations in one of the export formats.
 pub async fn export(
     state: &AppState,

@@ -19,6 +19,15 @@ pub struct SignedUp {
     pub token: CancelToken,
 }
 
+/// Whether `client` may sign up now (SIGNUP_RATE_PER_MINUTE), checked
+/// before anything else is read.
+pub fn within_sign_up_limit(state: &AppState, client: std::net::IpAddr) -> Result<(), AppError> {
+    state.sign_ups.check(client).map_err(|retry_after| {
+        tracing::info!("sign-up refused: over the per-client limit");
+        AppError::RateLimited { retry_after }
+    })
+}
+
 /// Signs a person up for `event`, whose questions are `questions`: every
 /// problem with the form at once, then a seat or the waiting list, decided
 /// by the store on the event as it stands when the sign-up commits.

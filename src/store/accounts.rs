@@ -13,28 +13,23 @@ use crate::token::TokenHash;
 const INSERT_ORGANIZER: &str =
     "INSERT INTO organizers (id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 const BY_EMAIL: &str = concat!("SELECT ", organizer_columns!(), " FROM organizers o WHERE o.email = $1");
+const BY_ID: &str = concat!("SELECT ", organizer_columns!(), " FROM organizers o WHERE o.id = $1");
 const ALL: &str = concat!("SELECT ", organizer_columns!(), " FROM organizers o ORDER BY o.email");
-const INSERT_API_TOKEN: &str =
-    "INSERT INTO api_tokens (token_hash, organizer_id, label, created_at) VALUES ($1, $2, $3, $4)";
-const BY_API_TOKEN: &str = concat!(
-    "SELECT ",
-    organizer_columns!(),
-    " FROM api_tokens t JOIN organizers o ON o.id = t.organizer_id WHERE t.token_hash = $1"
-);
 const SET_NOTIFICATIONS: &str = "UPDATE organizers SET notify_on_cancel = $2, notify_when_full = $3 WHERE id = $1";
 const INSERT_SESSION: &str =
     "INSERT INTO sessions (token_hash, organizer_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
 const BY_SESSION: &str = concat!(
     "SELECT ",
     organizer_columns!(),
-    " FROM sessions s JOIN organizers o ON o.id = s.organizer_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    " FROM sessions s JOIN organizers o ON o.id = s.organizer_id \
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL"
 );
 const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (email, client, failed_at) VALUES ($1, $2, $3)";
-/// Failures since `$3` for this email, and for this client.
+/// Failures since `$3` for this email from this client, and for this client.
 const COUNT_LOGIN_FAILURES: &str = "SELECT \
-     (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND failed_at > $3) AS by_email, \
+     (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND client = $2 AND failed_at > $3) AS by_email, \
      (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND failed_at > $3) AS by_client";
 const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE email = $1 OR failed_at <= $2";
 
@@ -60,6 +55,7 @@ pub async fn create_organizer(
             role,
             notify_on_cancel: false,
             notify_when_full: false,
+            disabled_at: None,
         })),
     }
 }
@@ -69,24 +65,13 @@ pub async fn by_email(conn: &mut impl Sql, email: &Email) -> StoreResult<Option<
     conn.fetch_optional(Statement::new(BY_EMAIL).bind(email.as_str()), rows::organizer_with_hash).await
 }
 
+/// An organizer and their password hash.
+pub async fn by_id(conn: &mut impl Sql, id: Uuid) -> StoreResult<Option<(Organizer, String)>> {
+    conn.fetch_optional(Statement::new(BY_ID).bind(id), rows::organizer_with_hash).await
+}
+
 pub async fn all(conn: &mut impl Sql) -> StoreResult<Vec<Organizer>> {
     conn.fetch_all(Statement::new(ALL), rows::organizer).await
-}
-
-pub async fn create_api_token(
-    conn: &mut impl Sql,
-    organizer: Uuid,
-    token: &TokenHash,
-    label: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let insert = Statement::new(INSERT_API_TOKEN).bind(token.0.as_slice()).bind(organizer).bind(label).bind(now);
-    conn.execute(insert).await?;
-    Ok(())
-}
-
-pub async fn by_api_token(conn: &mut impl Sql, token: &TokenHash) -> StoreResult<Option<Organizer>> {
-    conn.fetch_optional(Statement::new(BY_API_TOKEN).bind(token.0.as_slice()), rows::organizer).await
 }
 
 pub async fn set_notifications(
@@ -135,7 +120,8 @@ pub async fn record_login_failure(
     Ok(())
 }
 
-/// Failed sign-ins since `since`: (for this email, from this client).
+/// Failed sign-ins since `since`: (for this email from this client, from
+/// this client).
 pub async fn login_failures(
     conn: &mut impl Sql,
     email: &str,

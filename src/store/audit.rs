@@ -12,8 +12,8 @@ use super::events::Cancellation;
 use super::rows;
 use super::statement::{Sql, Statement};
 use crate::domain::{
-    AcceptOutcome, AttendanceOutcome, AuditEntry, AuditLine, CancelOutcome, Corrected, Erased, EventUpdate, JobRun,
-    NewAudit, RegisterOutcome, TrainerSigned, Transferred,
+    AcceptOutcome, AccountUpdated, AttendanceOutcome, AuditEntry, AuditLine, CancelOutcome, Corrected, Erased,
+    EventUpdate, JobRun, NewAudit, RegisterOutcome, TrainerSigned, Transferred,
 };
 
 const INSERT: &str = "INSERT INTO audit_log (id, organizer_id, event_id, action, detail, at, via, params, \
@@ -78,6 +78,8 @@ impl Done {
             Done::EventCancelled(cancellation) => matches!(cancellation, Some(Cancellation::Now(_))),
             Done::CheckedIn(presence) => *presence == Presence::Marked,
             Done::Flag(found) => *found,
+            Done::Account(updated) => *updated == AccountUpdated::Updated,
+            Done::Reset(organizer) => organizer.is_some(),
             Done::Accepted(outcome) => matches!(outcome, AcceptOutcome::Accepted(_)),
             Done::Attendance(outcome) => matches!(outcome, AttendanceOutcome::Confirmed(_)),
             Done::Signed(outcome) => matches!(outcome, Signature::Signed(_)),
@@ -125,5 +127,10 @@ pub(super) fn completed(audit: &NewAudit, done: &Done) -> NewAudit {
         }
         (entry, _) => entry.clone(),
     };
-    NewAudit { entry, ..audit.clone() }
+    // A reset link names its account only once it is used.
+    let organizer = match done {
+        Done::Reset(Some(organizer)) => Some(*organizer),
+        _ => audit.organizer,
+    };
+    NewAudit { entry, organizer, ..audit.clone() }
 }

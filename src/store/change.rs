@@ -7,21 +7,21 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::account_change::{self, AccountChange};
 use super::attendance::{self, Presence, Signature};
 use super::certificates::{self, Recipients};
 use super::events::Cancellation;
 use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
 use super::{
-    StoreError, StoreResult, accounts, audit, corrections, events, jobs, offers, outbox, personal_data, registrations,
-    trainers,
+    StoreError, StoreResult, audit, corrections, events, jobs, offers, outbox, personal_data, registrations, trainers,
 };
 use crate::domain::{
-    AcceptOutcome, Announcement, AttendanceOutcome, CancelOutcome, Corrected, Correction, Delivery, DueJob, Email,
-    Erased, Event, EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration, Organizer,
-    RegisterOutcome, RegistrationEdit, RetentionPolicy, Role, SlotCheckIn, TrainerSigned, Transferred,
+    AcceptOutcome, AccountUpdated, Announcement, AttendanceOutcome, CancelOutcome, Corrected, Correction, Delivery,
+    DueJob, Email, Erased, Event, EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration,
+    Organizer, RegisterOutcome, RegistrationEdit, RetentionPolicy, SlotCheckIn, TrainerSigned, Transferred,
 };
-use crate::token::{CancelLookup, TokenHash};
+use crate::token::CancelLookup;
 
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -108,37 +108,8 @@ pub enum Change {
         event: Uuid,
         announcement: Announcement,
     },
-    CreateOrganizer {
-        id: Uuid,
-        email: Email,
-        name: String,
-        password_hash: String,
-        role: Role,
-    },
-    CreateApiToken {
-        organizer: Uuid,
-        token: TokenHash,
-        label: String,
-    },
-    SetNotifications {
-        organizer: Uuid,
-        on_cancel: bool,
-        when_full: bool,
-    },
-    CreateSession {
-        token: TokenHash,
-        organizer: Uuid,
-        expires_at: DateTime<Utc>,
-    },
-    DeleteSession(TokenHash),
-    RecordLoginFailure {
-        email: String,
-        client: String,
-    },
-    ForgetLoginFailures {
-        email: String,
-        before: DateTime<Utc>,
-    },
+    /// Organizer accounts, their tokens and sessions.
+    Account(AccountChange),
     /// The mail worker's writes: on SQLite they ride in the same batches
     /// as sign-ups, so that sending mail costs sign-ups no commit of its own.
     ClaimMessages {
@@ -195,6 +166,9 @@ pub enum Done {
     EventCancelled(Option<Cancellation>),
     CheckedIn(Presence),
     Organizer(Option<Organizer>),
+    Account(AccountUpdated),
+    /// The organizer whose password a reset link set, if it worked.
+    Reset(Option<Uuid>),
     Claimed(Vec<ClaimedRow>),
     Count(usize),
     /// Whether the change found what it was about.
@@ -233,6 +207,8 @@ into! {
     into_event_cancelled => EventCancelled(Option<Cancellation>),
     into_checked_in => CheckedIn(Presence),
     into_organizer => Organizer(Option<Organizer>),
+    into_account => Account(AccountUpdated),
+    into_reset => Reset(Option<Uuid>),
     into_claimed => Claimed(Vec<ClaimedRow>),
     into_count => Count(usize),
     into_flag => Flag(bool),
@@ -306,33 +282,7 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::Announce { event, announcement } => {
             Done::Count(outbox::announce(conn, *event, announcement, now).await?)
         }
-        Change::CreateOrganizer { id, email, name, password_hash, role } => {
-            Done::Organizer(accounts::create_organizer(conn, *id, email, name, password_hash, *role, now).await?)
-        }
-        Change::CreateApiToken { organizer, token, label } => {
-            accounts::create_api_token(conn, *organizer, token, label, now).await?;
-            Done::Flag(true)
-        }
-        Change::SetNotifications { organizer, on_cancel, when_full } => {
-            accounts::set_notifications(conn, *organizer, *on_cancel, *when_full).await?;
-            Done::Flag(true)
-        }
-        Change::CreateSession { token, organizer, expires_at } => {
-            accounts::create_session(conn, token, *organizer, *expires_at, now).await?;
-            Done::Flag(true)
-        }
-        Change::DeleteSession(token) => {
-            accounts::delete_session(conn, token).await?;
-            Done::Flag(true)
-        }
-        Change::RecordLoginFailure { email, client } => {
-            accounts::record_login_failure(conn, email, client, now).await?;
-            Done::Flag(true)
-        }
-        Change::ForgetLoginFailures { email, before } => {
-            accounts::forget_login_failures(conn, email, *before).await?;
-            Done::Flag(true)
-        }
+        Change::Account(change) => account_change::apply(conn, change, now).await?,
         Change::ClaimMessages { lease_until, limit } => {
             Done::Claimed(outbox::claim(conn, now, *lease_until, *limit).await?)
         }

@@ -6,6 +6,9 @@
 //! DATABASE_URL scheme) only provides connections for reads and a way to
 //! apply a `Change` in a transaction.
 
+mod account_change;
+mod account_lifecycle;
+mod account_store;
 mod accounts;
 mod attendance;
 mod audit;
@@ -27,12 +30,15 @@ mod rows;
 mod seats;
 pub mod sqlite;
 pub mod statement;
+mod tokens;
 mod trainers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+pub use account_change::AccountChange;
+pub use account_store::AccountStore;
 pub use attendance::{Presence, Signature};
 pub use certificates::Recipients;
 pub use change::{Change, Done};
@@ -40,14 +46,15 @@ pub use database::{Backend, Database};
 pub use error::StoreError;
 use error::is_unique_violation;
 pub use events::Cancellation;
+pub use tokens::{NewToken, TokenUse, USE_PRECISION as TOKEN_USE_PRECISION};
 
 use crate::domain::{
     AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Certificate, Corrected,
     Correction, Delivery, DueJob, Email, Erased, Event, EventInput, EventKind, EventUpdate, JobRun, Level, MessageKind,
     NewAudit, NewEvent, NewRegistration, Organizer, PendingMessage, PersonalData, Question, RegisterOutcome,
-    Registration, RegistrationEdit, RetentionPolicy, Role, SlotCheckIn, TrainerSignature, TrainerSigned, Transferred,
+    Registration, RegistrationEdit, RetentionPolicy, SlotCheckIn, TrainerSignature, TrainerSigned, Transferred,
 };
-use crate::token::{CancelLookup, TokenHash};
+use crate::token::CancelLookup;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -245,56 +252,6 @@ pub trait OutboxStore: Send + Sync {
         lease: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-}
-
-#[async_trait]
-pub trait AccountStore: Send + Sync {
-    /// `None` when the address has an account already.
-    async fn create_organizer(
-        &self,
-        email: &Email,
-        name: &str,
-        password_hash: &str,
-        role: Role,
-        audit: Option<NewAudit>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Organizer>>;
-    /// An organizer and their password hash.
-    async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>>;
-    async fn organizers(&self) -> StoreResult<Vec<Organizer>>;
-    async fn create_api_token(
-        &self,
-        organizer: Uuid,
-        token: &TokenHash,
-        label: &str,
-        audit: Option<NewAudit>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>>;
-    async fn set_notifications(
-        &self,
-        organizer: Uuid,
-        on_cancel: bool,
-        when_full: bool,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Opens a sign-in session (and forgets expired ones).
-    async fn create_session(
-        &self,
-        token: &TokenHash,
-        organizer: Uuid,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The organizer behind a session that has not expired at `now`.
-    async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>>;
-    async fn delete_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<()>;
-    async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Failed sign-ins since `since`: (for this email, from this client).
-    async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)>;
-    /// After a successful sign-in: forgets this email's failures, and
-    /// everyone's older than `before`.
-    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()>;
 }
 
 /// Timed work (`jobs`): reminders, the ends of offers.

@@ -140,7 +140,7 @@ pub fn attendee(row: &dyn Columns) -> StoreResult<(AttendeeLine, Option<i64>)> {
 /// The columns `organizer` reads, for an organizer `o`.
 macro_rules! organizer_columns {
     () => {
-        "o.id, o.email, o.name, o.role, o.password_hash, o.notify_on_cancel, o.notify_when_full"
+        "o.id, o.email, o.name, o.role, o.password_hash, o.notify_on_cancel, o.notify_when_full, o.disabled_at"
     };
 }
 pub(crate) use organizer_columns;
@@ -154,6 +154,7 @@ pub fn organizer(row: &dyn Columns) -> StoreResult<Organizer> {
         name: row.get("name")?,
         notify_on_cancel: row.get("notify_on_cancel")?,
         notify_when_full: row.get("notify_when_full")?,
+        disabled_at: row.get("disabled_at")?,
     })
 }
 

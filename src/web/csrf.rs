@@ -1,11 +1,16 @@
 //! CSRF protection for forms: a random token in a cookie and in a hidden
 //! field (double submit). Another site can make a browser post a form, but
-//! cannot read the cookie to put the same value in the form.
+//! cannot read the cookie to put the same value in the form. Once an
+//! organizer is signed in, the token is derived from their session
+//! instead (HMAC with the server key), so that it is good for that session
+//! only: a token seen in one session cannot be replayed in another, and
+//! signing out voids it. Forms posted from another origin (`Origin`, or
+//! `Referer` when a browser sends no `Origin`) are refused first.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponseParts, ResponseParts};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -39,15 +44,25 @@ impl FromRequestParts<AppState> for CsrfToken {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let secure = state.secure_cookies;
-        let existing = CookieJar::from_headers(&parts.headers)
-            .get(COOKIE)
-            .and_then(|c| Token::parse(c.value()))
-            .map(|t| t.as_str().to_owned());
+        let jar = CookieJar::from_headers(&parts.headers);
+        if let Some(bound) = session_bound(&jar, state) {
+            return Ok(Self { value: bound, fresh: false, secure });
+        }
+        let existing = jar.get(COOKIE).and_then(|c| Token::parse(c.value())).map(|t| t.as_str().to_owned());
         Ok(match existing {
             Some(value) => Self { value, fresh: false, secure },
             None => Self { value: Token::random().as_str().to_owned(), fresh: true, secure },
         })
     }
+}
+
+/// The token of forms in a signed-in organizer's session, if there is one.
+/// It goes by the session cookie being there, not by the session being
+/// valid (no database read): a form from an expired session is refused
+/// by the page it posts to, which needs a valid session anyway.
+fn session_bound(jar: &CookieJar, state: &AppState) -> Option<String> {
+    let session = jar.get(crate::admin::SESSION_COOKIE).and_then(|c| Token::parse(c.value()))?;
+    Some(state.keys.session_csrf(&session))
 }
 
 impl IntoResponseParts for CsrfToken {
@@ -83,10 +98,13 @@ struct CsrfField {
 #[derive(Debug, Default, Deserialize)]
 pub struct NoFields {}
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        if !same_origin(request.headers(), &state.public_url) {
+            return Err(AppError::CrossOrigin);
+        }
         let is_form = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -104,15 +122,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             }
         })?;
         let field: CsrfField = serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        verify(&jar, field.csrf.as_deref())?;
+        verify(&jar, state, field.csrf.as_deref())?;
         let fields = serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(Self(fields))
     }
 }
 
-/// Checks a submitted form's token against the cookie.
-fn verify(jar: &CookieJar, submitted: Option<&str>) -> Result<(), AppError> {
-    let expected = jar.get(COOKIE).map(|c| c.value().as_bytes());
+/// Whether a form comes from our own pages: its `Origin` (or, without
+/// one, its `Referer`) is PUBLIC_URL's origin or the host the request was
+/// sent to. Clients that send neither (not browsers) pass: the token
+/// still protects them.
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let origin = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
+    let Some(origin) = origin else { return true };
+    let Some(origin) = origin.to_str().ok().and_then(|text| url::Url::parse(text).ok()) else { return false };
+    if url::Url::parse(public_url).is_ok_and(|ours| ours.origin() == origin.origin()) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
+    let origin_host = origin.host_str().map(|name| match origin.port() {
+        Some(port) => format!("{name}:{port}"),
+        None => name.to_owned(),
+    });
+    matches!((host, origin_host), (Some(host), Some(origin_host)) if host.eq_ignore_ascii_case(&origin_host))
+}
+
+/// Checks a submitted form's token against the session's, or the cookie.
+fn verify(jar: &CookieJar, state: &AppState, submitted: Option<&str>) -> Result<(), AppError> {
+    let bound = session_bound(jar, state);
+    let expected = match &bound {
+        Some(bound) => Some(bound.as_bytes()),
+        None => jar.get(COOKIE).map(|c| c.value().as_bytes()),
+    };
     match (expected, submitted) {
         (Some(expected), Some(submitted))
             if !expected.is_empty() && bool::from(expected.ct_eq(submitted.as_bytes())) =>

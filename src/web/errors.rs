@@ -2,24 +2,29 @@
 //! a page in the reader's language elsewhere.
 
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
 use super::layout::base;
 use crate::domain::Lang;
-use crate::error::Rendered;
+use crate::error::{AppError, Rendered};
 use crate::negotiate::negotiate;
 
 /// Writes the body of error responses (`AppError`) for the request.
 pub async fn render(request: Request, next: Next) -> Response {
     let lang = negotiate(request.uri(), request.headers());
     let is_api = request.uri().path().starts_with("/api");
+    // Where an anonymous visitor was going, to come back after signing in.
+    let asked_for = (request.method() == Method::GET).then(|| request.uri().to_string());
     let response = next.run(request).await;
     let Some(Rendered(error)) = response.extensions().get::<Rendered>().cloned() else {
         return response;
     };
+    if let (AppError::SignInRequired, Some(path), false) = (&*error, asked_for, is_api) {
+        return Redirect::to(&sign_in_path(&path)).into_response();
+    }
     let status = response.status();
     let mut rendered = if is_api {
         axum::Json(error.to_json(lang)).into_response()
@@ -27,10 +32,20 @@ pub async fn render(request: Request, next: Next) -> Response {
         page(lang, status, &error.message(lang.texts())).into_response()
     };
     *rendered.status_mut() = status;
-    if let Some(challenge) = response.headers().get(header::WWW_AUTHENTICATE) {
-        rendered.headers_mut().insert(header::WWW_AUTHENTICATE, challenge.clone());
+    for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
     }
     rendered
+}
+
+/// The sign-in page, to come back to `path` after.
+pub fn sign_in_path(path: &str) -> String {
+    match serde_html_form::to_string([("next", path)]) {
+        Ok(query) => format!("/admin/login?{query}"),
+        Err(_) => "/admin/login".to_owned(),
+    }
 }
 
 fn page(lang: Lang, status: StatusCode, message: &str) -> Markup {

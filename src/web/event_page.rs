@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, CsrfToken};
 use super::layout::{base, event_facts, paragraphs, seats};
+use crate::client::ClientAddr;
 use crate::domain::{Event, EventStatus, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
 use crate::operations::{queries, registrations};
@@ -88,11 +89,16 @@ pub async fn sign_up(
     uri: Uri,
     Path(slug): Path<String>,
     csrf: CsrfToken,
+    ClientAddr(client): ClientAddr,
     CsrfForm(fields): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let cached = queries::sign_up_event(&state, &slug).await?;
     let (event, questions) = &*cached;
-    let (status, problems) = match registrations::sign_up(&state, event, questions, &fields.to_sign_up(), lang).await {
+    let signed_up = match registrations::within_sign_up_limit(&state, client) {
+        Ok(()) => registrations::sign_up(&state, event, questions, &fields.to_sign_up(), lang).await,
+        Err(limited) => Err(limited),
+    };
+    let (status, problems) = match signed_up {
         Ok(done) => return Ok(Redirect::to(&format!("/r/{}?new=1", done.token.as_str())).into_response()),
         Err(error) => problems(lang, error)?,
     };
@@ -118,6 +124,9 @@ fn problems(lang: Lang, error: AppError) -> Result<(StatusCode, Problems), AppEr
         }
         error @ (AppError::AlreadyRegistered | AppError::Refused(_)) => {
             (StatusCode::CONFLICT, Problems { fields: vec![], notice: Some(error.message(t)) })
+        }
+        error @ AppError::RateLimited { .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, Problems { fields: vec![], notice: Some(error.message(t)) })
         }
         other => return Err(other),
     })

@@ -3,9 +3,7 @@
 //! colleague, erase their data (after a confirmation); and `/mes-inscriptions`
 //! for whoever lost their link. The download is the API's JSON file.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -15,6 +13,7 @@ use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::base;
 use super::person_form::{self, PersonFields, Shown};
 use super::registration_page::private;
+use crate::client::ClientAddr;
 use crate::domain::{Event, EventStatus, FieldError, Lang, Registration};
 use crate::error::AppError;
 use crate::operations::{people, queries};
@@ -234,13 +233,13 @@ pub async fn ask_links(lang: Lang, uri: Uri, csrf: CsrfToken) -> Response {
 
 pub async fn send_links(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     lang: Lang,
     uri: Uri,
     csrf: CsrfToken,
     CsrfForm(form): CsrfForm<LostLink>,
 ) -> Result<Response, AppError> {
-    match people::send_links(&state, client.ip(), &form.email).await {
+    match people::send_links(&state, client, &form.email).await {
         Ok(()) => {
             let markup = lost_page(lang, &uri, true, None, &csrf);
             Ok((csrf, markup).into_response())

@@ -96,7 +96,19 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
             }
         }
         h2 { (a.co_organizers) }
-        ul { @for o in &detail.team { li { (o.email) @if !o.name.is_empty() { " — " (o.name) } } } }
+        ul.team { @for o in &detail.team {
+            li {
+                (o.email) @if !o.name.is_empty() { " — " (o.name) }
+                @if detail.team.len() > 1 {
+                    form.inline method="post" action={ (base) "/organizers/" (o.id) "/remove" } {
+                        input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+                        button.secondary type="submit" aria-label={ (lang.accounts().remove_co_organizer) " " (o.email) } {
+                            (lang.accounts().remove_co_organizer)
+                        }
+                    }
+                }
+            }
+        } }
         form.filters method="post" action={ (base) "/organizers" } {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
             div.field {

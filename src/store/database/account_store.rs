@@ -5,9 +5,16 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Backend, Database};
-use crate::domain::{Email, NewAudit, Organizer, Role};
-use crate::store::{AccountStore, Change, StoreResult, accounts};
+use crate::domain::{AccountUpdate, AccountUpdated, ApiTokenInfo, Email, NewAudit, Organizer, Role};
+use crate::store::{AccountChange as A, AccountStore, Change, NewToken, StoreResult, TokenUse, accounts, tokens};
 use crate::token::TokenHash;
+
+impl<B: Backend> Database<B> {
+    /// Applies an account change that only says whether it found its target.
+    async fn account(&self, change: A, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.change(Change::Account(change), audit, now).await?.into_flag()
+    }
+}
 
 #[async_trait]
 impl<B: Backend> AccountStore for Database<B> {
@@ -23,32 +30,56 @@ impl<B: Backend> AccountStore for Database<B> {
         let id = Uuid::now_v7();
         let (email, name, password_hash) = (email.clone(), name.to_owned(), password_hash.to_owned());
         let audit = audit.map(|audit| audit.about_organizer(id));
-        let change = Change::CreateOrganizer { id, email, name, password_hash, role };
-        self.change(change, audit, now).await?.into_organizer()
+        let change = A::CreateOrganizer { id, email, name, password_hash, role };
+        self.change(Change::Account(change), audit, now).await?.into_organizer()
     }
 
     async fn organizer_by_email(&self, email: &Email) -> StoreResult<Option<(Organizer, String)>> {
         accounts::by_email(&mut *self.read().await?, email).await
     }
 
+    async fn organizer_by_id(&self, id: Uuid) -> StoreResult<Option<(Organizer, String)>> {
+        accounts::by_id(&mut *self.read().await?, id).await
+    }
+
     async fn organizers(&self) -> StoreResult<Vec<Organizer>> {
         accounts::all(&mut *self.read().await?).await
     }
 
-    async fn create_api_token(
+    async fn update_account(
         &self,
         organizer: Uuid,
-        token: &TokenHash,
-        label: &str,
+        update: AccountUpdate,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let change = Change::CreateApiToken { organizer, token: *token, label: label.to_owned() };
-        self.change(change, audit, now).await?.into_flag().map(drop)
+    ) -> StoreResult<AccountUpdated> {
+        let audit = audit.map(|audit| audit.about_organizer(organizer));
+        self.change(Change::Account(A::Update { organizer, update }), audit, now).await?.into_account()
     }
 
-    async fn organizer_by_api_token(&self, token: &TokenHash) -> StoreResult<Option<Organizer>> {
-        accounts::by_api_token(&mut *self.read().await?, token).await
+    async fn create_api_token(&self, token: NewToken, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<()> {
+        let audit = audit.map(|audit| audit.about_organizer(token.organizer));
+        self.account(A::CreateApiToken(token), audit, now).await.map(drop)
+    }
+
+    async fn api_token_use(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<TokenUse>> {
+        tokens::by_hash(&mut *self.read().await?, token, now).await
+    }
+
+    async fn api_tokens_of(&self, organizer: Uuid) -> StoreResult<Vec<ApiTokenInfo>> {
+        tokens::of_organizer(&mut *self.read().await?, organizer).await
+    }
+
+    async fn api_token(&self, id: Uuid) -> StoreResult<Option<ApiTokenInfo>> {
+        tokens::by_id(&mut *self.read().await?, id).await
+    }
+
+    async fn revoke_api_token(&self, id: Uuid, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.account(A::RevokeApiToken(id), audit, now).await
+    }
+
+    async fn touch_api_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        self.account(A::TouchApiToken(id), None, now).await.map(drop)
     }
 
     async fn set_notifications(
@@ -58,8 +89,7 @@ impl<B: Backend> AccountStore for Database<B> {
         when_full: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let change = Change::SetNotifications { organizer, on_cancel, when_full };
-        self.change(change, None, now).await?.into_flag().map(drop)
+        self.account(A::SetNotifications { organizer, on_cancel, when_full }, None, now).await.map(drop)
     }
 
     async fn create_session(
@@ -69,8 +99,7 @@ impl<B: Backend> AccountStore for Database<B> {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let change = Change::CreateSession { token: *token, organizer, expires_at };
-        self.change(change, None, now).await?.into_flag().map(drop)
+        self.account(A::CreateSession { token: *token, organizer, expires_at }, None, now).await.map(drop)
     }
 
     async fn organizer_by_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<Option<Organizer>> {
@@ -78,12 +107,12 @@ impl<B: Backend> AccountStore for Database<B> {
     }
 
     async fn delete_session(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
-        self.change(Change::DeleteSession(*token), None, now).await?.into_flag().map(drop)
+        self.account(A::DeleteSession(*token), None, now).await.map(drop)
     }
 
     async fn record_login_failure(&self, email: &str, client: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        let change = Change::RecordLoginFailure { email: email.to_owned(), client: client.to_owned() };
-        self.change(change, None, now).await?.into_flag().map(drop)
+        let change = A::RecordLoginFailure { email: email.to_owned(), client: client.to_owned() };
+        self.account(change, None, now).await.map(drop)
     }
 
     async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)> {
@@ -91,7 +120,40 @@ impl<B: Backend> AccountStore for Database<B> {
     }
 
     async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
-        let change = Change::ForgetLoginFailures { email: email.to_owned(), before };
-        self.change(change, None, now).await?.into_flag().map(drop)
+        self.account(A::ForgetLoginFailures { email: email.to_owned(), before }, None, now).await.map(drop)
+    }
+
+    async fn create_password_reset(
+        &self,
+        token: &TokenHash,
+        organizer: Uuid,
+        expires_at: DateTime<Utc>,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let audit = audit.map(|audit| audit.about_organizer(organizer));
+        self.account(A::CreatePasswordReset { token: *token, organizer, expires_at }, audit, now).await.map(drop)
+    }
+
+    async fn use_password_reset(
+        &self,
+        token: &TokenHash,
+        password_hash: &str,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Uuid>> {
+        let change = A::UsePasswordReset { token: *token, password_hash: password_hash.to_owned() };
+        self.change(Change::Account(change), audit, now).await?.into_reset()
+    }
+
+    async fn remove_event_organizer(
+        &self,
+        event: Uuid,
+        organizer: Uuid,
+        audit: Option<NewAudit>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let audit = audit.map(|audit| audit.about_event(event).about_organizer(organizer));
+        self.account(A::RemoveEventOrganizer { event, organizer }, audit, now).await
     }
 }
