@@ -1,7 +1,6 @@
 //! Events as JSON.
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -148,11 +147,7 @@ pub struct ListQuery {
         (status = 422, description = "Unknown filter value", body = ErrorBody),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,

@@ -130,8 +130,7 @@ impl From<PersonalData> for PersonalDataJson {
 pub async fn data(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
     let data = people::personal_data(&state, &token).await?;
     let disposition = [(header::CONTENT_DISPOSITION, "attachment; filename=\"atelier-mes-donnees.json\"")];
-    let private = [(header::CACHE_CONTROL, "no-store")];
-    Ok((disposition, private, Json(PersonalDataJson::from(data))).into_response())
+    Ok((disposition, Json(PersonalDataJson::from(data))).into_response())
 }
 
 /// Erases the person's data. Before the event this also cancels (the seat
