@@ -59,7 +59,8 @@ pub struct EventJson {
     pub registration_opens_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
     pub status: EventStatus,
-    /// Language the event is held in (`fr` or `en`).
+    /// Language the event is held in.
+    #[schema(value_type = Lang)]
     pub language: String,
     /// Grows with every change to the event (not to its seats). Send it
     /// back with a change (`PATCH`) so that a change made meanwhile is not
@@ -130,10 +131,13 @@ impl From<Event> for EventJson {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// `round_table` or `masterclass`.
+    /// Only events of this kind.
+    #[param(value_type = Option<EventKind>)]
     kind: Option<String>,
     /// Only events open to this level of study.
+    #[param(value_type = Option<Level>)]
     level: Option<String>,
 }
 
@@ -144,6 +148,7 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "Upcoming events", body = [EventJson]),
+        (status = 400, description = "A query string of the wrong shape (a filter given twice)", body = ErrorBody),
         (status = 422, description = "Unknown filter value", body = ErrorBody),
     )
 )]

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
 use super::registrations::RegistrationCreated;
+use super::{BodyRefusals, Json};
 use crate::domain::{CorrectionForm, Lang, Level, PersonalData, Registration, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::people;
@@ -42,6 +42,7 @@ pub struct PersonJson {
     pub level: Level,
     pub status: RegistrationStatus,
     pub waitlist_position: Option<i64>,
+    #[schema(value_type = Lang)]
     pub language: String,
     pub registered_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -168,6 +169,7 @@ pub struct CorrectionInput {
     params(("token" = String, Path, description = "The secret from cancel_url")),
     request_body = CorrectionInput,
     responses(
+        BodyRefusals,
         (status = 200, description = "Corrected", body = PersonJson),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "The event has started (`event_started`)", body = ErrorBody),
@@ -193,6 +195,7 @@ pub async fn correct(
     params(("token" = String, Path, description = "The secret from cancel_url")),
     request_body = SignUpForm,
     responses(
+        BodyRefusals,
         (status = 201, description = "The colleague's registration", body = RegistrationCreated),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Already registered, level not admitted, event started or cancelled, or this registration is cancelled (`registration_cancelled`)", body = ErrorBody),
@@ -232,6 +235,7 @@ pub struct LinksAnswer {
     path = "/api/v1/registration-links",
     request_body = LinksRequest,
     responses(
+        BodyRefusals,
         (status = 202, description = "If the address is registered, an email is on its way", body = LinksAnswer),
         (status = 422, description = "Not an email address", body = ErrorBody),
     )
@@ -259,6 +263,7 @@ pub async fn links(
     request_body = CorrectionForm,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 200, description = "Edited", body = PersonJson),
         EventRefusals,
         (status = 409, description = "The new email holds another registration (`already_registered`)", body = ErrorBody),

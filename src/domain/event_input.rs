@@ -8,15 +8,25 @@ use super::sessions::bound;
 use super::slug::{slug_from_title, valid_slug};
 use super::text::{optional_text, required_text};
 use super::{
-    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent, QuestionInput, Session, SessionInput,
-    validate_questions, validate_sessions,
+    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Lang, Level, NewEvent, QuestionInput, Session,
+    SessionInput, validate_questions, validate_sessions,
 };
+
+/// The statuses a create or an edit can give (`status` in the OpenAPI
+/// document): an event is cancelled with a call of its own.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum EventStatusInput {
+    Draft,
+    Published,
+}
 
 /// Fields of an event, as JSON. Everything is optional here so that each
 /// missing or wrong field is reported by name.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct EventInput {
-    /// `round_table` or `masterclass`.
+    #[schema(value_type = Option<EventKind>)]
     pub kind: Option<String>,
     pub title: Option<String>,
     /// Address in URLs; made from the title when absent.
@@ -34,16 +44,19 @@ pub struct EventInput {
     pub location: Option<String>,
     pub address: Option<String>,
     pub host: Option<String>,
-    /// Level codes admitted; all levels when absent.
+    /// Levels admitted; all levels when absent.
+    #[schema(value_type = Option<Vec<Level>>)]
     pub levels: Option<Vec<String>>,
     pub capacity: Option<i64>,
     /// Defaults to now.
     pub registration_opens_at: Option<String>,
     /// Defaults to the start of the event.
     pub registration_closes_at: Option<String>,
-    /// `fr` (default) or `en`.
+    /// `fr` when absent.
+    #[schema(value_type = Option<Lang>)]
     pub language: Option<String>,
-    /// `draft` (default) or `published`.
+    /// `draft` when absent; an event is cancelled with its own call.
+    #[schema(value_type = Option<EventStatusInput>)]
     pub status: Option<String>,
     pub what_to_bring: Option<String>,
     /// Questions asked at sign-up; when present, they replace the event's
