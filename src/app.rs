@@ -20,6 +20,7 @@ use crate::cache::Caches;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::guards;
 use crate::mail::Mailer;
 use crate::operations::queries;
 use crate::scheduler::Scheduler;
@@ -33,8 +34,6 @@ pub struct Application {
     mailer: Mailer,
 }
 
-/// Requests carry a few short fields; anything larger is refused early.
-const MAX_BODY: usize = 64 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Application {
@@ -167,14 +166,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::PageNotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
+        .layer(middleware::from_fn(guards::declared_size))
         .layer(middleware::from_fn(time_limit))
-        .layer(middleware::from_fn(crate::web::errors::render));
+        .layer(middleware::from_fn(crate::web::errors::render))
+        .layer(middleware::from_fn(guards::no_store));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     router
         // Enforced by the body extractors, so the refusal is in our error format.
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(guards::MAX_BODY))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
             // The route's template, never the path itself: paths carry
             // secrets (cancel tokens) and personal data.

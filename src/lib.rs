@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod guards;
 pub mod i18n;
 pub mod limits;
 pub mod logs;

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
 use super::events::SlotJson;
+use super::{BodyRefusals, Json};
 use crate::domain::{FieldError, FieldErrorKind, Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::attendance::{self, Arrival, CheckIn};
@@ -57,6 +57,7 @@ impl From<CheckIn> for CheckInJson {
     request_body = CheckInInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 201, description = "Checked in", body = CheckInJson),
         (status = 200, description = "Already checked in at this slot", body = CheckInJson),
         EventRefusals,
@@ -183,6 +184,7 @@ pub struct WalkInJson {
     request_body = WalkInInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 201, description = "Added, confirmed and checked in", body = WalkInJson),
         EventRefusals,
         (status = 409, description = "Already registered (`already_registered`): check them in instead; or the event is cancelled", body = ErrorBody),
@@ -273,6 +275,7 @@ pub struct SignatureJson {
     params(("token" = String, Path, description = "The secret from cancel_url")),
     request_body = SignatureInput,
     responses(
+        BodyRefusals,
         (status = 201, description = "Signed", body = SignatureJson),
         (status = 200, description = "Signed before for this slot", body = SignatureJson),
         (status = 404, description = "Unknown token", body = ErrorBody),

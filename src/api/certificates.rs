@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
+use super::{BodyRefusals, Json};
 use crate::domain::{TrainerSignature, TrainerSigned};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::certificates;
@@ -47,6 +47,7 @@ impl From<TrainerSignature> for TrainerSignatureJson {
     request_body = TrainerSignatureInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 201, description = "Signed", body = TrainerSignatureJson),
         (status = 200, description = "Signed before", body = TrainerSignatureJson),
         EventRefusals,
@@ -87,6 +88,7 @@ pub struct SentJson {
     request_body = SendCertificatesInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 202, description = "Queued", body = SentJson),
         EventRefusals,
     )

@@ -1,7 +1,6 @@
 //! Events as JSON.
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -60,7 +59,8 @@ pub struct EventJson {
     pub registration_opens_at: DateTime<Utc>,
     pub registration_closes_at: DateTime<Utc>,
     pub status: EventStatus,
-    /// Language the event is held in (`fr` or `en`).
+    /// Language the event is held in.
+    #[schema(value_type = Lang)]
     pub language: String,
     /// Grows with every change to the event (not to its seats). Send it
     /// back with a change (`PATCH`) so that a change made meanwhile is not
@@ -131,10 +131,13 @@ impl From<Event> for EventJson {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// `round_table` or `masterclass`.
+    /// Only events of this kind.
+    #[param(value_type = Option<EventKind>)]
     kind: Option<String>,
     /// Only events open to this level of study.
+    #[param(value_type = Option<Level>)]
     level: Option<String>,
 }
 
@@ -145,14 +148,11 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "Upcoming events", body = [EventJson]),
+        (status = 400, description = "A query string of the wrong shape (a filter given twice)", body = ErrorBody),
         (status = 422, description = "Unknown filter value", body = ErrorBody),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,

@@ -13,8 +13,10 @@ use crate::operations::queries;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `fr` (default) or `en`: language of headers and labels.
+    /// Language of headers and labels (`fr` when absent).
+    #[param(value_type = Option<Lang>)]
     lang: Option<String>,
     /// CSV only: `comma` (default) or `semicolon` (French Excel).
     delimiter: Option<String>,

@@ -7,10 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, ApiOrganizer, EventRefusals};
 use super::events::EventJson;
-use crate::domain::{AttendeeLine, EventInput, Level, RegistrationStatus};
+use super::{BodyRefusals, Json};
+use crate::domain::{AttendeeLine, EventInput, Lang, Level, RegistrationStatus};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::{events, queries};
 use crate::state::AppState;
@@ -23,6 +23,7 @@ use crate::state::AppState;
     request_body = EventInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 201, description = "Created", body = EventJson),
         (status = 401, description = "Missing or unknown API token", body = ErrorBody),
         (status = 422, description = "Invalid fields (end before start, capacity < 1, close before open...)", body = ErrorBody),
@@ -52,6 +53,7 @@ pub async fn create(
     request_body = EventInput,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 200, description = "Updated", body = EventJson),
         EventRefusals,
         (status = 409, description = "The event is cancelled (`event_cancelled`), or changed since `version` (`edit_conflict`)", body = ErrorBody),
@@ -97,6 +99,7 @@ pub struct AttendeeJson {
     pub status: RegistrationStatus,
     pub waitlist_position: Option<i64>,
     /// Language of the person's emails.
+    #[schema(value_type = Lang)]
     pub language: String,
     pub registered_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,

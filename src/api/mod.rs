@@ -58,6 +58,26 @@ pub fn router() -> Router<AppState> {
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct Json<T>(pub T);
 
+/// How every endpoint that reads a JSON body can refuse it before looking
+/// at its fields, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum BodyRefusals {
+    /// Malformed JSON (`bad_request`)
+    #[response(status = 400)]
+    Malformed(crate::error::ErrorBody),
+    /// A body over 64 KiB (`payload_too_large`)
+    #[response(status = 413)]
+    TooLarge(crate::error::ErrorBody),
+    /// A body not sent as `application/json` (`unsupported_media_type`)
+    #[response(status = 415)]
+    NotJson(crate::error::ErrorBody),
+    /// JSON of the wrong shape, e.g. a number where text is expected, or
+    /// invalid fields (`invalid_input`)
+    #[response(status = 422)]
+    Invalid(crate::error::ErrorBody),
+}
+
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()

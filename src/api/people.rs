@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, EventRefusals};
 use super::registrations::RegistrationCreated;
+use super::{BodyRefusals, Json};
 use crate::client::ClientAddr;
 use crate::domain::{CorrectionForm, Lang, Level, PersonalData, Registration, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
@@ -41,6 +41,7 @@ pub struct PersonJson {
     pub level: Level,
     pub status: RegistrationStatus,
     pub waitlist_position: Option<i64>,
+    #[schema(value_type = Lang)]
     pub language: String,
     pub registered_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -129,8 +130,7 @@ impl From<PersonalData> for PersonalDataJson {
 pub async fn data(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
     let data = people::personal_data(&state, &token).await?;
     let disposition = [(header::CONTENT_DISPOSITION, "attachment; filename=\"atelier-mes-donnees.json\"")];
-    let private = [(header::CACHE_CONTROL, "no-store")];
-    Ok((disposition, private, Json(PersonalDataJson::from(data))).into_response())
+    Ok((disposition, Json(PersonalDataJson::from(data))).into_response())
 }
 
 /// Erases the person's data. Before the event this also cancels (the seat
@@ -168,6 +168,7 @@ pub struct CorrectionInput {
     params(("token" = String, Path, description = "The secret from cancel_url")),
     request_body = CorrectionInput,
     responses(
+        BodyRefusals,
         (status = 200, description = "Corrected", body = PersonJson),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "The event has started (`event_started`)", body = ErrorBody),
@@ -193,6 +194,7 @@ pub async fn correct(
     params(("token" = String, Path, description = "The secret from cancel_url")),
     request_body = SignUpForm,
     responses(
+        BodyRefusals,
         (status = 201, description = "The colleague's registration", body = RegistrationCreated),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Already registered, level not admitted, event started or cancelled, or this registration is cancelled (`registration_cancelled`)", body = ErrorBody),
@@ -232,6 +234,7 @@ pub struct LinksAnswer {
     path = "/api/v1/registration-links",
     request_body = LinksRequest,
     responses(
+        BodyRefusals,
         (status = 202, description = "If the address is registered, an email is on its way", body = LinksAnswer),
         (status = 422, description = "Not an email address", body = ErrorBody),
         (status = 429, description = "Too many requests from this client (`rate_limited`); see Retry-After", body = ErrorBody),
@@ -260,6 +263,7 @@ pub async fn links(
     request_body = CorrectionForm,
     security(("bearer" = [])),
     responses(
+        BodyRefusals,
         (status = 200, description = "Edited", body = PersonJson),
         EventRefusals,
         (status = 409, description = "The new email holds another registration (`already_registered`)", body = ErrorBody),

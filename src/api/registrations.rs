@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
+use super::{BodyRefusals, Json};
 use crate::client::ClientAddr;
 use crate::domain::{Lang, RegistrationStatus, SignUpForm};
 use crate::error::{AppError, ErrorBody};
@@ -49,6 +49,7 @@ pub struct RegistrationCancelled {
     params(("id" = String, Path, description = "Event id (uuid) or slug")),
     request_body = SignUpForm,
     responses(
+        BodyRefusals,
         (status = 201, description = "Registered", body = RegistrationCreated),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),

@@ -5,16 +5,28 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::sessions::bound;
+use super::slug::{slug_from_title, valid_slug};
+use super::text::{optional_text, required_text};
 use super::{
-    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Level, NewEvent, QuestionInput, Session, SessionInput,
-    validate_questions, validate_sessions,
+    Event, EventKind, EventStatus, FieldError, FieldErrorKind, Lang, Level, NewEvent, QuestionInput, Session,
+    SessionInput, validate_questions, validate_sessions,
 };
+
+/// The statuses a create or an edit can give (`status` in the OpenAPI
+/// document): an event is cancelled with a call of its own.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum EventStatusInput {
+    Draft,
+    Published,
+}
 
 /// Fields of an event, as JSON. Everything is optional here so that each
 /// missing or wrong field is reported by name.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct EventInput {
-    /// `round_table` or `masterclass`.
+    #[schema(value_type = Option<EventKind>)]
     pub kind: Option<String>,
     pub title: Option<String>,
     /// Address in URLs; made from the title when absent.
@@ -32,16 +44,19 @@ pub struct EventInput {
     pub location: Option<String>,
     pub address: Option<String>,
     pub host: Option<String>,
-    /// Level codes admitted; all levels when absent.
+    /// Levels admitted; all levels when absent.
+    #[schema(value_type = Option<Vec<Level>>)]
     pub levels: Option<Vec<String>>,
     pub capacity: Option<i64>,
     /// Defaults to now.
     pub registration_opens_at: Option<String>,
     /// Defaults to the start of the event.
     pub registration_closes_at: Option<String>,
-    /// `fr` (default) or `en`.
+    /// `fr` when absent.
+    #[schema(value_type = Option<Lang>)]
     pub language: Option<String>,
-    /// `draft` (default) or `published`.
+    /// `draft` when absent; an event is cancelled with its own call.
+    #[schema(value_type = Option<EventStatusInput>)]
     pub status: Option<String>,
     pub what_to_bring: Option<String>,
     /// Questions asked at sign-up; when present, they replace the event's
@@ -199,7 +214,7 @@ impl EventInput {
             &mut errors,
             match self.slug.as_deref() {
                 Some(slug) => valid_slug(slug),
-                None => Ok(slug::slugify(self.title.as_deref().unwrap_or_default()).chars().take(80).collect()),
+                None => Ok(slug_from_title(self.title.as_deref().unwrap_or_default())),
             },
         );
         let opens = match self.registration_opens_at.as_deref() {
@@ -261,32 +276,6 @@ fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Optio
     result.map_err(|e| errors.push(e)).ok()
 }
 
-fn required_text(field: &'static str, value: Option<&str>, max: usize) -> Result<String, FieldError> {
-    optional_text(field, value, max, false)?.ok_or(FieldError::new(field, FieldErrorKind::Required))
-}
-
-/// Empty is absent. Multi-line text keeps its newlines; other control
-/// characters are refused.
-pub(super) fn optional_text(
-    field: &'static str,
-    value: Option<&str>,
-    max: usize,
-    multiline: bool,
-) -> Result<Option<String>, FieldError> {
-    let text = value.unwrap_or_default().trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if text.chars().count() > max {
-        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }));
-    }
-    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t'));
-    if !text.chars().all(allowed) {
-        return Err(FieldError::new(field, FieldErrorKind::ControlCharacters));
-    }
-    Ok(Some(text.to_owned()))
-}
-
 fn choice<T>(field: &'static str, value: Option<&str>, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Err(FieldError::new(field, FieldErrorKind::Required)),
@@ -324,16 +313,6 @@ fn capacity(value: Option<i64>) -> Result<i64, FieldError> {
         Some(n) if n > MAX_CAPACITY => Err(FieldError::new("capacity", FieldErrorKind::TooLarge { max: MAX_CAPACITY })),
         Some(n) => Ok(n),
     }
-}
-
-/// Lower-case letters, digits and dashes, as in `masterclass-naobios-2027`.
-fn valid_slug(slug: &str) -> Result<String, FieldError> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 80
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
-    if ok { Ok(slug.to_owned()) } else { Err(FieldError::new("slug", FieldErrorKind::InvalidSlug)) }
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ mod registration;
 mod schedule;
 mod seat_settings;
 mod sessions;
+mod slug;
+mod text;
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
 pub use certificates::{Certificate, TrainerSignature, TrainerSigned};
@@ -40,6 +42,7 @@ pub use seat_settings::{MAX_MINUTES, MAX_RETENTION_DAYS, SeatSettings};
 pub use sessions::{
     MAX_SESSIONS, Session, SessionInput, Slot, parse_sessions, sessions_text, slots, validate_sessions,
 };
+pub use slug::{slug_from_title, with_suffix as slug_with_suffix};
 
 /// Rounds a "not before" time up to the next whole second, for the same
 /// reason as `whole_seconds`, without ever making it earlier.

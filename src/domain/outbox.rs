@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::Lang;
-use super::event_input::optional_text;
+use super::text::optional_text;
 use super::{Event, FieldError, FieldErrorKind, Registration};
 use crate::token::Salt;
 

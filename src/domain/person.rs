@@ -3,7 +3,10 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 use utoipa::ToSchema;
+
+use super::text::{optional_text, required_text};
 
 /// Why one field of a form or JSON body was refused. The message shown to the
 /// person comes from the catalogue (`i18n`), keyed by `kind`.
@@ -63,22 +66,6 @@ impl FieldError {
     }
 }
 
-/// Trims, refuses empty text, control characters and text longer than `max`
-/// characters.
-fn clean_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required));
-    }
-    if text.chars().count() > max {
-        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(FieldError::new(field, FieldErrorKind::ControlCharacters));
-    }
-    Ok(text.to_owned())
-}
-
 /// A person's name as they want it printed on the attendance sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
@@ -87,7 +74,7 @@ impl PersonName {
     pub const MAX: usize = 120;
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        clean_text("name", raw, Self::MAX).map(Self)
+        required_text("name", Some(raw), Self::MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -95,8 +82,11 @@ impl PersonName {
     }
 }
 
-/// An email address, trimmed and lower-cased so that one person is one
-/// registration per event whatever the case they type.
+/// An email address the mailer can send to, in one form per mailbox so
+/// that one person is one registration per event however they type it:
+/// compatibility forms folded (NFKC: full-width `ｌｅａ` is `lea`),
+/// lower-cased, the domain in its ASCII form (IDNA: `exämple.org` is
+/// `xn--exmple-cua.org`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -105,25 +95,41 @@ impl Email {
     pub const MAX: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let text = clean_text("email", raw, Self::MAX)?.to_lowercase();
-        let valid = email_address::EmailAddress::parse_with_options(
-            &text,
-            email_address::Options::default().without_display_text(),
-        )
-        .is_ok();
-        // A deliverable address needs a dot in its domain; `a@b` is valid
-        // syntax but always a typo here.
-        let domain_has_dot = text.rsplit_once('@').is_some_and(|(_, d)| d.contains('.'));
-        if valid && domain_has_dot {
-            Ok(Self(text))
-        } else {
-            Err(FieldError::new("email", FieldErrorKind::InvalidEmail))
+        let typed = required_text("email", Some(raw), Self::MAX)?;
+        let folded = typed.nfkc().collect::<String>().to_lowercase().nfc().collect::<String>();
+        let text = deliverable(&folded).ok_or(FieldError::new("email", FieldErrorKind::InvalidEmail))?;
+        if text.chars().count() > Self::MAX {
+            return Err(FieldError::new("email", FieldErrorKind::TooLong { max: Self::MAX }));
         }
+        Ok(Self(text))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The address with its domain in ASCII, if mail can go to it. Quoted local
+/// parts (`"a b"@…`) and IP literals (`a@[127.0.0.1]`) are valid syntax
+/// but no address of a person; a domain needs a dot (`a@b` is a typo) and
+/// a name, not a number, at its end.
+fn deliverable(text: &str) -> Option<String> {
+    let (local, domain) = text.rsplit_once('@')?;
+    if local.contains('"') || domain.starts_with('[') {
+        return None;
+    }
+    let domain = idna::domain_to_ascii(domain).ok()?;
+    let top = domain.rsplit_once('.').map(|(_, top)| top)?;
+    if top.is_empty() || top.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let address = format!("{local}@{domain}");
+    let options = email_address::Options::default().without_display_text();
+    email_address::EmailAddress::parse_with_options(&address, options).ok()?;
+    // What the mail worker does with it (src/mail), so that no seat is
+    // given to an address its confirmation cannot be sent to.
+    address.parse::<lettre::Address>().ok()?;
+    Some(address)
 }
 
 /// School, university, company or employment agency; optional because people
@@ -135,10 +141,7 @@ impl Institution {
     pub const MAX: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        if raw.trim().is_empty() {
-            return Ok(Self(None));
-        }
-        clean_text("institution", raw, Self::MAX).map(|t| Self(Some(t)))
+        optional_text("institution", Some(raw), Self::MAX, false).map(Self)
     }
 
     pub fn as_deref(&self) -> Option<&str> {
@@ -219,9 +222,40 @@ mod tests {
 
     #[test]
     fn bad_emails_are_refused() {
-        for raw in ["", "   ", "alice", "alice@", "@x.fr", "a b@x.fr", "alice@localhost", "a@x.fr\r\nBcc: y@z.fr"] {
+        for raw in [
+            "",
+            "   ",
+            "alice",
+            "alice@",
+            "@x.fr",
+            "a b@x.fr",
+            "alice@localhost",
+            "a@x.fr\r\nBcc: y@z.fr",
+            "\"a b\"@example.org",
+            "\"alice\"@example.org",
+            "a@[127.0.0.1]",
+            "a@[IPv6:::1]",
+            "a@127.0.0.1",
+            "a@exa mple.org",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
         }
+    }
+
+    #[test]
+    fn one_mailbox_has_one_form() {
+        for raw in [
+            "lea@exämple.org",
+            "LEA@EXÄMPLE.ORG",
+            "lea@xn--exmple-cua.org",
+            "ｌｅａ@ｅｘäｍｐｌｅ.ｏｒｇ",
+            "lea\u{200B}@exämple.org",
+        ] {
+            assert_eq!(Email::parse(raw).expect("valid").as_str(), "lea@xn--exmple-cua.org", "{raw:?}");
+        }
+        assert_eq!(Email::parse("ｌｅａ@example.org").expect("valid").as_str(), "lea@example.org");
+        // Decomposed and composed accents in the local part are one address.
+        assert_eq!(Email::parse("le\u{301}a@example.org"), Email::parse("l\u{e9}a@example.org"));
     }
 
     #[test]
@@ -231,6 +265,7 @@ mod tests {
         let long = "é".repeat(PersonName::MAX + 1);
         assert_eq!(PersonName::parse(&long).unwrap_err().kind, FieldErrorKind::TooLong { max: PersonName::MAX });
         assert_eq!(PersonName::parse("Léa\u{0}").unwrap_err().kind, FieldErrorKind::ControlCharacters);
+        assert_eq!(PersonName::parse("\u{202E}Léa\u{200B} Dupont").expect("valid").as_str(), "Léa Dupont");
     }
 
     #[test]

@@ -150,8 +150,9 @@ pub struct CorrectionForm {
     /// An empty text removes it.
     #[serde(default)]
     pub institution: Option<String>,
-    /// Organizers only: a level code.
+    /// Organizers only.
     #[serde(default)]
+    #[schema(value_type = Option<Level>)]
     pub level: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::event_input::optional_text;
+use super::text::optional_text;
 use super::{FieldError, FieldErrorKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -49,7 +49,8 @@ pub struct Question {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct QuestionInput {
     pub label: Option<String>,
-    /// `text` (default), `choice` or `yes_no`.
+    /// `text` when absent.
+    #[schema(value_type = Option<QuestionKind>)]
     pub kind: Option<String>,
     /// For `choice`: the options.
     pub choices: Option<Vec<String>>,

@@ -70,8 +70,8 @@ pub struct SignUpForm {
     pub email: Option<String>,
     #[serde(default)]
     pub institution: Option<String>,
-    /// One of `bts_but`, `licence`, `master`, `doctorat`, `ingenieur`, `reconversion`, `autre`.
     #[serde(default)]
+    #[schema(value_type = Option<Level>)]
     pub level: Option<String>,
     /// Must be true: the person agrees to the processing of their data for this event.
     #[serde(default)]
@@ -79,6 +79,7 @@ pub struct SignUpForm {
     /// Language of the person's emails, `fr` or `en`. Defaults to the
     /// request's Accept-Language, then to the event's language.
     #[serde(default)]
+    #[schema(value_type = Option<Lang>)]
     pub language: Option<String>,
     /// Answers to the event's questions, by question id (`yes`/`no` for
     /// yes-no questions, one of the choices for choice questions).

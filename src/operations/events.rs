@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{Actor, ManagedEvent, Touched};
 use crate::domain::{
     AuditEntry, Email, Event, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, NewEvent, NewQuestion,
-    Refusal, Session,
+    Refusal, Session, slug_from_title, slug_with_suffix,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,7 +29,7 @@ async fn create_recorded(
     for attempt in 0..5 {
         let mut candidate = event.clone();
         if attempt > 0 {
-            candidate.slug = format!("{}-{:04x}", event.slug, rand::random::<u16>());
+            candidate.slug = slug_with_suffix(&event.slug);
         }
         let id = Uuid::now_v7();
         let audit = actor.audit(entry.clone()).map(|audit| audit.about_event(id));
@@ -95,7 +95,7 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
     let opens = now.max(event.registration_opens_at + later);
     let copy = NewEvent {
         questions: Some(questions.into_iter().map(NewQuestion::from).collect()),
-        slug: slug::slugify(&event.title).chars().take(80).collect(),
+        slug: slug_from_title(&event.title),
         kind: event.kind,
         title: event.title.clone(),
         description: event.description.clone(),

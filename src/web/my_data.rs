@@ -12,7 +12,6 @@ use serde::Deserialize;
 use super::csrf::{self, CsrfForm, CsrfToken, NoFields};
 use super::layout::base;
 use super::person_form::{self, PersonFields, Shown};
-use super::registration_page::private;
 use crate::client::ClientAddr;
 use crate::domain::{Event, EventStatus, FieldError, Lang, Registration};
 use crate::error::AppError;
@@ -88,7 +87,7 @@ pub async fn ask_correct(
     let values = PersonFields::of(&registration);
     let page = FormPage { token: &token, values: &values, errors: &[], notice: None };
     let markup = form_page(lang, &uri, &page, false, &event, &csrf);
-    Ok(private((csrf, markup)))
+    Ok((csrf, markup).into_response())
 }
 
 pub async fn correct(
@@ -121,7 +120,7 @@ fn refused(
     let (errors, notice) = person_form::problems(lang, error)?;
     let page = FormPage { token, values, errors: &errors, notice: notice.as_deref() };
     let markup = form_page(lang, uri, &page, transfer, event, &csrf);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, private((csrf, markup))).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response())
 }
 
 pub async fn ask_transfer(
@@ -135,7 +134,7 @@ pub async fn ask_transfer(
     let values = PersonFields::default();
     let page = FormPage { token: &token, values: &values, errors: &[], notice: None };
     let markup = form_page(lang, &uri, &page, true, &event, &csrf);
-    Ok(private((csrf, markup)))
+    Ok((csrf, markup).into_response())
 }
 
 pub async fn transfer(
@@ -177,7 +176,7 @@ pub async fn ask_erase(
         }
         p { a href={ "/r/" (token) } { (p.back) } }
     };
-    Ok(private((csrf, base(lang, uri.path(), p.erase_title, content))))
+    Ok((csrf, base(lang, uri.path(), p.erase_title, content)).into_response())
 }
 
 pub async fn erase(
@@ -194,7 +193,7 @@ pub async fn erase(
         p.notice.success role="status" { (p.erased_text) }
         p { a href="/" { (lang.texts().back_to_events) } }
     };
-    Ok(private(base(lang, uri.path(), p.erased_title, content)))
+    Ok(base(lang, uri.path(), p.erased_title, content).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

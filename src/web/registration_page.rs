@@ -5,7 +5,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{Uri, header};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -60,13 +60,7 @@ pub async fn show(
         (super::my_data::section(lang, &token, &registration, &event, state.clock.now()))
     };
     let page = base(lang, uri.path(), t.registration_title, content);
-    Ok(private((csrf, page)))
-}
-
-/// A person's own data: not for shared caches or the back button of a
-/// shared computer.
-pub(super) fn private(page: impl IntoResponse) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], page).into_response()
+    Ok((csrf, page).into_response())
 }
 
 /// What the page is about.
@@ -180,7 +174,7 @@ async fn ask(
         (button(token, action, label, class, &csrf))
         p { a href={ "/r/" (token) } { (t.registration_title) } }
     };
-    Ok(private((csrf, base(lang, uri.path(), title, content))))
+    Ok((csrf, base(lang, uri.path(), title, content)).into_response())
 }
 
 pub async fn ask_attendance(
