@@ -311,13 +311,13 @@ async fn co_organizers_can_be_taken_off_an_event() {
     assert_eq!(get(&app, &format!("/api/v1/events/{id}/registrations"), helper.trim()).await.0, 200);
 
     let (_, html) = page(&client, app.url(&detail)).await;
-    let helper_id = html.split(&format!("{detail}/organizers/")).nth(2).and_then(|s| s.split('/').next());
-    let (owner_id, helper_id) = {
-        let ids: Vec<&str> =
-            html.split(&format!("{detail}/organizers/")).skip(1).filter_map(|s| s.split('/').next()).collect();
-        assert_eq!(ids.len(), 2, "a remove button per organizer: {html}");
-        (ids[0].to_owned(), helper_id.expect("second").to_owned())
+    // The remove button in the list item of each organizer.
+    let id_of = |email: &str| {
+        let item = html.split("<li>").find(|item| item.starts_with(email)).expect("listed");
+        let after = item.split(&format!("{detail}/organizers/")).nth(1).expect("a remove button");
+        after.split('/').next().expect("id").to_owned()
     };
+    let (owner_id, helper_id) = (id_of("hote@naobios.example"), id_of("aide@naobios.example"));
     let response = post(&client, &app, &detail, &format!("{detail}/organizers/{helper_id}/remove"), &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(get(&app, &format!("/api/v1/events/{id}/registrations"), helper.trim()).await.0, 403);

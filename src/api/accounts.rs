@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Json;
 use super::auth::{ApiManaged, ApiOrganizer, EventRefusals};
+use super::{BodyRefusals, Json};
 use crate::domain::{AccountUpdate, ApiTokenInfo, FieldError, FieldErrorKind, Organizer, Role};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::account_lifecycle as lifecycle;
@@ -83,6 +83,7 @@ pub async fn list_tokens(
 
 /// Makes another token for the caller.
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = NewTokenJson, security(("bearer" = [])), responses(
+    BodyRefusals,
     (status = 201, description = "The token (its secret is never shown again)", body = TokenCreated),
     (status = 401, description = "Missing, unknown, revoked or expired API token", body = ErrorBody),
     (status = 422, description = "Invalid fields", body = ErrorBody),
@@ -161,6 +162,7 @@ pub struct AccountPatch {
 /// disabled nor demoted.
 #[utoipa::path(patch, path = "/api/v1/organizers/{id}", params(("id" = Uuid, Path, description = "Organizer id")),
     request_body = AccountPatch, security(("bearer" = [])), responses(
+    BodyRefusals,
     (status = 200, description = "The account as it now stands", body = OrganizerJson),
     (status = 401, description = "Missing, unknown, revoked or expired API token", body = ErrorBody),
     (status = 403, description = "Not an admin", body = ErrorBody),
