@@ -264,22 +264,35 @@ async fn organizers_change_their_password_and_admins_hand_out_reset_links() {
 
     let stranger = reqwest::Client::builder().cookie_store(true).build().expect("client");
     let reset = [("new_password", "encore un autre passe"), ("new_password_again", "encore un autre passe")];
+    let csrf = csrf_field(&page(&stranger, app.url(&path)).await.1);
     let response = post(&stranger, &app, &path, &path, &reset).await;
     assert_eq!(response.status(), 200);
     assert!(response.text().await.expect("page").contains("Mot de passe enregistré"));
     assert_eq!(here.get(app.url("/admin")).send().await.expect("sent").status(), 303, "every session ended");
-    let response = post(&stranger, &app, &path, &path, &reset).await;
-    assert_eq!(response.status(), 410, "used once");
+    // Used once: the page says so, and the form sent again is refused.
+    let (status, html) = page(&stranger, app.url(&path)).await;
+    assert_eq!(status, 410, "used once");
+    assert!(html.contains("n'est plus valable"), "{html}");
+    let again: Vec<(&str, &str)> = [("csrf", csrf.as_str())].into_iter().chain(reset).collect();
+    let response = stranger.post(app.url(&path)).form(&again).send().await.expect("sent");
+    assert_eq!(response.status(), 410);
 
     // Another link, an hour and a minute later: expired.
     let (status, created) =
         api(&app, reqwest::Method::POST, &format!("/api/v1/organizers/{id}/password-reset"), token.trim(), None).await;
     assert_eq!(status, 201);
     let path = reset_path(created["url"].as_str().expect("link"));
+    let (_, html) = page(&stranger, app.url(&path)).await;
+    let form = [
+        ("csrf", csrf_field(&html)),
+        ("new_password", "encore un autre passe".into()),
+        ("new_password_again", "encore un autre passe".into()),
+    ];
     app.state.clock.advance(Duration::minutes(61));
-    let response = post(&stranger, &app, &path, &path, &reset).await;
-    assert_eq!(response.status(), 410);
+    let response = stranger.post(app.url(&path)).form(&form).send().await.expect("sent");
+    assert_eq!(response.status(), 410, "the form opened in time, sent too late");
     assert!(response.text().await.expect("page").contains("n'est plus valable"));
+    assert_eq!(page(&stranger, app.url(&path)).await.0, 410);
 
     // The command line sets a password too; the history has it all.
     let output =
@@ -485,6 +498,8 @@ async fn every_organizer_route_refuses_whoever_may_not_use_it() {
         let status = post(&other_session, &app, "/admin", path, &[("status", "draft")]).await.status();
         assert_eq!(status, 403, "POST {path} as another organizer");
     }
+    let (_, list) = page(&other_session, app.url("/admin")).await;
+    assert!(!list.contains("Table ronde privée"), "another organizer's events are not listed");
     let (_, event) = app.get_json(&event).await;
     assert_eq!((event["status"].as_str(), event["capacity"].as_i64()), (Some("published"), Some(12)), "untouched");
 }

@@ -13,6 +13,8 @@ on_both_backends! {
     #[tokio::test] one_mailbox_typed_several_ways_gets_one_seat,
     #[tokio::test] invisible_characters_are_removed_and_control_characters_refused,
     #[tokio::test] events_titled_without_words_get_a_usable_address,
+    #[tokio::test] broken_slugs_stored_before_are_repaired_on_upgrade,
+    #[tokio::test] organizer_names_follow_the_same_rules,
 }
 
 const UNDELIVERABLE: [&str; 4] = [r#""a b"@example.org"#, "a@[127.0.0.1]", r#""lea"@example.org"#, "a@127.0.0.1"];
@@ -187,4 +189,53 @@ async fn events_titled_without_words_get_a_usable_address() {
     let (status, refused) = send(app.client.patch(url).bearer_auth(&token).json(&json!({ "slug": id }))).await;
     assert_eq!(status, 422);
     assert_eq!(refused["error"]["fields"]["slug"]["code"], "invalid_slug");
+}
+
+/// Events stored with the slugs titles like `!!!` got before (`""`, then
+/// `-fed3`): rewind two events to that state, upgrade again, and find both
+/// in the catalogue and editable.
+async fn broken_slugs_stored_before_are_repaired_on_upgrade() {
+    let app = spawn_app().await;
+    let first = app.create_event(masterclass("premiere", 10)).await;
+    let second = app.create_event(masterclass("seconde", 10)).await;
+    let db = app.open_database().await;
+    for (id, slug) in [(first.id, ""), (second.id, "-fed3")] {
+        sqlx::query("UPDATE events SET slug = $1 WHERE title = $2")
+            .bind(slug)
+            .bind(if id == first.id { "Masterclass premiere" } else { "Masterclass seconde" })
+            .execute(&db)
+            .await
+            .expect("rewound");
+    }
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE description = 'repair slugs'").execute(&db).await.expect("rewound");
+    db.close().await;
+    let app = app.restart(|_| {}).await;
+
+    let (_, events) = app.get_json("/api/v1/events").await;
+    let slugs: Vec<&str> = events.as_array().expect("list").iter().filter_map(|e| e["slug"].as_str()).collect();
+    assert!(slugs.contains(&"evenement-fed3"), "{slugs:?}");
+    let repaired = slugs.iter().find(|slug| slug.starts_with("evenement-") && **slug != "evenement-fed3");
+    let repaired = repaired.unwrap_or_else(|| panic!("the empty slug is repaired: {slugs:?}"));
+    for slug in [*repaired, "evenement-fed3"] {
+        let (status, _) = app.get_page(&format!("/events/{slug}")).await;
+        assert_eq!(status, 200, "{slug}");
+    }
+}
+
+async fn organizer_names_follow_the_same_rules() {
+    let app = spawn_app().await;
+    let output =
+        atelier(&app, &["organizer", "add", "rtl@example.org", "--name", "Nao\u{202E}bios"], Some(common::PASSWORD))
+            .await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output =
+        atelier(&app, &["organizer", "add", "bell@example.org", "--name", "Nao\u{7}bios"], Some(common::PASSWORD))
+            .await;
+    assert!(!output.status.success(), "a control character is refused");
+    let db = app.open_database().await;
+    let name: String = sqlx::query_scalar("SELECT name FROM organizers WHERE email = 'rtl@example.org'")
+        .fetch_one(&db)
+        .await
+        .expect("stored");
+    assert_eq!(name, "Naobios", "the right-to-left override is removed");
 }

@@ -134,6 +134,7 @@ pub async fn create(
         Ok(_) => ((a.organizer_added.to_owned(), true), StatusCode::OK),
         Err(AccountError::AlreadyExists) => ((a.organizer_exists.to_owned(), false), StatusCode::CONFLICT),
         Err(AccountError::WeakPassword) => ((a.password_too_short.to_owned(), false), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AccountError::InvalidName(error)) => ((t.field_error(error.kind), false), StatusCode::UNPROCESSABLE_ENTITY),
         Err(AccountError::InvalidEmail) => {
             ((t.field_error(FieldErrorKind::InvalidEmail), false), StatusCode::UNPROCESSABLE_ENTITY)
         }

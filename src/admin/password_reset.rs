@@ -23,9 +23,16 @@ pub struct NewPassword {
     new_password_again: String,
 }
 
-pub async fn show(lang: Lang, uri: Uri, csrf: CsrfToken) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    csrf: CsrfToken,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    account_lifecycle::check_reset_link(&state, &token).await?;
     let page = reset_form(lang, &uri, &csrf, &[]);
-    (csrf, page).into_response()
+    Ok((csrf, page).into_response())
 }
 
 fn reset_form(lang: Lang, uri: &Uri, csrf: &CsrfToken, errors: &[FieldError]) -> maud::Markup {

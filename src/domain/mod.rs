@@ -17,6 +17,7 @@ mod seat_settings;
 mod sessions;
 mod slug;
 mod text;
+pub use text::{optional_text, required_text};
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
 pub use certificates::{Certificate, TrainerSignature, TrainerSigned};

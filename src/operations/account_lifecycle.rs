@@ -244,6 +244,16 @@ pub async fn create_reset_link(state: &AppState, actor: &Actor, organizer: Uuid)
     Ok(format!("{}/admin/password-reset/{}", state.public_url, token.as_str()))
 }
 
+/// Refuses a reset link that can no longer be used, before its form is
+/// shown.
+pub async fn check_reset_link(state: &AppState, raw_token: &str) -> Result<(), AppError> {
+    let token = Token::parse(raw_token).ok_or(AppError::ResetLinkInvalid)?;
+    match state.store.password_reset_is_valid(&token.hash(), state.clock.now()).await? {
+        true => Ok(()),
+        false => Err(AppError::ResetLinkInvalid),
+    }
+}
+
 /// Sets a new password through a reset link, once; every session of the
 /// account ends.
 pub async fn reset_password(state: &AppState, raw_token: &str, password: &str, again: &str) -> Result<(), AppError> {

@@ -29,6 +29,9 @@ const MAX_FAILURES_PER_CLIENT: i64 = 20;
 pub enum AccountError {
     #[error("invalid email address")]
     InvalidEmail,
+    /// The name has control characters or is too long.
+    #[error("invalid name")]
+    InvalidName(crate::domain::FieldError),
     #[error("the password must be at least {MIN_PASSWORD} characters long")]
     WeakPassword,
     #[error("an organizer with this email already exists")]
@@ -66,13 +69,16 @@ pub async fn add_organizer(
     role: Role,
 ) -> Result<Organizer, AccountError> {
     let email = Email::parse(email).map_err(|_| AccountError::InvalidEmail)?;
+    // The policy of every name people type (invisible characters removed).
+    let name = crate::domain::optional_text("name", Some(name), 200, false).map_err(AccountError::InvalidName)?;
     if password.chars().count() < MIN_PASSWORD {
         return Err(AccountError::WeakPassword);
     }
     let hash = hash_password(password)?;
     let audit = actor.audit(AuditEntry::OrganizerAdded { role: role.code().into() });
     let now = state.clock.now();
-    let added = state.store.create_organizer(&email, name.trim(), &hash, role, audit, now).await?;
+    let added =
+        state.store.create_organizer(&email, name.as_deref().unwrap_or_default(), &hash, role, audit, now).await?;
     let added = added.ok_or(AccountError::AlreadyExists)?;
     tracing::info!(organizer = %added.id, role = role.code(), by = actor.label(), "organizer added");
     Ok(added)

@@ -29,6 +29,8 @@ const INSERT_RESET: &str =
 const USE_RESET: &str = "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
      AND expires_at > $3 AND organizer_id IN (SELECT id FROM organizers WHERE disabled_at IS NULL) \
      RETURNING organizer_id";
+const RESET_IS_VALID: &str = "SELECT COUNT(*) AS valid FROM password_resets r JOIN organizers o ON o.id = r.organizer_id \
+     WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND o.disabled_at IS NULL";
 const FORGET_OLD_RESETS: &str = "DELETE FROM password_resets WHERE expires_at <= $1";
 const REMOVE_FROM_EVENT: &str = "DELETE FROM event_organizers WHERE event_id = $1 AND organizer_id = $2 \
      AND (SELECT COUNT(*) FROM event_organizers WHERE event_id = $1) > 1";
@@ -120,6 +122,12 @@ pub async fn use_reset(
     let update = AccountUpdate::Password { hash: hash.to_owned(), keep: None };
     self::update(conn, organizer, &update, now).await?;
     Ok(Some(organizer))
+}
+
+/// Whether a reset link can still be used.
+pub async fn reset_is_valid(conn: &mut impl Sql, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<bool> {
+    let query = Statement::new(RESET_IS_VALID).bind(token.0.as_slice()).bind(whole_seconds(now));
+    Ok(conn.fetch_one(query, |row| row.get::<i64>("valid")).await? > 0)
 }
 
 /// Takes an organizer off an event, unless they are its last one.

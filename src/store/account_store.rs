@@ -88,6 +88,9 @@ pub trait AccountStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Uuid>>;
+    /// Whether a reset link can still be used (to show its form or say it
+    /// cannot).
+    async fn password_reset_is_valid(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<bool>;
     /// Takes an organizer off an event, unless they are its last one.
     async fn remove_event_organizer(
         &self,

@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use super::{Backend, Database};
 use crate::domain::{AccountUpdate, AccountUpdated, ApiTokenInfo, Email, NewAudit, Organizer, Role};
-use crate::store::{AccountChange as A, AccountStore, Change, NewToken, StoreResult, TokenUse, accounts, tokens};
+use crate::store::{
+    AccountChange as A, AccountStore, Change, NewToken, StoreResult, TokenUse, account_lifecycle, accounts, tokens,
+};
 use crate::token::TokenHash;
 
 impl<B: Backend> Database<B> {
@@ -144,6 +146,10 @@ impl<B: Backend> AccountStore for Database<B> {
     ) -> StoreResult<Option<Uuid>> {
         let change = A::UsePasswordReset { token: *token, password_hash: password_hash.to_owned() };
         self.change(Change::Account(change), audit, now).await?.into_reset()
+    }
+
+    async fn password_reset_is_valid(&self, token: &TokenHash, now: DateTime<Utc>) -> StoreResult<bool> {
+        account_lifecycle::reset_is_valid(&mut *self.read().await?, token, now).await
     }
 
     async fn remove_event_organizer(
