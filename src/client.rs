@@ -48,12 +48,13 @@ impl TrustedProxies {
             return peer.to_canonical();
         }
         let hops = headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
-        let hops: Vec<&str> = hops.flat_map(|value| value.split(',')).map(str::trim).collect();
+        let hops: Vec<&str> =
+            hops.flat_map(|value| value.split(',')).map(str::trim).filter(|hop| !hop.is_empty()).collect();
         let mut client = peer;
         for hop in hops.iter().rev() {
             // A hop that is not an address: nothing left of it can be
             // believed; the last proxy that wrote it is the client.
-            let Ok(address) = IpAddr::from_str(hop) else { break };
+            let Some(address) = hop_address(hop) else { break };
             client = address;
             if !self.trusts(address) {
                 break;
@@ -63,9 +64,30 @@ impl TrustedProxies {
     }
 }
 
+/// A hop of `X-Forwarded-For`: an address, with a port for some load
+/// balancers (`203.0.113.9:4711`, `[2001:db8::1]:443`).
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    IpAddr::from_str(hop).ok().or_else(|| SocketAddr::from_str(hop).ok().map(|with_port| with_port.ip()))
+}
+
 /// The client's address (see the module's comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
+
+impl ClientAddr {
+    /// What limits count by: the address, or for IPv6 its /64, which one
+    /// subscriber gets whole (counting each of its 2^64 addresses apart
+    /// would let one client through any limit).
+    pub fn bucket(self) -> IpAddr {
+        match self.0 {
+            IpAddr::V4(address) => IpAddr::V4(address),
+            IpAddr::V6(address) => {
+                let network = u128::from(address) & !((1u128 << 64) - 1);
+                IpAddr::V6(network.into())
+            }
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -112,6 +134,22 @@ mod tests {
         assert_eq!(proxies.client(peer, &headers(&["203.0.113.9, garbage, 10.1.1.1"])), ip("10.1.1.1"));
         // No header: the proxy itself.
         assert_eq!(proxies.client(peer, &HeaderMap::new()), peer);
+    }
+
+    #[test]
+    fn hops_with_ports_and_empty_hops_are_read() {
+        let proxies: TrustedProxies = "10.0.0.0/8".parse().expect("parses");
+        let peer = ip("10.0.0.1");
+        assert_eq!(proxies.client(peer, &headers(&["203.0.113.9:4711, , 10.0.0.2"])), ip("203.0.113.9"));
+        assert_eq!(proxies.client(peer, &headers(&["[2001:db8::1]:443"])), ip("2001:db8::1"));
+    }
+
+    #[test]
+    fn limits_count_an_ipv6_subscriber_as_one_client() {
+        let bucket = |text: &str| ClientAddr(ip(text)).bucket();
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), bucket("2001:db8:1:2:bbbb::2"));
+        assert_ne!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:3::1"));
+        assert_eq!(bucket("203.0.113.9"), ip("203.0.113.9"));
     }
 
     #[test]

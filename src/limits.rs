@@ -18,6 +18,17 @@ pub struct LinkRequests {
     per_client: DefaultKeyedRateLimiter<IpAddr>,
 }
 
+/// Keys a limiter keeps before it forgets those whose allowance is whole
+/// again: without it, every address that ever asked stays in memory.
+const PRUNE_ABOVE: usize = 10_000;
+
+fn prune<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>) {
+    if limiter.len() > PRUNE_ABOVE {
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+    }
+}
+
 /// Emails of links an address can receive an hour.
 const PER_ADDRESS_PER_HOUR: u32 = 3;
 /// Requests a client can make an hour.
@@ -39,6 +50,8 @@ impl LinkRequests {
     /// client is over its limit. An address over its own limit is not an
     /// error: the answer must not tell whether someone asked for it.
     pub fn allow(&self, client: IpAddr, address: &str) -> Result<bool, u64> {
+        prune(&self.per_client);
+        prune(&self.per_address);
         self.per_client.check_key(&client).map_err(|not_until| seconds_until(&not_until))?;
         Ok(self.per_address.check_key(&address.to_owned()).is_ok())
     }
@@ -57,6 +70,7 @@ impl SignUps {
     /// `Err(seconds to wait)` when the client is over its limit.
     pub fn check(&self, client: IpAddr) -> Result<(), u64> {
         let Some(limiter) = &self.0 else { return Ok(()) };
+        prune(limiter);
         limiter.check_key(&client).map_err(|not_until| seconds_until(&not_until))
     }
 }
@@ -106,5 +120,20 @@ mod tests {
         assert!(limits.check(two).is_ok(), "another client has its own limit");
         let off = SignUps::per_minute(0);
         assert!((0..1000).all(|_| off.check(one).is_ok()));
+    }
+
+    #[test]
+    fn clients_whose_allowance_is_whole_again_are_forgotten() {
+        // A cell a millisecond: a key is forgotten two milliseconds after its
+        // last request (governor's `retain_recent`).
+        let limits = SignUps::per_minute(60_000);
+        let Some(limiter) = &limits.0 else { panic!("on") };
+        for n in 0..=PRUNE_ABOVE as u32 {
+            limits.check(IpAddr::from(n.to_be_bytes())).expect("allowed");
+        }
+        assert!(limiter.len() > PRUNE_ABOVE);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        limits.check([127, 0, 0, 1].into()).expect("allowed");
+        assert!(limiter.len() < PRUNE_ABOVE, "{} kept", limiter.len());
     }
 }

@@ -277,6 +277,14 @@ async fn organizers_change_their_password_and_admins_hand_out_reset_links() {
     let response = stranger.post(app.url(&path)).form(&again).send().await.expect("sent");
     assert_eq!(response.status(), 410);
 
+    // A newer link voids an older one (given to the wrong person, say).
+    let reset_api = format!("/api/v1/organizers/{id}/password-reset");
+    let make = || api(&app, reqwest::Method::POST, &reset_api, token.trim(), None);
+    let older = reset_path(make().await.1["url"].as_str().expect("link"));
+    let newer = reset_path(make().await.1["url"].as_str().expect("link"));
+    assert_eq!(page(&stranger, app.url(&older)).await.0, 410, "the older link");
+    assert_eq!(page(&stranger, app.url(&newer)).await.0, 200, "the newer link");
+
     // Another link, an hour and a minute later: expired.
     let (status, created) =
         api(&app, reqwest::Method::POST, &format!("/api/v1/organizers/{id}/password-reset"), token.trim(), None).await;
@@ -323,22 +331,41 @@ async fn co_organizers_can_be_taken_off_an_event() {
     assert_eq!(response.status(), 303);
     assert_eq!(get(&app, &format!("/api/v1/events/{id}/registrations"), helper.trim()).await.0, 200);
 
+    // The owner sees a button to leave, none to take the helper off: that
+    // is an admin's to do, so that nobody takes an event over.
     let (_, html) = page(&client, app.url(&detail)).await;
-    // The remove button in the list item of each organizer.
+    let item = |html: &str, email: &str| {
+        html.split("<li>")
+            .find(|item| item.starts_with(email))
+            .expect("listed")
+            .split("</li>")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(item(&html, "hote@naobios.example").contains("/remove"), "{html}");
+    assert!(!item(&html, "aide@naobios.example").contains("/remove"), "{html}");
+    cli(&app, &["organizer", "add", "admin@atlanpole.example", "--admin"]).await;
+    let admin = signed_in(&app, "admin@atlanpole.example").await;
+    let (_, html) = page(&admin, app.url(&detail)).await;
     let id_of = |email: &str| {
-        let item = html.split("<li>").find(|item| item.starts_with(email)).expect("listed");
+        let item = item(&html, email);
         let after = item.split(&format!("{detail}/organizers/")).nth(1).expect("a remove button");
         after.split('/').next().expect("id").to_owned()
     };
     let (owner_id, helper_id) = (id_of("hote@naobios.example"), id_of("aide@naobios.example"));
-    let response = post(&client, &app, &detail, &format!("{detail}/organizers/{helper_id}/remove"), &[]).await;
+
+    // The helper cannot take the owner off, through the API or the form.
+    let path = format!("/api/v1/events/{id}/organizers/{owner_id}");
+    assert_eq!(api(&app, reqwest::Method::DELETE, &path, helper.trim(), None).await.0, 403);
+
+    let response = post(&admin, &app, &detail, &format!("{detail}/organizers/{helper_id}/remove"), &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(get(&app, &format!("/api/v1/events/{id}/registrations"), helper.trim()).await.0, 403);
     let (_, html) = page(&client, app.url(&detail)).await;
     assert!(html.contains("Organisateur retiré de l'événement : aide@naobios.example"), "{html}");
 
     // The last organizer stays.
-    let path = format!("/api/v1/events/{id}/organizers/{owner_id}");
     let (status, body) = api(&app, reqwest::Method::DELETE, &path, &owner, None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("last_organizer")));
 }

@@ -145,6 +145,9 @@ async fn a_stranger_guessing_a_password_slows_down_only_the_stranger() {
     let organizer = from("198.51.100.7");
     let response = sign_in(&app, &organizer, "/admin/login", PASSWORD).await;
     assert_eq!(response.status(), 303);
+    // Which does not give the stranger a fresh count.
+    let response = sign_in(&app, &stranger, "/admin/login", "pas le bon mot de passe").await;
+    assert_eq!(response.status(), 429);
 }
 
 async fn sign_ups_are_limited_per_client() {

@@ -1,6 +1,8 @@
 -- Slugs made before slugs were checked (issue 16): a title with no letter
 -- or digit gave '' (its catalogue link answered 404 and every edit was
--- refused) and, for a second such title, '-' and a suffix. They get the
--- slug such titles get now.
-UPDATE events SET slug = 'evenement' || slug WHERE slug LIKE '-%';
-UPDATE events SET slug = 'evenement-' || substr(md5(random()::text), 1, 4) WHERE slug = '';
+-- refused), a second such title '-' and a suffix, and a slug could be
+-- chosen that reads as an event id. Each gets 'evenement-' and the end of
+-- its event's id: unique, as ids are, and never taken by a slug made now
+-- (those suffixes are four characters).
+UPDATE events SET slug = 'evenement-' || right(replace(id::text, '-', ''), 8)
+WHERE slug = '' OR slug LIKE '-%' OR replace(slug, '-', '') ~* '^[0-9a-f]{32}$';

@@ -94,11 +94,11 @@ pub async fn sign_in(
     State(state): State<AppState>,
     lang: Lang,
     uri: Uri,
-    ClientAddr(client): ClientAddr,
+    client: ClientAddr,
     csrf: CsrfToken,
     CsrfForm(credentials): CsrfForm<Credentials>,
 ) -> Result<Response, AppError> {
-    let client = client.to_string();
+    let client = client.bucket().to_string();
     let token = match accounts::sign_in(&state, &credentials.email, &credentials.password, &client).await? {
         SignIn::Signed(token) => token,
         SignIn::BadCredentials => {

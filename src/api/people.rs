@@ -242,11 +242,11 @@ pub struct LinksAnswer {
 )]
 pub async fn links(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
+    client: ClientAddr,
     lang: Lang,
     Json(request): Json<LinksRequest>,
 ) -> Result<(StatusCode, Json<LinksAnswer>), AppError> {
-    people::send_links(&state, client, request.email.as_deref().unwrap_or_default()).await?;
+    people::send_links(&state, client.bucket(), request.email.as_deref().unwrap_or_default()).await?;
     Ok((StatusCode::ACCEPTED, Json(LinksAnswer { message: lang.people().lost_sent.into() })))
 }
 

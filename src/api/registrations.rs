@@ -62,11 +62,11 @@ pub struct RegistrationCancelled {
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ClientAddr(client): ClientAddr,
+    client: ClientAddr,
     Path(id): Path<String>,
     Json(form): Json<SignUpForm>,
 ) -> Result<(StatusCode, Json<RegistrationCreated>), AppError> {
-    registrations::within_sign_up_limit(&state, client)?;
+    registrations::within_sign_up_limit(&state, client.bucket())?;
     // Header values share hyper's read buffer: holding the map while the
     // sign-up waits for its batch would hold that buffer too.
     let browser_language =

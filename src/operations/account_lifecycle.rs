@@ -74,6 +74,10 @@ pub async fn create_api_token(
     if !may_manage_tokens_of(actor, owner.id) {
         return Err(AppError::Forbidden);
     }
+    // A disabled account gets none (enabling it revokes them anyway).
+    if owner.disabled_at.is_some() {
+        return Err(AppError::OrganizerNotFound);
+    }
     let mut errors = Vec::new();
     if label.chars().count() > 100 {
         errors.push(FieldError::new("label", FieldErrorKind::TooLong { max: 100 }));
@@ -110,8 +114,12 @@ pub async fn create_api_token(
 pub async fn api_caller(state: &AppState, token: &TokenHash) -> Result<Option<Organizer>, AppError> {
     let now = state.clock.now();
     let Some((organizer, id, last_used)) = state.store.api_token_use(token, now).await? else { return Ok(None) };
-    if last_used.is_none_or(|at| now - at >= crate::store::TOKEN_USE_PRECISION) {
-        state.store.touch_api_token(id, now).await?;
+    // Writing down the use is worth a log line when it fails, never the
+    // request.
+    if last_used.is_none_or(|at| now - at >= crate::store::TOKEN_USE_PRECISION)
+        && let Err(error) = state.store.touch_api_token(id, now).await
+    {
+        tracing::warn!(%error, token = %id, "could not write down a token's use");
     }
     Ok(Some(organizer))
 }
@@ -257,6 +265,9 @@ pub async fn check_reset_link(state: &AppState, raw_token: &str) -> Result<(), A
 /// Sets a new password through a reset link, once; every session of the
 /// account ends.
 pub async fn reset_password(state: &AppState, raw_token: &str, password: &str, again: &str) -> Result<(), AppError> {
+    // Checked before the password is hashed: argon2 costs 19 MiB and tens
+    // of milliseconds, which no one should get to spend with made-up links.
+    check_reset_link(state, raw_token).await?;
     let token = Token::parse(raw_token).ok_or(AppError::ResetLinkInvalid)?;
     let hash = new_password_hash(password, Some(again), "new_password").await?;
     let audit = Some(crate::domain::NewAudit {
@@ -273,8 +284,19 @@ pub async fn reset_password(state: &AppState, raw_token: &str, password: &str, a
     Ok(())
 }
 
-/// Takes a co-organizer off the event; its last organizer stays.
+/// Whether the actor may take `organizer` off an event they manage: admins
+/// anyone, an organizer only themselves (so that a co-organizer cannot
+/// take an event over from the people who added them).
+pub fn may_remove_from_event(actor: &Actor, organizer: Uuid) -> bool {
+    may_manage_accounts(actor) || actor.organizer().is_some_and(|me| me.id == organizer)
+}
+
+/// Takes an organizer off the event (admins, or the organizer leaving);
+/// its last organizer stays.
 pub async fn remove_co_organizer(state: &AppState, managed: &ManagedEvent, organizer: Uuid) -> Result<(), AppError> {
+    if !may_remove_from_event(&managed.actor, organizer) {
+        return Err(AppError::Forbidden);
+    }
     let audit = managed.audit(AuditEntry::CoOrganizerRemoved);
     let event = managed.event().id;
     if !state.store.remove_event_organizer(event, organizer, audit, state.clock.now()).await? {

@@ -120,8 +120,9 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &str
     };
     let token = Token::random();
     state.store.create_session(&token.hash(), organizer.id, now + SESSION_LENGTH, now).await?;
-    // The attempt succeeded: it and this address's failures are forgotten.
-    state.store.forget_login_failures(&email, now - FAILURE_WINDOW, now).await?;
+    // The attempt succeeded: it and this client's failures for the address
+    // are forgotten.
+    state.store.forget_login_failures(&email, client, now - FAILURE_WINDOW, now).await?;
     tracing::info!(organizer = %organizer.id, "signed in");
     Ok(SignIn::Signed(token))
 }

@@ -89,7 +89,7 @@ pub async fn transfer(state: &AppState, raw_token: &str, form: &SignUpForm, lang
 pub async fn send_links(state: &AppState, client: IpAddr, raw_email: &str) -> Result<(), AppError> {
     let email = Email::parse(raw_email).map_err(|e| AppError::Validation(vec![e]))?;
     let allowed = state.link_requests.allow(client, email.as_str()).map_err(|retry_after| {
-        tracing::info!("lost-link request refused: over the per-client limit");
+        tracing::info!(%client, "lost-link request refused: over the per-client limit");
         AppError::RateLimited { retry_after }
     })?;
     if !allowed {

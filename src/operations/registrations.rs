@@ -23,7 +23,7 @@ pub struct SignedUp {
 /// before anything else is read.
 pub fn within_sign_up_limit(state: &AppState, client: std::net::IpAddr) -> Result<(), AppError> {
     state.sign_ups.check(client).map_err(|retry_after| {
-        tracing::info!("sign-up refused: over the per-client limit");
+        tracing::info!(%client, "sign-up refused: over the per-client limit");
         AppError::RateLimited { retry_after }
     })
 }

@@ -44,6 +44,7 @@ pub enum AccountChange {
     },
     ForgetLoginFailures {
         email: String,
+        client: String,
         before: DateTime<Utc>,
     },
     CreatePasswordReset {
@@ -100,8 +101,8 @@ pub async fn apply(
             accounts::record_login_failure(conn, email, client, now).await?;
             Done::Flag(true)
         }
-        A::ForgetLoginFailures { email, before } => {
-            accounts::forget_login_failures(conn, email, *before).await?;
+        A::ForgetLoginFailures { email, client, before } => {
+            accounts::forget_login_failures(conn, email, client, *before).await?;
             Done::Flag(true)
         }
         A::CreatePasswordReset { token, organizer, expires_at } => {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::statement::{Dialect, Sql, Statement};
-use super::{StoreResult, rows, tokens};
+use super::{StoreResult, events, rows, tokens};
 use crate::domain::{AccountUpdate, AccountUpdated, Role, whole_seconds};
 use crate::token::TokenHash;
 
@@ -23,6 +23,9 @@ const SET_ROLE: &str = "UPDATE organizers SET role = $2 WHERE id = $1 AND role <
 const SET_PASSWORD: &str = "UPDATE organizers SET password_hash = $2 WHERE id = $1";
 const END_SESSIONS: &str = "DELETE FROM sessions WHERE organizer_id = $1";
 const END_OTHER_SESSIONS: &str = "DELETE FROM sessions WHERE organizer_id = $1 AND token_hash <> $2";
+/// Voids the account's unused reset links: a newer link, a new password,
+/// or the account disabled or enabled again leaves only what it made.
+const VOID_RESETS: &str = "UPDATE password_resets SET used_at = $2 WHERE organizer_id = $1 AND used_at IS NULL";
 const INSERT_RESET: &str =
     "INSERT INTO password_resets (token_hash, organizer_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
 /// Takes the link: only one use, before it expires, of an active account.
@@ -61,13 +64,19 @@ pub async fn update(
         return Ok(AccountUpdated::LastAdmin);
     }
     let changed = match update {
-        AccountUpdate::Disabled(true) => {
-            let changed = conn.execute(Statement::new(DISABLE).bind(organizer).bind(now)).await? > 0;
+        AccountUpdate::Disabled(disabled) => {
+            let change = match disabled {
+                true => Statement::new(DISABLE).bind(organizer).bind(now),
+                false => Statement::new(ENABLE).bind(organizer),
+            };
+            let changed = conn.execute(change).await? > 0;
+            // Both ways: whatever was made while the account was being
+            // disabled does not come back with it.
             conn.execute(Statement::new(END_SESSIONS).bind(organizer)).await?;
             tokens::revoke_all(conn, organizer, now).await?;
+            conn.execute(Statement::new(VOID_RESETS).bind(organizer).bind(now)).await?;
             changed
         }
-        AccountUpdate::Disabled(false) => conn.execute(Statement::new(ENABLE).bind(organizer)).await? > 0,
         AccountUpdate::Role(role) => {
             conn.execute(Statement::new(SET_ROLE).bind(organizer).bind(role.code())).await? > 0
         }
@@ -78,6 +87,7 @@ pub async fn update(
                 None => Statement::new(END_SESSIONS).bind(organizer),
             };
             conn.execute(end).await?;
+            conn.execute(Statement::new(VOID_RESETS).bind(organizer).bind(now)).await?;
             true
         }
     };
@@ -102,6 +112,7 @@ pub async fn create_reset(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     conn.execute(Statement::new(FORGET_OLD_RESETS).bind(whole_seconds(now))).await?;
+    conn.execute(Statement::new(VOID_RESETS).bind(organizer).bind(now)).await?;
     let insert = Statement::new(INSERT_RESET).bind(token.0.as_slice()).bind(organizer).bind(whole_seconds(expires_at));
     conn.execute(insert.bind(now)).await?;
     Ok(())
@@ -130,7 +141,12 @@ pub async fn reset_is_valid(conn: &mut impl Sql, token: &TokenHash, now: DateTim
     Ok(conn.fetch_one(query, |row| row.get::<i64>("valid")).await? > 0)
 }
 
-/// Takes an organizer off an event, unless they are its last one.
+/// Takes an organizer off an event, unless they are its last one. The
+/// event's row is locked first (PostgreSQL), so that two organizers
+/// removing each other at once cannot leave it with none.
 pub async fn remove_from_event(conn: &mut impl Sql, event: Uuid, organizer: Uuid) -> StoreResult<bool> {
+    if events::for_change(conn, event).await?.is_none() {
+        return Ok(false);
+    }
     Ok(conn.execute(Statement::new(REMOVE_FROM_EVENT).bind(event).bind(organizer)).await? > 0)
 }

@@ -67,9 +67,15 @@ pub trait AccountStore: Send + Sync {
     /// Failed sign-ins since `since`: (for this email from this client,
     /// from this client).
     async fn login_failures(&self, email: &str, client: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64)>;
-    /// After a successful sign-in: forgets this email's failures, and
-    /// everyone's older than `before`.
-    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()>;
+    /// After a successful sign-in: forgets this client's failures for this
+    /// email, and everyone's older than `before`.
+    async fn forget_login_failures(
+        &self,
+        email: &str,
+        client: &str,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Keeps a one-time password-reset link (its hash).
     async fn create_password_reset(
         &self,

@@ -31,7 +31,10 @@ const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (email, client, f
 const COUNT_LOGIN_FAILURES: &str = "SELECT \
      (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND client = $2 AND failed_at > $3) AS by_email, \
      (SELECT COUNT(*) FROM login_failures WHERE client = $2 AND failed_at > $3) AS by_client";
-const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE email = $1 OR failed_at <= $2";
+/// A sign-in forgets its own client's failures for the address, not
+/// other clients': a stranger's count does not start again each time the
+/// organizer signs in.
+const FORGET_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE (email = $1 AND client = $3) OR failed_at <= $2";
 
 /// A new account; `None` when the address has one already.
 pub async fn create_organizer(
@@ -132,9 +135,15 @@ pub async fn login_failures(
     conn.fetch_one(query, |row| Ok((row.get("by_email")?, row.get("by_client")?))).await
 }
 
-/// After a successful sign-in: forgets this email's failures, and
-/// everyone's older than `before`.
-pub async fn forget_login_failures(conn: &mut impl Sql, email: &str, before: DateTime<Utc>) -> StoreResult<()> {
-    conn.execute(Statement::new(FORGET_LOGIN_FAILURES).bind(email).bind(whole_seconds(before))).await?;
+/// After a successful sign-in: forgets this client's failures for this
+/// email, and everyone's older than `before`.
+pub async fn forget_login_failures(
+    conn: &mut impl Sql,
+    email: &str,
+    client: &str,
+    before: DateTime<Utc>,
+) -> StoreResult<()> {
+    let forget = Statement::new(FORGET_LOGIN_FAILURES).bind(email).bind(whole_seconds(before)).bind(client);
+    conn.execute(forget).await?;
     Ok(())
 }

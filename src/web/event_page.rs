@@ -89,12 +89,12 @@ pub async fn sign_up(
     uri: Uri,
     Path(slug): Path<String>,
     csrf: CsrfToken,
-    ClientAddr(client): ClientAddr,
+    client: ClientAddr,
     CsrfForm(fields): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let cached = queries::sign_up_event(&state, &slug).await?;
     let (event, questions) = &*cached;
-    let signed_up = match registrations::within_sign_up_limit(&state, client) {
+    let signed_up = match registrations::within_sign_up_limit(&state, client.bucket()) {
         Ok(()) => registrations::sign_up(&state, event, questions, &fields.to_sign_up(), lang).await,
         Err(limited) => Err(limited),
     };

@@ -232,13 +232,13 @@ pub async fn ask_links(lang: Lang, uri: Uri, csrf: CsrfToken) -> Response {
 
 pub async fn send_links(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
+    client: ClientAddr,
     lang: Lang,
     uri: Uri,
     csrf: CsrfToken,
     CsrfForm(form): CsrfForm<LostLink>,
 ) -> Result<Response, AppError> {
-    match people::send_links(&state, client, &form.email).await {
+    match people::send_links(&state, client.bucket(), &form.email).await {
         Ok(()) => {
             let markup = lost_page(lang, &uri, true, None, &csrf);
             Ok((csrf, markup).into_response())

@@ -15,7 +15,7 @@ use crate::domain::{
     AttendeeLine, AuditLine, Event, EventStatus, FieldError, Lang, Organizer, Question, RegistrationStatus,
 };
 use crate::error::AppError;
-use crate::operations::{ManagedEvent, queries};
+use crate::operations::{ManagedEvent, account_lifecycle, queries};
 use crate::state::AppState;
 use crate::web::csrf::{self, CsrfToken};
 use crate::web::layout::{event_facts, paragraphs};
@@ -99,7 +99,7 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
         ul.team { @for o in &detail.team {
             li {
                 (o.email) @if !o.name.is_empty() { " — " (o.name) }
-                @if detail.team.len() > 1 {
+                @if detail.team.len() > 1 && account_lifecycle::may_remove_from_event(managed.actor(), o.id) {
                     form.inline method="post" action={ (base) "/organizers/" (o.id) "/remove" } {
                         input type="hidden" name=(csrf::FIELD) value=(csrf.value());
                         button.secondary type="submit" aria-label={ (lang.accounts().remove_co_organizer) " " (o.email) } {

@@ -121,8 +121,15 @@ impl<B: Backend> AccountStore for Database<B> {
         accounts::login_failures(&mut *self.read().await?, email, client, since).await
     }
 
-    async fn forget_login_failures(&self, email: &str, before: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
-        self.account(A::ForgetLoginFailures { email: email.to_owned(), before }, None, now).await.map(drop)
+    async fn forget_login_failures(
+        &self,
+        email: &str,
+        client: &str,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let change = A::ForgetLoginFailures { email: email.to_owned(), client: client.to_owned(), before };
+        self.account(change, None, now).await.map(drop)
     }
 
     async fn create_password_reset(
