@@ -84,11 +84,8 @@ impl FromRequestParts<AppState> for Signed {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = CookieJar::from_headers(&parts.headers)
-            .get(SESSION_COOKIE)
-            .and_then(|c| Token::parse(c.value()))
-            .ok_or(AppError::SignInRequired)?;
-        let organizer = queries::organizer_by_session(state, &token.hash()).await?.ok_or(AppError::SignInRequired)?;
+        let token = session_hash(&CookieJar::from_headers(&parts.headers)).ok_or(AppError::SignInRequired)?;
+        let organizer = queries::organizer_by_session(state, &token).await?.ok_or(AppError::SignInRequired)?;
         Ok(Self(organizer))
     }
 }
@@ -175,4 +172,26 @@ fn page(lang: Lang, path: &str, title: &str, organizer: &Organizer, csrf: &CsrfT
             (content)
         },
     )
+}
+
+/// A password input with its label and, after a refused form, its error
+/// (linked by `aria-describedby`); `minlength` lets the browser say "too
+/// short" before sending.
+fn password_field(
+    lang: Lang,
+    (name, label, autocomplete): (&'static str, &str, &str),
+    errors: &[crate::domain::FieldError],
+    minlength: bool,
+) -> Markup {
+    let message = errors.iter().find(|e| e.field == name).map(|e| lang.texts().field_error(e.kind));
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            @if let Some(message) = &message { p.error #(format!("{name}-error")) { (message) } }
+            input #(name) name=(name) type="password" required autocomplete=(autocomplete)
+                minlength=[minlength.then_some(crate::operations::accounts::MIN_PASSWORD)]
+                aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
+        }
+    }
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
+use super::password_field;
 use crate::domain::{FieldError, Lang};
 use crate::error::AppError;
 use crate::operations::account_lifecycle;
@@ -36,10 +37,11 @@ pub async fn show(
 }
 
 fn reset_form(lang: Lang, uri: &Uri, csrf: &CsrfToken, errors: &[FieldError]) -> maud::Markup {
-    let t = lang.texts();
     let k = lang.accounts();
-    let error = |name: &str| errors.iter().find(|e| e.field == name).map(|e| t.field_error(e.kind));
-    let fields = [("new_password", k.new_password), ("new_password_again", k.new_password_again)];
+    let fields = [
+        ("new_password", k.new_password, "new-password"),
+        ("new_password_again", k.new_password_again, "new-password"),
+    ];
     base(
         lang,
         uri.path(),
@@ -49,16 +51,7 @@ fn reset_form(lang: Lang, uri: &Uri, csrf: &CsrfToken, errors: &[FieldError]) ->
             p { (k.reset_intro) }
             form method="post" action=(uri.path()) {
                 input type="hidden" name=(csrf::FIELD) value=(csrf.value());
-                @for (name, label) in fields {
-                    @let message = error(name);
-                    div.field {
-                        label for=(name) { (label) }
-                        @if let Some(message) = &message { p.error #(format!("{name}-error")) { (message) } }
-                        input #(name) name=(name) type="password" required minlength="12" autocomplete="new-password"
-                            aria-invalid=[message.as_ref().map(|_| "true")]
-                            aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
-                    }
-                }
+                @for field in fields { (password_field(lang, field, errors, true)) }
                 button type="submit" { (k.reset_button) }
             }
         },

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Signed, page, session_hash};
+use super::{Signed, page, password_field, session_hash};
 use crate::domain::{ApiTokenInfo, FieldError, Lang, Organizer};
 use crate::error::AppError;
 use crate::operations::account_lifecycle::{self as lifecycle, PasswordChange};
@@ -134,9 +134,7 @@ fn tokens_section(lang: Lang, csrf: &CsrfToken, tokens: &[ApiTokenInfo], now: ch
 }
 
 fn password_section(lang: Lang, csrf: &CsrfToken, errors: &[FieldError]) -> Markup {
-    let t = lang.texts();
     let k = lang.accounts();
-    let error = |name: &str| errors.iter().find(|e| e.field == name).map(|e| t.field_error(e.kind));
     let fields = [
         ("current_password", k.current_password, "current-password"),
         ("new_password", k.new_password, "new-password"),
@@ -146,16 +144,7 @@ fn password_section(lang: Lang, csrf: &CsrfToken, errors: &[FieldError]) -> Mark
         h2 #password { (k.password_title) }
         form method="post" action="/admin/password" {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
-            @for (name, label, autocomplete) in fields {
-                @let message = error(name);
-                div.field {
-                    label for=(name) { (label) }
-                    @if let Some(message) = &message { p.error #(format!("{name}-error")) { (message) } }
-                    input #(name) name=(name) type="password" required autocomplete=(autocomplete)
-                        aria-invalid=[message.as_ref().map(|_| "true")]
-                        aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
-                }
-            }
+            @for field in fields { (password_field(lang, field, errors, false)) }
             button type="submit" { (k.change_password) }
         }
     }
