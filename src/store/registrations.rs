@@ -151,8 +151,9 @@ pub async fn of_event(conn: &mut impl Sql, event: Uuid, slots: &[Slot]) -> Store
 }
 
 /// Signs people up in the order given, each at its own time (`seats::decide`),
-/// with a handful of statements whatever their number. PostgreSQL passes
-/// one sign-up at a time.
+/// with a handful of statements whatever their number: the group commit of
+/// PostgreSQL (`postgres::sign_ups`). The events' rows are locked in id
+/// order, so two groups sharing events never deadlock.
 pub async fn register_many(
     conn: &mut impl Sql,
     batch: &[(&NewRegistration, DateTime<Utc>)],

@@ -1,13 +1,14 @@
 //! PostgreSQL, for several instances of the service on one database.
 //!
-//! Each change is one transaction. A change to an event's seats first locks
-//! the event's row (`events::for_change`, `SELECT … FOR NO KEY UPDATE`):
+//! Sign-ups are committed in groups (`sign_ups`); every other change is
+//! one transaction. A change to an event's seats first locks the event's
+//! row (`SELECT … FOR NO KEY UPDATE`, several in id order for a group):
 //! changes to one event's seats queue on that lock, whichever instance
 //! makes them, while other events go on in parallel. Instances share the
 //! outbox, claiming messages with `FOR UPDATE SKIP LOCKED` and a lease.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Weak};
+mod sign_ups;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,8 +18,8 @@ use sqlx::postgres::PgPoolOptions;
 use super::{Backend, Change, Done, StoreError, StoreResult, change};
 use crate::domain::NewAudit;
 
-/// Connections per instance. Seat changes to one event run one at a time
-/// anyway; more connections serve other events and reads.
+/// Connections per instance: the sign-up workers' (`sign_ups::WORKERS`),
+/// other changes, reads and the background work's.
 const POOL_SIZE: u32 = 16;
 
 /// Times a change is tried when PostgreSQL aborts it for a deadlock or a
@@ -36,35 +37,19 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 
 pub struct Postgres {
     pool: PgPool,
-    /// Per event with sign-ups in progress here: they take turns before
-    /// taking a connection (see `apply`).
-    turns: std::sync::Mutex<HashMap<uuid::Uuid, Weak<tokio::sync::Mutex<()>>>>,
+    sign_ups: sign_ups::SignUpQueue,
 }
 
 impl Postgres {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(POOL_SIZE)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
-            .await?;
+        let pool =
+            PgPoolOptions::new().max_connections(POOL_SIZE).acquire_timeout(ACQUIRE_TIMEOUT).connect(url).await?;
         // sqlx's migrator holds a PostgreSQL advisory lock while it checks
         // and applies migrations, so instances starting together wait for
         // each other instead of racing to create the same tables.
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, turns: std::sync::Mutex::default() })
-    }
-
-    /// The turn that sign-ups for `event` take in this instance.
-    fn turn_for(&self, event: uuid::Uuid) -> Arc<tokio::sync::Mutex<()>> {
-        let mut turns = self.turns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        turns.retain(|_, turn| turn.strong_count() > 0);
-        if let Some(turn) = turns.get(&event).and_then(Weak::upgrade) {
-            return turn;
-        }
-        let turn = Arc::new(tokio::sync::Mutex::new(()));
-        turns.insert(event, Arc::downgrade(&turn));
-        turn
+        let sign_ups = sign_ups::SignUpQueue::start(pool.clone());
+        Ok(Self { pool, sign_ups })
     }
 
     /// The change in a transaction of its own, committed.
@@ -93,17 +78,13 @@ impl Backend for Postgres {
     }
 
     async fn apply(&self, change: Change, audit: Option<NewAudit>, now: DateTime<Utc>) -> StoreResult<Done> {
-        // Sign-ups for one event run one at a time anyway (the row lock).
-        // Waiting for the turn here rather than on the lock keeps a rush on
-        // one event to one pooled connection per instance, so other events,
-        // pages and mail keep theirs.
-        let turn = match &change {
-            Change::Register(registration) => Some(self.turn_for(registration.event_id)),
-            _ => None,
-        };
-        let _turn = match &turn {
-            Some(turn) => Some(turn.lock().await),
-            None => None,
+        // A sign-up with a history entry (none today) keeps a transaction
+        // of its own, like every other change.
+        let (change, audit) = match (change, audit) {
+            (Change::Register(registration), None) => {
+                return self.sign_ups.register(registration, now).await.map(Done::Registered);
+            }
+            other => other,
         };
         let mut attempt = 1;
         loop {
@@ -134,6 +115,7 @@ impl Backend for Postgres {
     }
 
     async fn close(&self) {
+        self.sign_ups.stop().await;
         self.pool.close().await;
     }
 }
