@@ -22,9 +22,7 @@ use crate::domain::NewAudit;
 /// other changes, reads and the background work's.
 const POOL_SIZE: u32 = 16;
 
-/// Times a change is tried when PostgreSQL aborts it for a deadlock or a
-/// serialization failure. The row lock makes both unexpected; retrying
-/// keeps a rare one from reaching the person as an error.
+/// Times a transaction is tried (see `with_retries`).
 const ATTEMPTS: u32 = 5;
 
 /// How long a request waits for a connection. While PostgreSQL is down
@@ -70,6 +68,24 @@ fn worth_retrying(error: &StoreError) -> bool {
     }
 }
 
+/// Runs `transaction` until it is not aborted by PostgreSQL for a deadlock
+/// or a serialization failure, `ATTEMPTS` times at most: the row locks make
+/// both unexpected, and trying again keeps a rare one from reaching the
+/// person as an error.
+async fn with_retries<T, F: Future<Output = StoreResult<T>>>(mut transaction: impl FnMut() -> F) -> StoreResult<T> {
+    let mut attempt = 1;
+    loop {
+        match transaction().await {
+            Err(error) if attempt < ATTEMPTS && worth_retrying(&error) => {
+                tracing::warn!(%error, attempt, "transaction aborted by PostgreSQL; trying again");
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Backend for Postgres {
     type Db = sqlx::Postgres;
 
@@ -86,17 +102,7 @@ impl Backend for Postgres {
             }
             other => other,
         };
-        let mut attempt = 1;
-        loop {
-            match self.in_transaction(&change, audit.as_ref(), now).await {
-                Err(error) if attempt < ATTEMPTS && worth_retrying(&error) => {
-                    tracing::warn!(%error, attempt, "transaction aborted by PostgreSQL; trying again");
-                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        with_retries(|| self.in_transaction(&change, audit.as_ref(), now)).await
     }
 
     fn unavailable(&self, error: &StoreError) -> String {

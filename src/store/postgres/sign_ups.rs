@@ -12,14 +12,13 @@
 //! instances.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::{ATTEMPTS, worth_retrying};
+use super::with_retries;
 use crate::domain::{NewRegistration, RegisterOutcome};
 use crate::store::{StoreError, StoreResult, registrations};
 
@@ -144,30 +143,19 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
     }
 }
 
-/// The batch in a transaction of its own, committed; tried again when
-/// PostgreSQL aborts it for a deadlock or a serialization failure.
+/// The batch in a transaction of its own, committed (tried again when
+/// PostgreSQL aborts it for a deadlock or a serialization failure).
 async fn in_transaction(
     pool: &PgPool,
     sign_ups: &[(&NewRegistration, DateTime<Utc>)],
 ) -> StoreResult<Vec<RegisterOutcome>> {
-    let mut attempt = 1;
-    loop {
-        let result = async {
-            let mut tx = pool.begin().await?;
-            let outcomes = registrations::register_many(&mut *tx, sign_ups).await?;
-            tx.commit().await?;
-            Ok(outcomes)
-        }
-        .await;
-        match result {
-            Err(error) if attempt < ATTEMPTS && worth_retrying(&error) => {
-                tracing::warn!(%error, attempt, "sign-ups aborted by PostgreSQL; trying again");
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                attempt += 1;
-            }
-            other => return other,
-        }
-    }
+    with_retries(|| async {
+        let mut tx = pool.begin().await?;
+        let outcomes = registrations::register_many(&mut *tx, sign_ups).await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    })
+    .await
 }
 
 /// The server refused a statement (a constraint, a value it cannot take),
