@@ -98,9 +98,11 @@ struct Tally {
 }
 
 /// Connects `spec.concurrency` clients (at most 128 connecting at a time, to
-/// stay within the server's listen backlog), starts them together, and lets
-/// each send requests until the deadline or the request budget is spent.
-pub async fn run(addr: SocketAddr, spec: &Spec, make: MakeRequest, check: Check) -> anyhow::Result<Outcome> {
+/// stay within the server's listen backlog), client `k` to `addrs[k % n]`
+/// (round-robin over the instances), starts them together, and lets each
+/// send requests until the deadline or the request budget is spent.
+pub async fn run(addrs: &[SocketAddr], spec: &Spec, make: MakeRequest, check: Check) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(!addrs.is_empty(), "no server to send requests to");
     let next = Arc::new(AtomicU64::new(spec.first));
     let last = spec.first + spec.max_requests;
     let gate = Arc::new(Barrier::new(spec.concurrency + 1));
@@ -108,7 +110,8 @@ pub async fn run(addr: SocketAddr, spec: &Spec, make: MakeRequest, check: Check)
     let start_line = Arc::new(std::sync::OnceLock::<Instant>::new());
     let duration = spec.duration;
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..spec.concurrency {
+    for client in 0..spec.concurrency {
+        let addr = addrs[client % addrs.len()];
         let (next, gate, connecting, start_line) = (next.clone(), gate.clone(), connecting.clone(), start_line.clone());
         let (make, check) = (make.clone(), check.clone());
         workers.spawn(async move {

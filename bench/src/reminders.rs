@@ -40,7 +40,7 @@ impl Bench<'_> {
 
         let fill = Spec { concurrency: 64, duration: QUEUED_WITHIN, max_requests: reminded as u64, first: 0 };
         let make = sign_up_requests(&[slug], &full_tag)?;
-        let filled = load::run(server.addr(), &fill, make, status_is(StatusCode::CREATED)).await?;
+        let filled = load::run(&server.addrs(), &fill, make, status_is(StatusCode::CREATED)).await?;
         ensure!(filled.errors == 0 && filled.requests == reminded as u64, "filling the reminded event: {filled:?}");
 
         // Offsets are whole minutes: the one that puts the reminder due
@@ -56,13 +56,13 @@ impl Bench<'_> {
         ensure!(status == StatusCode::OK, "setting the reminder: {status} {answer}");
 
         let make = sign_up_requests(&slugs, &tag)?;
-        let quiet = load::run(server.addr(), &self.spec(64), make.clone(), status_is(StatusCode::CREATED)).await?;
-        self.row("5 sign-ups, reminders", 64, &quiet, server.process.peak_rss_kib(), "nothing due".into());
+        let quiet = load::run(&server.addrs(), &self.spec(64), make.clone(), status_is(StatusCode::CREATED)).await?;
+        self.row("5 sign-ups, reminders", 64, &quiet, server.peak_rss_kib(), "nothing due".into());
         if let Ok(wait) = (due - Utc::now()).to_std() {
             tokio::time::sleep(wait).await;
         }
         let fell_due = Instant::now();
-        let busy = load::run(server.addr(), &self.spec(64), make.clone(), status_is(StatusCode::CREATED)).await?;
+        let busy = load::run(&server.addrs(), &self.spec(64), make.clone(), status_is(StatusCode::CREATED)).await?;
 
         let db = Outbox::open(&server.database_url).await?;
         let recipients = format!("%.{full_tag}@example.org");
@@ -76,9 +76,9 @@ impl Bench<'_> {
         };
         let all_queued = fell_due.elapsed();
         let note = format!("{reminded} reminders due at the start; {during} queued by the end");
-        self.row("5 sign-ups, reminders", 64, &busy, server.process.peak_rss_kib(), note);
-        let after = load::run(server.addr(), &self.spec(64), make, status_is(StatusCode::CREATED)).await?;
-        self.row("5 sign-ups, reminders", 64, &after, server.process.peak_rss_kib(), "nothing due, after".into());
+        self.row("5 sign-ups, reminders", 64, &busy, server.peak_rss_kib(), note);
+        let after = load::run(&server.addrs(), &self.spec(64), make, status_is(StatusCode::CREATED)).await?;
+        self.row("5 sign-ups, reminders", 64, &after, server.peak_rss_kib(), "nothing due, after".into());
         self.check(
             &format!("reminders: each of the {reminded} people reminded once"),
             queued == reminded as i64 && people == reminded as i64,
@@ -96,7 +96,7 @@ impl Bench<'_> {
                 format!("{} answered, {} errors", outcome.requests, outcome.errors),
             );
         }
-        server.process.stop().await?;
+        server.stop().await?;
         Ok(())
     }
 }

@@ -131,9 +131,12 @@ impl Drop for Process {
     }
 }
 
-/// The service running on its own database, with an organizer token.
+/// The service running on its own database, with an organizer token: one
+/// process, or several on one PostgreSQL database (`--instances`).
 pub struct Server {
-    pub process: Process,
+    /// The first instance (it ran the migrations; the API calls go to it),
+    /// then the others.
+    pub processes: Vec<Process>,
     pub token: String,
     /// The server's database, for checks the API does not show.
     pub database_url: String,
@@ -149,6 +152,8 @@ pub struct ServerOptions<'a> {
     pub smtp_url: &'a str,
     /// Unique per run and server: organizer emails, slugs.
     pub tag: &'a str,
+    /// Processes serving the same database (more than one: PostgreSQL only).
+    pub instances: usize,
 }
 
 impl Server {
@@ -162,23 +167,28 @@ impl Server {
             Some(url) => url.to_owned(),
             None => format!("sqlite://{}", dir.path().join("atelier.db").display()),
         };
-        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
-        let mut command = Command::new(options.binary);
-        command
-            .arg("serve")
-            .env("DATABASE_URL", &database_url)
-            .env("LISTEN_ADDR", addr.to_string())
-            .env("PUBLIC_URL", format!("http://{addr}"))
-            .env("SMTP_URL", options.smtp_url)
-            .env("MAIL_DIR", dir.path().join("mail"))
-            .env("ATELIER_SECRET_KEY", "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-            .env("RUST_LOG", "warn")
-            // The load comes from one address: the per-client limit is off.
-            .env("SIGNUP_RATE_PER_MINUTE", "0")
-            .env_remove("ATELIER_DEMO")
-            .env_remove("SECRET_KEY_FILE");
-        let mut process = Process::spawn(command, addr, dir.path().join("server.log"))?;
-        process.wait_ready("/healthz").await?;
+        // One after another: the first applies the migrations.
+        let mut processes = Vec::with_capacity(options.instances.max(1));
+        for n in 0..options.instances.max(1) {
+            let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+            let mut command = Command::new(options.binary);
+            command
+                .arg("serve")
+                .env("DATABASE_URL", &database_url)
+                .env("LISTEN_ADDR", addr.to_string())
+                .env("PUBLIC_URL", format!("http://{addr}"))
+                .env("SMTP_URL", options.smtp_url)
+                .env("MAIL_DIR", dir.path().join("mail"))
+                .env("ATELIER_SECRET_KEY", "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+                .env("RUST_LOG", "warn")
+                // The load comes from one address: the per-client limit is off.
+                .env("SIGNUP_RATE_PER_MINUTE", "0")
+                .env_remove("ATELIER_DEMO")
+                .env_remove("SECRET_KEY_FILE");
+            let mut process = Process::spawn(command, addr, dir.path().join(format!("server-{n}.log")))?;
+            process.wait_ready("/healthz").await?;
+            processes.push(process);
+        }
 
         let email = format!("bench-{}@example.org", options.tag);
         let cli = |args: &[&str]| -> anyhow::Result<String> {
@@ -201,11 +211,29 @@ impl Server {
         cli(&["organizer", "add", &email, "--name", "Bench", "--admin"])?;
         let token = cli(&["token", "create", "--organizer", &email, "--label", "bench"])?;
         ensure!(!token.is_empty(), "atelier token create printed no token");
-        Ok(Self { process, token, database_url, _dir: dir })
+        Ok(Self { processes, token, database_url, _dir: dir })
     }
 
+    /// The first instance's address.
     pub fn addr(&self) -> SocketAddr {
-        self.process.addr
+        self.processes[0].addr
+    }
+
+    /// Every instance's address: load spreads its clients over them.
+    pub fn addrs(&self) -> Vec<SocketAddr> {
+        self.processes.iter().map(|p| p.addr).collect()
+    }
+
+    /// The highest peak RSS of the instances.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        self.processes.iter().filter_map(Process::peak_rss_kib).max()
+    }
+
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        for process in &mut self.processes {
+            process.stop().await?;
+        }
+        Ok(())
     }
 
     /// One organizer API call on a short-lived connection.

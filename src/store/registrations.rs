@@ -57,6 +57,14 @@ const EVENTS_WITH_TICKETS: &str = concat!("SELECT ", event_columns!(), ", waitli
 /// ticket, changed at `$4`, for event `$5` (`EventSeats::counts_row`).
 pub(super) const SET_EVENT_COUNTS: &str = "UPDATE events SET confirmed_count = $1, waitlisted_count = $2, \
      waitlist_seq = $3, updated_at = $4 WHERE id = $5";
+/// The same for several events in one statement, followed by their rows
+/// (`EventSeats::counts_row`) and `SET_EVENTS_COUNTS_END`. A batch over 50
+/// events touches a dozen: one round trip instead of a dozen on
+/// PostgreSQL. Both dialects name a CTE's columns and take `UPDATE … FROM`.
+const SET_EVENTS_COUNTS: &str = "WITH counts (confirmed, waiting, seq, at, id) AS (VALUES ";
+const SET_EVENTS_COUNTS_END: &str = ") UPDATE events SET confirmed_count = counts.confirmed, \
+     waitlisted_count = counts.waiting, waitlist_seq = counts.seq, updated_at = counts.at \
+     FROM counts WHERE events.id = counts.id";
 /// Moves the live counts of event `$1` by `$2` confirmed, `$3` waiting and
 /// `$4` offered.
 const MOVE_COUNTS: &str = "UPDATE events SET confirmed_count = confirmed_count + $2, \
@@ -189,8 +197,9 @@ pub async fn register_many(
         conn.execute(Statement { values: answer, ..Statement::new(INSERT_ANSWER) }).await?;
     }
     conn.execute(Statement::new(INSERT_MESSAGES).push_rows(run.messages, "")).await?;
-    for counts in events.values().filter_map(EventSeats::counts_row) {
-        conn.execute(Statement { values: counts, ..Statement::new(SET_EVENT_COUNTS) }).await?;
+    let counts: Vec<_> = events.values().filter_map(EventSeats::counts_row).collect();
+    if !counts.is_empty() {
+        conn.execute(Statement::new(SET_EVENTS_COUNTS).push_rows(counts, SET_EVENTS_COUNTS_END)).await?;
     }
     for (event, registration, now) in run.filled {
         outbox::notify_organizers(conn, event, registration, MessageKind::OrganizerFull, now).await?;
