@@ -25,6 +25,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the SQLite database to a new file while
+    /// the service runs (on PostgreSQL: explains how to use pg_dump).
+    Backup { path: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

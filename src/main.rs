@@ -3,7 +3,7 @@ use clap::Parser;
 use atelier::app::{Application, command_line_state};
 use atelier::config::{Cli, Command, OrganizerCommand, TokenCommand};
 use atelier::domain::{AccountUpdate, Role};
-use atelier::operations::{Actor, account_lifecycle as lifecycle, accounts};
+use atelier::operations::{Actor, account_lifecycle as lifecycle, accounts, queries};
 use atelier::state::AppState;
 
 #[tokio::main]
@@ -70,6 +70,16 @@ async fn run(state: &AppState, command: Command) -> anyhow::Result<String> {
                 format!("{}\t{}\t{}\t{created}\t{used}\t{expires}\t{}", t.id, t.prefix, t.label, t.status(now).code())
             }));
             lines.join("\n")
+        }
+        Command::Backup { path } => {
+            let copy = queries::backup(state, &path).await?;
+            format!(
+                "Backup written to {}: {} events, {} registrations, {} KiB; SQLite's integrity check passed.",
+                path.display(),
+                copy.events,
+                copy.registrations,
+                copy.bytes.div_ceil(1024)
+            )
         }
         Command::Token(TokenCommand::Revoke { id }) => {
             let token = lifecycle::revoke_api_token(state, actor, id).await?;

@@ -11,7 +11,7 @@ use crate::domain::{AttendeeLine, AuditLine, Event, EventStatus, Organizer, Ques
 use crate::error::AppError;
 use crate::export::{self, Download, Format};
 use crate::state::AppState;
-use crate::store::{EventFilter, Health};
+use crate::store::{Backup, EventFilter, Health, StoreError};
 use crate::token::{CancelToken, TokenHash};
 
 /// An event by uuid or slug, whatever its status.
@@ -139,4 +139,9 @@ pub async fn export(
 /// Whether the service can take sign-ups now.
 pub async fn health(state: &AppState) -> Health {
     state.store.health(state.clock.now()).await
+}
+
+/// A consistent copy of the database in a new file (`atelier backup`).
+pub async fn backup(state: &AppState, to: &std::path::Path) -> Result<Backup, StoreError> {
+    state.store.backup(to).await
 }

@@ -22,6 +22,9 @@ pub enum StoreError {
     Unusable(String),
     #[error("unsupported DATABASE_URL: {0}")]
     UnsupportedUrl(String),
+    /// A backup that cannot be taken here, and what to do instead.
+    #[error("backup: {0}")]
+    Backup(String),
 }
 
 impl StoreError {

@@ -75,6 +75,14 @@ pub enum Health {
     Unavailable(String),
 }
 
+/// What a backup holds, read back from the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub events: i64,
+    pub registrations: i64,
+    pub bytes: u64,
+}
+
 #[async_trait]
 pub trait EventStore: Send + Sync {
     /// Published events starting after `now`, soonest first.
@@ -331,6 +339,9 @@ pub trait Store:
 {
     /// Whether a write succeeds now (health check).
     async fn health(&self, now: DateTime<Utc>) -> Health;
+    /// A consistent copy of the database in the new file `to`, taken while
+    /// the service runs, and checked by opening it.
+    async fn backup(&self, to: &std::path::Path) -> StoreResult<Backup>;
     /// Finishes queued writes and stops taking new ones.
     async fn close(&self);
 }

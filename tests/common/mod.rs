@@ -501,3 +501,14 @@ impl TestApp {
         to
     }
 }
+
+/// Starts an app on a copy of the SQLite file `backup`, put where a
+/// restore puts it: as the database of a folder of its own.
+pub async fn restore_sqlite(backup: &std::path::Path) -> TestApp {
+    let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
+    let database = dir.path().join("atelier.db");
+    std::fs::copy(backup, &database).expect("backup copied");
+    let mut config = Config::for_database(format!("sqlite://{}", database.display()));
+    config.mail_dir = dir.path().join("mail");
+    start(config, dir, Clock::system()).await
+}

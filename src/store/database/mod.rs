@@ -38,6 +38,9 @@ pub trait Backend: Send + Sync + 'static {
     /// Why the backend cannot take writes, from the error a write gave.
     fn unavailable(&self, error: &StoreError) -> String;
 
+    /// A consistent copy of the database in the new file `to`.
+    fn backup(&self, to: &std::path::Path) -> impl Future<Output = StoreResult<super::Backup>> + Send;
+
     /// Finishes queued writes and stops taking new ones.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -75,6 +78,10 @@ impl<B: Backend> Store for Database<B> {
                 Health::Unavailable(self.backend.unavailable(&error))
             }
         }
+    }
+
+    async fn backup(&self, to: &std::path::Path) -> StoreResult<super::Backup> {
+        self.backend.backup(to).await
     }
 
     async fn close(&self) {

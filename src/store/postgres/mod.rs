@@ -120,6 +120,16 @@ impl Backend for Postgres {
         }
     }
 
+    /// pg_dump takes a consistent copy without stopping anything, in a
+    /// format pg_restore reads; writing one here would only imitate it.
+    async fn backup(&self, _to: &std::path::Path) -> StoreResult<super::Backup> {
+        Err(StoreError::Backup(
+            "on PostgreSQL, use pg_dump: pg_dump --format=custom --file=atelier.dump \"$DATABASE_URL\" \
+             (restore with pg_restore --clean --if-exists --dbname \"$DATABASE_URL\" atelier.dump; see the README, Backups)"
+                .into(),
+        ))
+    }
+
     async fn close(&self) {
         self.sign_ups.stop().await;
         self.pool.close().await;

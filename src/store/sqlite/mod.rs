@@ -6,6 +6,7 @@
 //! `sign_ups`). A connection of its own checkpoints the WAL beside it
 //! (`checkpoint`).
 
+mod backup;
 mod checkpoint;
 mod handle;
 mod sign_ups;
@@ -148,6 +149,10 @@ impl Backend for Sqlite {
             (_, Some(10 | 14)) => "the database file cannot be written".into(),
             _ => format!("writes fail: {error}"),
         }
+    }
+
+    async fn backup(&self, to: &std::path::Path) -> StoreResult<super::Backup> {
+        backup::backup(&self.read, to).await
     }
 
     async fn close(&self) {
