@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api;
 pub mod app;
 pub mod cache;
+pub mod calendar;
 pub mod client;
 pub mod clock;
 pub mod config;

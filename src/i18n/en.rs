@@ -16,6 +16,8 @@ pub static TEXTS: Texts = Texts {
     filter_level: "Level of study",
     filter_all: "All",
     filter_submit: "Filter",
+    subscribe_calendar: "Subscribe to these events in your calendar (.ics)",
+    calendar_name: "Atelier — bioproduction round tables and masterclasses",
     no_events: "No upcoming events match these filters.",
     when: "When",
     place: "Place",

@@ -16,6 +16,8 @@ pub static TEXTS: Texts = Texts {
     filter_level: "Niveau d'études",
     filter_all: "Tous",
     filter_submit: "Filtrer",
+    subscribe_calendar: "S'abonner à ces événements dans votre agenda (.ics)",
+    calendar_name: "Atelier — tables rondes et masterclasses en bioproduction",
     no_events: "Aucun événement à venir pour ces critères.",
     when: "Date",
     place: "Lieu",

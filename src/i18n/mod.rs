@@ -44,6 +44,10 @@ pub struct Texts {
     pub filter_level: &'static str,
     pub filter_all: &'static str,
     pub filter_submit: &'static str,
+    /// The link to `/calendar.ics` under the filters.
+    pub subscribe_calendar: &'static str,
+    /// The feed's name in a subscriber's calendar list.
+    pub calendar_name: &'static str,
     pub no_events: &'static str,
     pub when: &'static str,
     pub place: &'static str,

@@ -7,7 +7,6 @@
 //! crash at worst sends it again after restart, with the same Message-ID.
 
 mod context;
-mod ics;
 pub mod templates;
 mod transport;
 
@@ -254,7 +253,8 @@ impl Mailer {
         let body = match calendar {
             Some(method) => {
                 let organizer = self.from.email.to_string();
-                let ics = ics::invitation(event, registration, &event_url, &organizer, method, self.clock.now());
+                let ics =
+                    crate::calendar::invitation(event, registration, &event_url, &organizer, method, self.clock.now());
                 let (name, method_name) = match method {
                     CalendarMethod::Request => ("invitation.ics", "REQUEST"),
                     CalendarMethod::Cancel => ("cancellation.ics", "CANCEL"),

@@ -28,6 +28,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(catalogue::show))
+        .route("/calendar.ics", get(catalogue::feed))
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", post(registration_page::cancel))
