@@ -186,6 +186,11 @@ pub struct Config {
     /// Log filter, e.g. "info" or "atelier=debug,tower_http=debug".
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
+
+    /// Log lines as text for people, or as one JSON object a line for a
+    /// log collector.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: crate::logs::LogFormat,
 }
 
 /// A week: a longer lease would only delay recovery after a crash.
@@ -218,6 +223,7 @@ impl Config {
             secret_key: Some(crate::token::TokenKey::random_secret()),
             secret_key_file: "data/secret.key".into(),
             log: "info".into(),
+            log_format: crate::logs::LogFormat::Text,
             privacy_controller: None,
             privacy_contact: None,
             retention_days: 365,
@@ -257,6 +263,7 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("secret_key_file", &self.secret_key_file)
             .field("log", &self.log)
+            .field("log_format", &self.log_format)
             .field("signup_rate_per_minute", &self.signup_rate_per_minute)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("privacy_controller", &self.privacy_controller)

@@ -12,16 +12,25 @@ use std::io::{self, Write};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
+/// How log lines are written (LOG_FORMAT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One line a record, for people.
+    Text,
+    /// One JSON object a line (time, level, message and fields at the top,
+    /// the request's span under `span`), for log collectors.
+    Json,
+}
+
 /// Logs at `filter` (tracing's syntax; `info` when it does not parse).
-pub fn init(filter: &str) {
+pub fn init(filter: &str, format: LogFormat) {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(Stderr)
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(Stderr).log_internal_errors(false);
+    match format {
         // Colours only for a person at a terminal, not in files and journals.
-        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
-        .log_internal_errors(false)
-        .init();
+        LogFormat::Text => logs.with_ansi(io::IsTerminal::is_terminal(&io::stderr())).init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(true).with_span_list(false).init(),
+    }
 }
 
 /// Stderr, whose write errors are swallowed (see the module's comment).

@@ -9,7 +9,7 @@ use atelier::state::AppState;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    atelier::logs::init(&cli.config.log);
+    atelier::logs::init(&cli.config.log, cli.config.log_format);
     let command = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&cli.config).await?;
