@@ -30,6 +30,10 @@ use crate::token::TokenKey;
 
 pub struct Application {
     listener: TcpListener,
+    /// METRICS_ADDR's, serving /metrics alone.
+    metrics_listener: Option<TcpListener>,
+    /// Guards /metrics on the public listener.
+    metrics_token: Option<Arc<str>>,
     state: AppState,
     mailer: Mailer,
 }
@@ -46,6 +50,10 @@ impl Application {
     /// As `build`, with the time read from `clock` (tests move it).
     pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.listen_addr).await?;
+        let metrics_listener = match config.metrics_addr {
+            Some(address) => Some(TcpListener::bind(address).await?),
+            None => None,
+        };
         let public_url: Arc<str> = match &config.public_url {
             Some(_) => config.public_url(),
             None => format!("http://{}", listener.local_addr()?),
@@ -63,11 +71,17 @@ impl Application {
             state.clock.clone(),
             state.templates.clone(),
         )?;
-        Ok(Self { listener, state, mailer })
+        let metrics_token = config.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Arc::from);
+        Ok(Self { listener, metrics_listener, metrics_token, state, mailer })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// The port of METRICS_ADDR's listener, if there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
     }
 
     /// What handlers reach, for tests that call operations themselves.
@@ -95,7 +109,25 @@ impl Application {
         }
         let scheduler = Scheduler::start(self.state.clone());
         tracing::info!(address = %self.listener.local_addr()?, public_url = %self.state.public_url, "listening");
-        crate::serve::serve(self.listener, router(self.state), shutdown).await;
+        // /metrics: on its own listener when METRICS_ADDR is set, which
+        // then stops with the public one; otherwise beside the pages.
+        let (stopped, mut stop) = tokio::sync::watch::channel(());
+        let (public, metrics) = match self.metrics_listener {
+            Some(listener) => {
+                tracing::info!(address = %listener.local_addr()?, "metrics listening");
+                let metrics = crate::metrics::routes(None).with_state(self.state.clone());
+                let served = crate::serve::serve(listener, metrics, async move {
+                    let _ = stop.changed().await;
+                });
+                (router(self.state, MetricsAccess::Elsewhere), Some(tokio::spawn(served)))
+            }
+            None => (router(self.state, MetricsAccess::Here(self.metrics_token)), None),
+        };
+        crate::serve::serve(self.listener, public, shutdown).await;
+        drop(stopped);
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         scheduler.shutdown().await;
         mail.shutdown().await;
         store.close().await;
@@ -150,7 +182,15 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
     })
 }
 
-pub fn router(state: AppState) -> Router {
+/// Where `/metrics` is served.
+pub enum MetricsAccess {
+    /// On METRICS_ADDR's listener: not with the pages.
+    Elsewhere,
+    /// With the pages, to requests carrying this token if there is one.
+    Here(Option<Arc<str>>),
+}
+
+pub fn router(state: AppState, metrics: MetricsAccess) -> Router {
     let security_headers = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -158,7 +198,11 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "same-origin"),
         (header::CONTENT_SECURITY_POLICY, "default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
     ];
-    let mut router = Router::new()
+    let routes = match metrics {
+        MetricsAccess::Here(token) => crate::metrics::routes(token),
+        MetricsAccess::Elsewhere => Router::new(),
+    };
+    let mut router = routes
         .route("/healthz", get(health))
         .merge(crate::api::router())
         .merge(crate::web::router())
@@ -176,6 +220,7 @@ pub fn router(state: AppState) -> Router {
     router
         // Enforced by the body extractors, so the refusal is in our error format.
         .layer(DefaultBodyLimit::max(guards::MAX_BODY))
+        .layer(middleware::from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
             // The route's template, never the path itself: paths carry
             // secrets (cancel tokens) and personal data.

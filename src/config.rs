@@ -88,6 +88,16 @@ pub struct Config {
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub listen_addr: SocketAddr,
 
+    /// Serve /metrics on this address only (e.g. 127.0.0.1:9100), off the
+    /// public listener.
+    #[arg(long, env = "METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Without METRICS_ADDR: /metrics on the public listener answers only
+    /// requests with `Authorization: Bearer <this token>`.
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Address people use to reach the service, for links in pages and
     /// emails (defaults to http://LISTEN_ADDR).
     #[arg(long, env = "PUBLIC_URL", global = true)]
@@ -210,6 +220,8 @@ impl Config {
         Self {
             database_url: database_url.into(),
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics_addr: None,
+            metrics_token: None,
             public_url: None,
             demo: false,
             smtp_url: None,
@@ -261,6 +273,8 @@ impl std::fmt::Debug for Config {
             .field("mail_poll_ms", &self.mail_poll_ms)
             .field("mail_lease_secs", &self.mail_lease_secs)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
+            .field("metrics_addr", &self.metrics_addr)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "[redacted]"))
             .field("secret_key_file", &self.secret_key_file)
             .field("log", &self.log)
             .field("log_format", &self.log_format)

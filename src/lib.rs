@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod limits;
 pub mod logs;
 pub mod mail;
+pub mod metrics;
 pub mod negotiate;
 pub mod operations;
 pub mod qr;

@@ -37,7 +37,7 @@ impl FromRequestParts<AppState> for ApiOrganizer {
 
 /// The credentials of `Authorization: Bearer <token>`; the scheme's name
 /// is case-insensitive (RFC 9110, 11.1), so `bearer` and `BEARER` do too.
-fn bearer(header: &str) -> Option<&str> {
+pub fn bearer(header: &str) -> Option<&str> {
     let (scheme, credentials) = header.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| credentials.trim())
 }

@@ -2,7 +2,7 @@
 
 mod accounts;
 mod attendance;
-mod auth;
+pub(crate) mod auth;
 mod certificates;
 mod events;
 mod exports;

@@ -141,6 +141,11 @@ pub async fn health(state: &AppState) -> Health {
     state.store.health(state.clock.now()).await
 }
 
+/// What `/metrics` reads from the database.
+pub async fn gauges(state: &AppState) -> Result<crate::store::Gauges, StoreError> {
+    state.store.gauges(state.clock.now()).await
+}
+
 /// A consistent copy of the database in a new file (`atelier backup`).
 pub async fn backup(state: &AppState, to: &std::path::Path) -> Result<Backup, StoreError> {
     state.store.backup(to).await

@@ -24,6 +24,7 @@ pub struct SignedUp {
 pub fn within_sign_up_limit(state: &AppState, client: std::net::IpAddr) -> Result<(), AppError> {
     state.sign_ups.check(client).map_err(|retry_after| {
         tracing::info!(%client, "sign-up refused: over the per-client limit");
+        crate::metrics::global().sign_up("refused", "rate_limited");
         AppError::RateLimited { retry_after }
     })
 }
@@ -44,19 +45,31 @@ pub async fn sign_up(
             (Ok((n, e, i, l)), Ok(answers)) => (n, e, i, l, answers),
             (fields, answers) => {
                 let errors = fields.err().into_iter().flatten().chain(answers.err().into_iter().flatten()).collect();
+                crate::metrics::global().sign_up("refused", "invalid");
                 return Err(AppError::Validation(errors));
             }
         };
     let (new, token) = new_registration(state, event.id, (name, email, institution, level), answers, lang);
+    let metrics = crate::metrics::global();
     match state.store.register(new, state.clock.now()).await? {
         RegisterOutcome::Registered(registration) => {
             Touched::SEATS_AND_MAIL.settle(state);
             tracing::info!(event = %event.id, registration = %registration.id, status = registration.status.code(), "signed up");
+            metrics.sign_up(registration.status.code(), "");
             Ok(SignedUp { registration, token })
         }
-        RegisterOutcome::AlreadyRegistered => Err(AppError::AlreadyRegistered),
-        RegisterOutcome::Refused(refusal) => Err(AppError::Refused(refusal)),
-        RegisterOutcome::EventNotFound => Err(AppError::EventNotFound),
+        RegisterOutcome::AlreadyRegistered => {
+            metrics.sign_up("refused", "already_registered");
+            Err(AppError::AlreadyRegistered)
+        }
+        RegisterOutcome::Refused(refusal) => {
+            metrics.sign_up("refused", refusal.code());
+            Err(AppError::Refused(refusal))
+        }
+        RegisterOutcome::EventNotFound => {
+            metrics.sign_up("refused", "event_not_found");
+            Err(AppError::EventNotFound)
+        }
     }
 }
 

@@ -18,6 +18,7 @@ mod corrections;
 mod database;
 mod error;
 mod events;
+mod gauges;
 mod jobs;
 mod offers;
 mod outbox;
@@ -46,6 +47,7 @@ pub use database::{Backend, Database};
 pub use error::StoreError;
 use error::is_unique_violation;
 pub use events::Cancellation;
+pub use gauges::{Gauges, PoolUse};
 pub use tokens::{NewToken, TokenUse, USE_PRECISION as TOKEN_USE_PRECISION};
 
 use crate::domain::{
@@ -342,6 +344,8 @@ pub trait Store:
     /// A consistent copy of the database in the new file `to`, taken while
     /// the service runs, and checked by opening it.
     async fn backup(&self, to: &std::path::Path) -> StoreResult<Backup>;
+    /// The outbox's and the scheduler's figures now, and the pools' use.
+    async fn gauges(&self, now: DateTime<Utc>) -> StoreResult<Gauges>;
     /// Finishes queued writes and stops taking new ones.
     async fn close(&self);
 }

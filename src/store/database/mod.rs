@@ -38,6 +38,9 @@ pub trait Backend: Send + Sync + 'static {
     /// Why the backend cannot take writes, from the error a write gave.
     fn unavailable(&self, error: &StoreError) -> String;
 
+    /// How the backend's connection pools are used now.
+    fn pools(&self) -> Vec<super::PoolUse>;
+
     /// A consistent copy of the database in the new file `to`.
     fn backup(&self, to: &std::path::Path) -> impl Future<Output = StoreResult<super::Backup>> + Send;
 
@@ -82,6 +85,12 @@ impl<B: Backend> Store for Database<B> {
 
     async fn backup(&self, to: &std::path::Path) -> StoreResult<super::Backup> {
         self.backend.backup(to).await
+    }
+
+    async fn gauges(&self, now: DateTime<Utc>) -> StoreResult<super::Gauges> {
+        let mut gauges = super::gauges::read(&mut *self.read().await?, now).await?;
+        gauges.pools = self.backend.pools();
+        Ok(gauges)
     }
 
     async fn close(&self) {

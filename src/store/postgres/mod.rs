@@ -120,6 +120,10 @@ impl Backend for Postgres {
         }
     }
 
+    fn pools(&self) -> Vec<super::PoolUse> {
+        vec![super::PoolUse::of("postgres", &self.pool)]
+    }
+
     /// pg_dump takes a consistent copy without stopping anything, in a
     /// format pg_restore reads; writing one here would only imitate it.
     async fn backup(&self, _to: &std::path::Path) -> StoreResult<super::Backup> {

@@ -131,8 +131,10 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
         return;
     }
     let sign_ups: Vec<(&NewRegistration, DateTime<Utc>)> = batch.iter().map(|p| (&*p.registration, p.now)).collect();
+    let started = std::time::Instant::now();
     let error = match in_transaction(pool, &sign_ups).await {
         Ok(outcomes) if outcomes.len() == batch.len() => {
+            crate::metrics::global().batch(batch.len(), started.elapsed());
             for (pending, outcome) in batch.into_iter().zip(outcomes) {
                 let _ = pending.reply.send(Ok(outcome));
             }

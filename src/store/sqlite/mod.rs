@@ -151,6 +151,10 @@ impl Backend for Sqlite {
         }
     }
 
+    fn pools(&self) -> Vec<super::PoolUse> {
+        vec![super::PoolUse::of("sqlite_read", &self.read), super::PoolUse::of("sqlite_write", &self.write)]
+    }
+
     async fn backup(&self, to: &std::path::Path) -> StoreResult<super::Backup> {
         backup::backup(&self.read, to).await
     }

@@ -147,8 +147,10 @@ async fn commit(conn: &mut SqliteConnection, batch: Vec<Pending>) -> bool {
     if batch.is_empty() {
         return true;
     }
+    let started = std::time::Instant::now();
     let error = match apply(conn, &batch).await {
         Ok(results) => {
+            crate::metrics::global().batch(batch.len(), started.elapsed());
             for (pending, done) in batch.into_iter().zip(results) {
                 let _ = pending.reply.send(Ok(done));
             }
