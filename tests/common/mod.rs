@@ -3,6 +3,7 @@
 //! database when the test runs on PostgreSQL (see `on_both_backends!`).
 #![allow(dead_code)]
 
+pub mod instances;
 pub mod smtp;
 
 use std::sync::Arc;
