@@ -20,6 +20,11 @@ pub enum StoreError {
     /// clean state; it was given up, and the next write gets a new one.
     #[error("the write connection was given up after: {0}")]
     Unusable(String),
+    /// No connection could be had a moment ago and none has been made
+    /// since: the write was not tried (PostgreSQL's sign-up queue, while
+    /// the server is down).
+    #[error("not tried: the database server could not be reached just before")]
+    Unreachable,
     #[error("unsupported DATABASE_URL: {0}")]
     UnsupportedUrl(String),
 }
@@ -30,7 +35,7 @@ impl StoreError {
     /// server gone. Such failures are answered 503, not 500.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Closed | StoreError::Unusable(_) => true,
+            StoreError::Closed | StoreError::Unusable(_) | StoreError::Unreachable => true,
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => sqlite_unavailable(failure.extended_code),
             StoreError::Database(sqlx::Error::Database(e)) => {
                 let code = e.code().unwrap_or_default();

@@ -10,8 +10,13 @@
 //! once and only then answer each. Other changes keep their own
 //! transactions and take the same row locks, so counts stay exact across
 //! instances.
+//!
+//! While the server cannot be reached, sign-ups are answered 503 at once
+//! (see `Outage`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -28,6 +33,8 @@ const MAX_BATCH: usize = 256;
 const QUEUE: usize = 8192;
 /// Batches in flight per instance: while one commits, the next one fills.
 const WORKERS: usize = 4;
+/// Between two failed tries to reach the server during an outage.
+const RETRY_PAUSE: Duration = Duration::from_millis(100);
 
 enum Job {
     SignUp(Pending),
@@ -45,12 +52,63 @@ pub struct SignUpQueue {
     workers: Mutex<Vec<JoinHandle<()>>>,
 }
 
+/// Whether the server could not be reached lately, and no connection has
+/// been made since.
+///
+/// Each worker waits up to `ACQUIRE_TIMEOUT` (3 s) for a connection. With
+/// PostgreSQL stopped under load, the four workers wait together, and the
+/// sign-ups queued meanwhile waited those 3 s and then 3 s more for their
+/// own batch's connection: answered 503 after 5.96-5.99 s (16 clients
+/// signing up every 20 ms against two instances; tests/postgres_failures.rs),
+/// over the 5 s a request may take. So once a batch could not get a
+/// connection, what the workers take is answered 503 at once, without
+/// waiting, and one task tries to connect until it can; then sign-ups go
+/// to the database again.
+#[derive(Default)]
+struct Outage {
+    down: AtomicBool,
+}
+
+impl Outage {
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Notes that no connection could be had, and starts the task that
+    /// waits for one, unless it runs already.
+    fn begin(self: &Arc<Self>, pool: &PgPool) {
+        if self.down.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::warn!("the database server cannot be reached: sign-ups answer 503 until it can");
+        let (outage, pool) = (self.clone(), pool.clone());
+        tokio::spawn(async move {
+            // Each try waits up to ACQUIRE_TIMEOUT, connecting again and
+            // again meanwhile (sqlx backs off up to a fifth of it); the
+            // pause keeps a refusal that comes at once (a password no
+            // longer accepted) from spinning.
+            loop {
+                match pool.acquire().await {
+                    Ok(_) => {
+                        tracing::info!("the database server can be reached again: sign-ups resume");
+                        break;
+                    }
+                    Err(sqlx::Error::PoolClosed) => break,
+                    Err(_) => tokio::time::sleep(RETRY_PAUSE).await,
+                }
+            }
+            outage.down.store(false, Ordering::Release);
+        });
+    }
+}
+
 impl SignUpQueue {
     /// Starts the workers on the current runtime.
     pub fn start(pool: PgPool) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
-        let workers = (0..WORKERS).map(|_| tokio::spawn(work(pool.clone(), queue.clone()))).collect();
+        let outage = Arc::new(Outage::default());
+        let workers = (0..WORKERS).map(|_| tokio::spawn(work(pool.clone(), queue.clone(), outage.clone()))).collect();
         Self { jobs, workers: Mutex::new(workers) }
     }
 
@@ -74,7 +132,7 @@ impl SignUpQueue {
     }
 }
 
-async fn work(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn work(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>, outage: Arc<Outage>) {
     let mut received = Vec::with_capacity(MAX_BATCH);
     loop {
         {
@@ -98,8 +156,16 @@ async fn work(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 Job::SignUp(pending) if !pending.reply.is_closed() => Some(pending),
                 _ => None,
             })
-            .collect();
-        commit(&pool, batch).await;
+            .collect::<Vec<_>>();
+        if outage.is_down() {
+            for pending in batch {
+                let _ = pending.reply.send(Err(StoreError::Unreachable));
+            }
+            continue;
+        }
+        if commit(&pool, batch).await {
+            outage.begin(&pool);
+        }
     }
 }
 
@@ -108,10 +174,11 @@ async fn work(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 /// own, so that only the one it refuses fails; when the connection or the
 /// commit fails, every sign-up of the batch is answered with the error
 /// (503): whether the commit landed is unknown, and trying again could
-/// answer someone signed up "already registered".
-async fn commit(pool: &PgPool, batch: Vec<Pending>) {
+/// answer someone signed up "already registered". Returns whether no
+/// connection could be had.
+async fn commit(pool: &PgPool, batch: Vec<Pending>) -> bool {
     if batch.is_empty() {
-        return;
+        return false;
     }
     let sign_ups: Vec<(&NewRegistration, DateTime<Utc>)> = batch.iter().map(|p| (&*p.registration, p.now)).collect();
     let error = match in_transaction(pool, &sign_ups).await {
@@ -119,7 +186,7 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
             for (pending, outcome) in batch.into_iter().zip(outcomes) {
                 let _ = pending.reply.send(Ok(outcome));
             }
-            return;
+            return false;
         }
         Ok(outcomes) => StoreError::Corrupt(format!("{} outcomes for {} sign-ups", outcomes.len(), batch.len())),
         Err(error) => error,
@@ -133,14 +200,16 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
             });
             let _ = pending.reply.send(result);
         }
-        return;
+        return false;
     }
     tracing::error!(%error, size = batch.len(), "sign-ups failed");
+    let unreachable = matches!(error, StoreError::Database(sqlx::Error::PoolTimedOut));
     let message = error.to_string();
     let mut errors = std::iter::once(error).chain(std::iter::repeat_with(|| StoreError::Unusable(message.clone())));
     for pending in batch {
         let _ = pending.reply.send(Err(errors.next().unwrap_or(StoreError::Closed)));
     }
+    unreachable
 }
 
 /// The batch in a transaction of its own, committed (tried again when
