@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod instances;
+pub mod pg_cluster;
 pub mod smtp;
 
 use std::sync::Arc;
