@@ -9,138 +9,24 @@
 //! starts two days and 15 s from now) or within the shortest offer (one
 //! minute).
 //!
-//! The processes run the binary named by ATELIER_BIN (CI points it at the
-//! release build) or, by default, the one `cargo test` built. PostgreSQL
-//! only: these tests run when TEST_DATABASE_URL is set (see build.rs).
+//! The processes run the binary named by ATELIER_BIN (see
+//! `common::instances`). PostgreSQL only: these tests run when
+//! TEST_DATABASE_URL is set (see build.rs).
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
+use common::instances::{Instance, create_event, deployment};
 use common::smtp::SmtpSink;
-use common::{fresh_postgres_database, person, seats_taken};
+use common::{person, seats_taken};
 use futures::future::join_all;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 const INSTANCES: usize = 3;
 const SIGN_UPS: usize = 1000;
 const SEATS: i64 = 30;
-
-/// One running `atelier` process.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-/// What every instance shares: the database, the secret, the SMTP server.
-struct Deployment {
-    database_url: String,
-    secret: String,
-    smtp_url: String,
-}
-
-fn binary() -> String {
-    std::env::var("ATELIER_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_atelier").to_owned())
-}
-
-impl Deployment {
-    fn command(&self, lease_secs: u64) -> Command {
-        let mut command = Command::new(binary());
-        command
-            .env("DATABASE_URL", &self.database_url)
-            .env("ATELIER_SECRET_KEY", &self.secret)
-            .env("SMTP_URL", &self.smtp_url)
-            .env("LISTEN_ADDR", "127.0.0.1:0")
-            .env("MAIL_POLL_MS", "50")
-            .env("MAIL_RETRY_BASE_MS", "100")
-            .env("MAIL_LEASE_SECS", lease_secs.to_string())
-            // One address signs hundreds of people up here.
-            .env("SIGNUP_RATE_PER_MINUTE", "0")
-            .env("RUST_LOG", "info")
-            .kill_on_drop(true);
-        command
-    }
-
-    /// Starts an instance and waits until it listens.
-    async fn start(&self, lease_secs: u64) -> Instance {
-        let mut child = self.command(lease_secs).stderr(Stdio::piped()).spawn().expect("atelier starts");
-        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-        let address = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.contains("listening") {
-                    return listening_address(&line);
-                }
-            }
-            None
-        })
-        .await
-        .ok()
-        .flatten()
-        .expect("the instance logs its address");
-        // Keep reading its log, so that a full pipe never blocks it.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Instance { child, base: format!("http://{address}") }
-    }
-
-    /// An API token for a new admin, through the command line.
-    async fn organizer_token(&self) -> String {
-        let run = |args: &[&str]| {
-            let mut command = self.command(300);
-            command.args(args).env("ATELIER_PASSWORD", "un mot de passe solide").env("RUST_LOG", "warn");
-            command.output()
-        };
-        let added = run(&["organizer", "add", "equipe@atlanpole.example", "--admin"]).await.expect("runs");
-        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-        let token = run(&["token", "create", "--organizer", "equipe@atlanpole.example"]).await.expect("runs");
-        assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
-        String::from_utf8(token.stdout).expect("utf-8").trim().to_owned()
-    }
-}
-
-/// `127.0.0.1:PORT` in the "listening" log line.
-fn listening_address(line: &str) -> Option<String> {
-    let start = line.find("127.0.0.1:")?;
-    let port: String = line[start + "127.0.0.1:".len()..].chars().take_while(char::is_ascii_digit).collect();
-    (!port.is_empty()).then(|| format!("127.0.0.1:{port}"))
-}
-
-async fn deployment(sink: &SmtpSink) -> Deployment {
-    Deployment {
-        database_url: fresh_postgres_database().await,
-        secret: atelier::token::TokenKey::random_secret(),
-        smtp_url: sink.url(),
-    }
-}
-
-async fn create_event(client: &reqwest::Client, instance: &Instance, token: &str, slug: &str, capacity: i64) {
-    let response = client
-        .post(format!("{}/api/v1/events", instance.base))
-        .bearer_auth(token)
-        .json(&json!({
-            "slug": slug,
-            "kind": "masterclass",
-            "title": "Masterclass Naobios : la bioproduction de vaccins",
-            "starts_at": "2099-06-15T09:00:00+02:00",
-            "ends_at": "2099-06-15T17:00:00+02:00",
-            "location": "Naobios",
-            "host": "Naobios",
-            "levels": ["bts_but", "licence", "master"],
-            "capacity": capacity,
-            "status": "published"
-        }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap_or_default());
-}
-
-async fn database(deployment: &Deployment) -> sqlx::PgPool {
-    sqlx::PgPool::connect(&deployment.database_url).await.expect("database opens")
-}
 
 /// Three instances start together on an empty database (their migrations
 /// wait for each other), then take 1,000 simultaneous sign-ups for 30 seats,
@@ -198,7 +84,7 @@ async fn three_instances_share_seats_and_send_each_message_once() {
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), SIGN_UPS, "one message per person");
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     let (sent, attempts): (i64, i64) =
         sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM outbox WHERE status = 'sent'")
             .fetch_one(&db)
@@ -229,7 +115,7 @@ async fn a_message_claimed_by_an_instance_that_dies_is_sent_after_its_lease() {
         .await
         .expect("sent");
     assert_eq!(response.status(), 201);
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     let claimed_at = tokio::time::Instant::now();
     let deadline = claimed_at + Duration::from_secs(10);
     loop {
@@ -363,7 +249,7 @@ async fn each_reminder_is_sent_once_across_three_instances() {
     create(&client, &instances[0], &token, fields).await;
     join_all((0..SEATS + WAITING).map(|n| sign_up(&client, &instances[n % INSTANCES], "rappel", n))).await;
 
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     let queued = wait_until_count(
         &db,
         "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'",
@@ -451,7 +337,7 @@ async fn each_offer_is_made_and_ended_once_across_three_instances() {
         assert_eq!(response.status(), 200);
     }
 
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     let offered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE status = 'offered'")
         .fetch_one(&db)
         .await
@@ -545,7 +431,7 @@ async fn each_certificate_is_sent_once_across_three_instances() {
         assert_eq!(response.status(), 201);
     }
 
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     let query = "SELECT COUNT(*) FROM outbox WHERE kind = 'certificate'";
     let queued = wait_until_count(&db, query, PRESENT as i64, Duration::from_secs(90)).await;
     assert_eq!(queued, PRESENT as i64, "a certificate for each person checked in");
@@ -602,7 +488,7 @@ async fn retention_runs_once_across_three_instances() {
     });
     create(&client, &instances[0], &token, fields).await;
     join_all((0..PEOPLE).map(|n| sign_up(&client, &instances[n % INSTANCES], "retention", n))).await;
-    let db = database(&deployment).await;
+    let db = deployment.database().await;
     // The runs at start-up are over once the job waits for tomorrow.
     let later = "SELECT COUNT(*) FROM scheduled_jobs WHERE kind = 'retention' AND due_at > now() + interval '1 hour'";
     assert_eq!(wait_until_count(&db, later, 1, Duration::from_secs(30)).await, 1);

@@ -20,6 +20,11 @@ pub enum StoreError {
     /// clean state; it was given up, and the next write gets a new one.
     #[error("the write connection was given up after: {0}")]
     Unusable(String),
+    /// No connection could be had a moment ago and none has been made
+    /// since: the write was not tried (PostgreSQL's sign-up queue, while
+    /// the server is down).
+    #[error("not tried: the database server could not be reached just before")]
+    Unreachable,
     #[error("unsupported DATABASE_URL: {0}")]
     UnsupportedUrl(String),
     /// A backup that cannot be taken here, and what to do instead.
@@ -33,7 +38,7 @@ impl StoreError {
     /// server gone. Such failures are answered 503, not 500.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Closed | StoreError::Unusable(_) => true,
+            StoreError::Closed | StoreError::Unusable(_) | StoreError::Unreachable => true,
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _)) => sqlite_unavailable(failure.extended_code),
             StoreError::Database(sqlx::Error::Database(e)) => {
                 let code = e.code().unwrap_or_default();
@@ -41,8 +46,14 @@ impl StoreError {
                     code.parse().is_ok_and(sqlite_unavailable)
                 } else {
                     // SQLSTATE: read-only transaction, insufficient
-                    // resources, connection exceptions.
-                    code == "25006" || code.starts_with("53") || code.starts_with("08")
+                    // resources, operator intervention (the server shutting
+                    // down or starting up, the session ended by an admin:
+                    // 57P01-57P03; not 57014, a statement cancelled),
+                    // connection exceptions.
+                    code == "25006"
+                        || code.starts_with("53")
+                        || matches!(&*code, "57P01" | "57P02" | "57P03")
+                        || code.starts_with("08")
                 }
             }
             StoreError::Database(
@@ -62,4 +73,33 @@ fn sqlite_unavailable(code: i32) -> bool {
 /// A unique value (an event slug, an organizer's email) is already taken.
 pub(super) fn is_unique_violation(error: &StoreError) -> bool {
     matches!(error, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::*;
+
+    /// The error PostgreSQL sends with `code`, raised by the server itself.
+    async fn raised(code: &str) -> StoreError {
+        let url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+        let mut conn = sqlx::PgConnection::connect(&url).await.expect("connects");
+        let raise = format!("DO $$ BEGIN RAISE EXCEPTION 'test' USING ERRCODE = '{code}'; END $$");
+        StoreError::Database(sqlx::query(&raise).execute(&mut conn).await.expect_err("raised"))
+    }
+
+    /// A server shutting down or starting up, or a session ended by an
+    /// administrator, is "not now" (503) like a server out of reach; a
+    /// refused statement or a cancelled one is not.
+    #[tokio::test]
+    #[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+    async fn postgres_shutting_down_or_starting_up_is_unavailable() {
+        for code in ["57P01", "57P02", "57P03", "08006", "53300", "25006"] {
+            assert!(raised(code).await.is_unavailable(), "{code}");
+        }
+        for code in ["23505", "57014", "40001", "XX000"] {
+            assert!(!raised(code).await.is_unavailable(), "{code}");
+        }
+    }
 }

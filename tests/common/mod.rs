@@ -3,6 +3,8 @@
 //! database when the test runs on PostgreSQL (see `on_both_backends!`).
 #![allow(dead_code)]
 
+pub mod instances;
+pub mod pg_cluster;
 pub mod smtp;
 
 use std::sync::Arc;

@@ -1,9 +1,10 @@
 //! A small SMTP server for tests: speaks enough of RFC 5321 for lettre
 //! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) over real TCP, keeps what it
-//! receives, and can be stopped, restarted on the same port, slowed down, or
-//! told to refuse a recipient with 550.
+//! receives (and when), and can be stopped, restarted on the same port,
+//! slowed down (telling whose messages are waiting), or told to refuse a
+//! recipient with 550.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,6 +18,8 @@ pub struct Received {
     pub from: String,
     pub to: Vec<String>,
     pub data: Vec<u8>,
+    /// When the message was taken (its DATA ended).
+    pub at: std::time::SystemTime,
 }
 
 #[derive(Default)]
@@ -24,6 +27,9 @@ struct Shared {
     received: Vec<Received>,
     refused: HashSet<String>,
     delay: Duration,
+    /// Recipients of the messages waiting out `delay`, by wait.
+    holding: HashMap<u64, Vec<String>>,
+    waits: u64,
 }
 
 pub struct SmtpSink {
@@ -67,6 +73,12 @@ impl SmtpSink {
     /// Waits this long before taking each message (before answering DATA).
     pub fn slow_down(&self, delay: Duration) {
         self.lock().delay = delay;
+    }
+
+    /// The recipients of the messages whose sender is waiting out the
+    /// delay (see `slow_down`): not taken yet.
+    pub fn holding(&self) -> Vec<String> {
+        self.lock().holding.values().flatten().cloned().collect()
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -139,7 +151,10 @@ async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) -> std::io::Resu
                 // The wait comes before the message is read, so that a client
                 // that dies meanwhile delivers nothing, as with a real server.
                 let delay = shared.lock().map(|s| s.delay).unwrap_or_default();
-                tokio::time::sleep(delay).await;
+                {
+                    let _held = Hold::new(&shared, &to);
+                    tokio::time::sleep(delay).await;
+                }
                 write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
                 let mut data = Vec::new();
                 loop {
@@ -155,7 +170,8 @@ async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) -> std::io::Resu
                     data.extend_from_slice(unstuffed);
                 }
                 if let Ok(mut s) = shared.lock() {
-                    s.received.push(Received { from: from.clone(), to: std::mem::take(&mut to), data });
+                    let at = std::time::SystemTime::now();
+                    s.received.push(Received { from: from.clone(), to: std::mem::take(&mut to), data, at });
                 }
                 "250 OK queued\r\n".into()
             }
@@ -171,6 +187,29 @@ async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) -> std::io::Resu
             _ => "502 command not implemented\r\n".into(),
         };
         write.write_all(reply.as_bytes()).await?;
+    }
+}
+
+/// A message's place in `holding` while its sender waits, until the wait
+/// ends or the session is dropped (the sink stopped).
+struct Hold<'a> {
+    shared: &'a Mutex<Shared>,
+    wait: u64,
+}
+
+impl<'a> Hold<'a> {
+    fn new(shared: &'a Mutex<Shared>, to: &[String]) -> Self {
+        let mut s = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        s.waits += 1;
+        let wait = s.waits;
+        s.holding.insert(wait, to.to_vec());
+        Hold { shared, wait }
+    }
+}
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).holding.remove(&self.wait);
     }
 }
 

@@ -114,6 +114,8 @@ impl Backend for Postgres {
             (_, Some("25006")) => "the database is read-only".into(),
             (_, Some("53100")) => "the database server's disk is full".into(),
             (_, Some(code)) if code.starts_with("08") => "the database server cannot be reached".into(),
+            (_, Some("57P01" | "57P02" | "57P03")) => "the database server is shutting down or starting up".into(),
+            (StoreError::Unreachable, _) => "the database server cannot be reached".into(),
             (StoreError::Database(sqlx::Error::PoolTimedOut), _) => "no database connection is free".into(),
             (StoreError::Database(sqlx::Error::Io(_)), _) => "the database server cannot be reached".into(),
             _ => format!("writes fail: {error}"),

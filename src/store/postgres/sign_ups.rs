@@ -19,8 +19,14 @@
 //! Partitioned, the workers' batches lock disjoint events and commit side
 //! by side; a rush on one event still goes one batch at a time, which its
 //! row lock would impose anyway.
+//!
+//! While the server cannot be reached, sign-ups are answered 503 at once
+//! (see `Outage`).
 
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -39,6 +45,8 @@ const MAX_BATCH: usize = 256;
 const QUEUE: usize = 2048;
 /// Batches in flight per instance, each for its own events.
 const WORKERS: usize = 4;
+/// Between two failed tries to reach the server during an outage.
+const RETRY_PAUSE: Duration = Duration::from_millis(100);
 
 enum Job {
     SignUp(Pending),
@@ -57,13 +65,64 @@ pub struct SignUpQueue {
     workers: Mutex<Vec<JoinHandle<()>>>,
 }
 
+/// Whether the server could not be reached lately, and no connection has
+/// been made since.
+///
+/// Each worker waits up to `ACQUIRE_TIMEOUT` (3 s) for a connection. With
+/// PostgreSQL stopped under load, the four workers wait together, and the
+/// sign-ups queued meanwhile waited those 3 s and then 3 s more for their
+/// own batch's connection: answered 503 after 5.96-5.99 s (16 clients
+/// signing up every 20 ms against two instances; tests/postgres_failures.rs),
+/// over the 5 s a request may take. So once a batch could not get a
+/// connection, what the workers take is answered 503 at once, without
+/// waiting, and one task tries to connect until it can; then sign-ups go
+/// to the database again.
+#[derive(Default)]
+struct Outage {
+    down: AtomicBool,
+}
+
+impl Outage {
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Notes that no connection could be had, and starts the task that
+    /// waits for one, unless it runs already.
+    fn begin(self: &Arc<Self>, pool: &PgPool) {
+        if self.down.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::warn!("the database server cannot be reached: sign-ups answer 503 until it can");
+        let (outage, pool) = (self.clone(), pool.clone());
+        tokio::spawn(async move {
+            // Each try waits up to ACQUIRE_TIMEOUT, connecting again and
+            // again meanwhile (sqlx backs off up to a fifth of it); the
+            // pause keeps a refusal that comes at once (a password no
+            // longer accepted) from spinning.
+            loop {
+                match pool.acquire().await {
+                    Ok(_) => {
+                        tracing::info!("the database server can be reached again: sign-ups resume");
+                        break;
+                    }
+                    Err(sqlx::Error::PoolClosed) => break,
+                    Err(_) => tokio::time::sleep(RETRY_PAUSE).await,
+                }
+            }
+            outage.down.store(false, Ordering::Release);
+        });
+    }
+}
+
 impl SignUpQueue {
     /// Starts the workers on the current runtime.
     pub fn start(pool: PgPool) -> Self {
+        let outage = Arc::new(Outage::default());
         let (jobs, workers) = (0..WORKERS)
             .map(|_| {
                 let (jobs, queue) = mpsc::channel(QUEUE);
-                (jobs, tokio::spawn(work(pool.clone(), queue)))
+                (jobs, tokio::spawn(work(pool.clone(), queue, outage.clone())))
             })
             .unzip();
         Self { jobs, workers: Mutex::new(workers) }
@@ -100,7 +159,7 @@ impl SignUpQueue {
     }
 }
 
-async fn work(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
+async fn work(pool: PgPool, mut queue: mpsc::Receiver<Job>, outage: Arc<Outage>) {
     let mut received = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut received, MAX_BATCH).await > 0 {
         if received.iter().any(|job| matches!(job, Job::Stop)) {
@@ -115,8 +174,16 @@ async fn work(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
                 Job::SignUp(pending) if !pending.reply.is_closed() => Some(pending),
                 _ => None,
             })
-            .collect();
-        commit(&pool, batch).await;
+            .collect::<Vec<_>>();
+        if outage.is_down() {
+            for pending in batch {
+                let _ = pending.reply.send(Err(StoreError::Unreachable));
+            }
+            continue;
+        }
+        if commit(&pool, batch).await {
+            outage.begin(&pool);
+        }
     }
 }
 
@@ -125,10 +192,11 @@ async fn work(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
 /// own, so that only the one it refuses fails; when the connection or the
 /// commit fails, every sign-up of the batch is answered with the error
 /// (503): whether the commit landed is unknown, and trying again could
-/// answer someone signed up "already registered".
-async fn commit(pool: &PgPool, batch: Vec<Pending>) {
+/// answer someone signed up "already registered". Returns whether no
+/// connection could be had.
+async fn commit(pool: &PgPool, batch: Vec<Pending>) -> bool {
     if batch.is_empty() {
-        return;
+        return false;
     }
     let sign_ups: Vec<(&NewRegistration, DateTime<Utc>)> = batch.iter().map(|p| (&*p.registration, p.now)).collect();
     let started = std::time::Instant::now();
@@ -138,7 +206,7 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
             for (pending, outcome) in batch.into_iter().zip(outcomes) {
                 let _ = pending.reply.send(Ok(outcome));
             }
-            return;
+            return false;
         }
         Ok(outcomes) => StoreError::Corrupt(format!("{} outcomes for {} sign-ups", outcomes.len(), batch.len())),
         Err(error) => error,
@@ -152,14 +220,16 @@ async fn commit(pool: &PgPool, batch: Vec<Pending>) {
             });
             let _ = pending.reply.send(result);
         }
-        return;
+        return false;
     }
     tracing::error!(%error, size = batch.len(), "sign-ups failed");
+    let unreachable = matches!(error, StoreError::Database(sqlx::Error::PoolTimedOut));
     let message = error.to_string();
     let mut errors = std::iter::once(error).chain(std::iter::repeat_with(|| StoreError::Unusable(message.clone())));
     for pending in batch {
         let _ = pending.reply.send(Err(errors.next().unwrap_or(StoreError::Closed)));
     }
+    unreachable
 }
 
 /// The batch in a transaction of its own, committed (tried again when
