@@ -113,21 +113,27 @@ struct Touched {
     seats: bool,
     /// An event itself changed: everything cached about events.
     events: bool,
+    /// Timed work may have changed (a seat offered, whose end is timed;
+    /// reminders rescheduled): the scheduler should look now.
+    jobs: bool,
 }
 
 impl Touched {
-    const SEATS_AND_MAIL: Touched = Touched { mail: true, seats: true, events: false };
-    const EVENTS_AND_MAIL: Touched = Touched { mail: true, seats: true, events: true };
-    const MAIL: Touched = Touched { mail: true, seats: false, events: false };
-    const EVENTS: Touched = Touched { mail: false, seats: false, events: true };
+    const SEATS_AND_MAIL: Touched = Touched { mail: true, seats: true, events: false, jobs: true };
+    const EVENTS_AND_MAIL: Touched = Touched { mail: true, seats: true, events: true, jobs: true };
+    const MAIL: Touched = Touched { mail: true, seats: false, events: false, jobs: false };
+    const EVENTS: Touched = Touched { mail: false, seats: false, events: true, jobs: true };
+    /// A sign-up confirms or waitlists someone; it never offers a seat nor
+    /// moves a reminder. Waking the scheduler for each one cost two
+    /// queries a sign-up on PostgreSQL (7,275 job claims in a 20 s run,
+    /// pg_stat_statements), for nothing.
+    const SIGN_UP: Touched = Touched { mail: true, seats: true, events: false, jobs: false };
 
     fn settle(self, state: &AppState) {
         if self.mail {
             state.mail_wakeup.notify_one();
         }
-        // A seat may have been offered (its end is timed work), reminders
-        // rescheduled: the scheduler looks again.
-        if self.seats || self.events {
+        if self.jobs {
             state.jobs_wakeup.notify_one();
         }
         if self.events {

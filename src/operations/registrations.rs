@@ -53,7 +53,7 @@ pub async fn sign_up(
     let metrics = crate::metrics::global();
     match state.store.register(new, state.clock.now()).await? {
         RegisterOutcome::Registered(registration) => {
-            Touched::SEATS_AND_MAIL.settle(state);
+            Touched::SIGN_UP.settle(state);
             tracing::info!(event = %event.id, registration = %registration.id, status = registration.status.code(), "signed up");
             metrics.sign_up(registration.status.code(), "");
             Ok(SignedUp { registration, token })

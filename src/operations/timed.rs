@@ -42,7 +42,7 @@ pub async fn run(state: &AppState, job: &DueJob) -> Result<JobRun, AppError> {
     let now = state.clock.now();
     match state.store.run_job(job, state.privacy.retention, audit, now).await {
         Ok(run) => {
-            Touched { mail: run.mail, seats: run.seats, events: false }.settle(state);
+            Touched { mail: run.mail, seats: run.seats, events: false, jobs: run.seats }.settle(state);
             if run.done {
                 tracing::info!(job = %job.id, kind = job.kind.code(), recipients = run.recipients, "timed work done");
             }
