@@ -13,7 +13,10 @@ pub fn targets(rows: &[Row], postgres: bool, instances: usize) -> Vec<Verdict> {
     // PostgreSQL's targets are issue 19's: a network round trip and a
     // server process of its own per commit make SQLite's out of reach.
     let (per_second, p99_ms) = if postgres { (5_000.0, 50.0) } else { (10_000.0, 25.0) };
-    if let Some(row) = find("1 ", 64) {
+    // Several instances share the same 2 cores with the database and the
+    // load: their sign-up rows are reported, and only the rush has a target.
+    let one_instance = instances == 1;
+    if let Some(row) = find("1 ", 64).filter(|_| one_instance) {
         push(
             &format!("sign-ups c=64 >= {per_second:.0}/s"),
             row.requests_per_s >= per_second,
@@ -21,7 +24,8 @@ pub fn targets(rows: &[Row], postgres: bool, instances: usize) -> Vec<Verdict> {
         );
         push(&format!("sign-ups c=64 p99 < {p99_ms} ms"), row.p99_ms < p99_ms, format!("{:.2} ms", row.p99_ms));
     }
-    if let Some(row) = find("1 ", 1) {
+    // A round trip to a database server is most of a millisecond already.
+    if let Some(row) = find("1 ", 1).filter(|_| !postgres) {
         push("sign-ups c=1 p50 < 1 ms", row.p50_ms < 1.0, format!("{:.3} ms", row.p50_ms));
     }
     let rush_ms = match (postgres, instances) {
