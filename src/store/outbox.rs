@@ -211,7 +211,17 @@ pub async fn claim(
     // SQLite compares times as text: whole seconds on both sides.
     let statement = match conn.dialect() {
         Dialect::Sqlite => Statement::new(CLAIM_SQLITE).bind(whole_seconds(now)).bind(next_whole_second(lease_until)),
-        Dialect::Postgres => Statement::new(CLAIM_POSTGRES).bind(now).bind(lease_until),
+        Dialect::Postgres => {
+            // A rush fills the outbox faster than autovacuum analyzes it:
+            // with 32,000 pending rows that the statistics still called 26,
+            // PostgreSQL scanned every pending row (a bitmap scan), tested
+            // the older-message rule on each and sorted them: 19 ms a claim
+            // on average, 88 ms at worst (pg_stat_statements), against
+            // under 1 ms for the scan of `outbox_due` in order that stops
+            // at the limit. Inside the claim's transaction only.
+            conn.execute(Statement::new("SET LOCAL enable_bitmapscan = off")).await?;
+            Statement::new(CLAIM_POSTGRES).bind(now).bind(lease_until)
+        }
     };
     conn.fetch_all(statement.bind(limit), rows::claimed).await
 }
