@@ -79,11 +79,6 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
-    /// The port of METRICS_ADDR's listener, if there is one.
-    pub fn metrics_port(&self) -> Option<u16> {
-        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
-    }
-
     /// What handlers reach, for tests that call operations themselves.
     pub fn state(&self) -> AppState {
         self.state.clone()
