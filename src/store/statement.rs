@@ -71,19 +71,21 @@ value_from! {
 pub struct Statement {
     pub sql: Cow<'static, str>,
     pub values: Vec<Value>,
-    /// Kept prepared on the connection. Statements whose text changes with
-    /// the number of rows are prepared for one use only once they are
-    /// large: hundreds of sizes would crowd out the fixed statements.
-    pub persistent: bool,
+    /// Rows of its longest multi-row part (`push_rows`, `push_list`): its
+    /// text changes with them, so each size is a statement of its own.
+    pub rows: usize,
 }
-
-/// Rows in one multi-row statement, at most, before it is prepared for one
-/// use only (see `Statement::persistent`).
-const KEPT_ROWS: usize = 8;
 
 impl Statement {
     pub fn new(sql: &'static str) -> Self {
-        Self { sql: Cow::Borrowed(sql), values: Vec::new(), persistent: true }
+        Self { sql: Cow::Borrowed(sql), values: Vec::new(), rows: 0 }
+    }
+
+    /// Whether to keep it prepared on a connection that keeps statements
+    /// of up to `kept_rows` rows: beyond, it is prepared for one use only,
+    /// so that hundreds of sizes do not crowd out the fixed statements.
+    pub fn kept(&self, kept_rows: usize) -> bool {
+        self.rows <= kept_rows
     }
 
     pub fn bind(mut self, value: impl Into<Value>) -> Self {
@@ -111,7 +113,7 @@ impl Statement {
         }
         sql.push_str(suffix);
         self.sql = Cow::Owned(sql);
-        self.persistent &= count <= KEPT_ROWS;
+        self.rows = self.rows.max(count);
         self
     }
 
@@ -131,7 +133,7 @@ impl Statement {
         }
         sql.push_str(suffix);
         self.sql = Cow::Owned(sql);
-        self.persistent &= count <= KEPT_ROWS;
+        self.rows = self.rows.max(count);
         self
     }
 }
@@ -238,11 +240,15 @@ pub trait Sql: Send {
 /// statement changed (sqlx has no trait for it).
 pub trait SqlxBackend: sqlx::Database + sqlx::database::HasStatementCache {
     const DIALECT: Dialect;
+    /// Multi-row statements kept prepared up to this many rows (see
+    /// `Statement::kept`).
+    const KEPT_ROWS: usize;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
 
 impl SqlxBackend for sqlx::Sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
+    const KEPT_ROWS: usize = 8;
     fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
         result.rows_affected()
     }
@@ -250,6 +256,12 @@ impl SqlxBackend for sqlx::Sqlite {
 
 impl SqlxBackend for sqlx::Postgres {
     const DIALECT: Dialect = Dialect::Postgres;
+    /// The group commit's statements have as many rows as a group has
+    /// sign-ups, 10 to 30 at c=64. Prepared once instead of parsed and
+    /// planned at each group, they took c=64 from 4,454–4,732/s to
+    /// 5,732–5,985/s (BENCHMARKS.md, issue 19). Connections cache enough
+    /// statements for it (`postgres::STATEMENT_CACHE`).
+    const KEPT_ROWS: usize = 64;
     fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {
         result.rows_affected()
     }
@@ -295,7 +307,7 @@ where
 /// The statement as a sqlx query with its values bound.
 fn bound<'q, DB>(statement: &'q Statement) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
 where
-    DB: sqlx::Database + sqlx::database::HasStatementCache,
+    DB: SqlxBackend,
     Option<Uuid>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -303,7 +315,7 @@ where
     Option<DateTime<Utc>>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<&'q [u8]>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
-    let mut query = sqlx::query(&statement.sql).persistent(statement.persistent);
+    let mut query = sqlx::query(&statement.sql).persistent(statement.kept(DB::KEPT_ROWS));
     for value in &statement.values {
         query = match value {
             Value::Uuid(v) => query.bind(*v),
@@ -366,6 +378,7 @@ mod tests {
             Statement::new("UPDATE t SET at = $1 WHERE x IN (").bind(0i64).push_list(vec![Value::from(1i64)], ")");
         assert_eq!(list.sql, "UPDATE t SET at = $1 WHERE x IN ($2)");
         let many = Statement::new("").push_list((0..9).map(Value::from).collect(), "");
-        assert!(!many.persistent, "statements of many sizes are prepared for one use");
+        assert_eq!(many.rows, 9);
+        assert!(many.kept(9) && !many.kept(8), "statements of many sizes are prepared for one use");
     }
 }

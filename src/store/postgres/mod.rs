@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use super::{Backend, Change, Done, StoreError, StoreResult, change};
 use crate::domain::NewAudit;
@@ -31,6 +31,12 @@ const ATTEMPTS: u32 = 5;
 /// for a free connection under load.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Statements each connection keeps prepared: the fixed ones (fewer than
+/// 170) and the multi-row ones at each size up to `KEPT_ROWS`, five of
+/// which a sign-up group runs. sqlx's default of 100 would evict the group
+/// commit's statements in turn.
+const STATEMENT_CACHE: usize = 512;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 pub struct Postgres {
@@ -40,8 +46,12 @@ pub struct Postgres {
 
 impl Postgres {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool =
-            PgPoolOptions::new().max_connections(POOL_SIZE).acquire_timeout(ACQUIRE_TIMEOUT).connect(url).await?;
+        let options = url.parse::<PgConnectOptions>()?.statement_cache_capacity(STATEMENT_CACHE);
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
         // sqlx's migrator holds a PostgreSQL advisory lock while it checks
         // and applies migrations, so instances starting together wait for
         // each other instead of racing to create the same tables.

@@ -15,7 +15,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{CachedStatement, Connection, params_from_iter};
 use sqlx::SqliteConnection;
 
-use crate::store::statement::{Columns, Decoder, Kind, Statement, Value};
+use crate::store::statement::{Columns, Decoder, Kind, SqlxBackend, Statement, Value};
 use crate::store::{StoreError, StoreResult};
 
 /// Runs `work` on the connection's SQLite handle, on the calling thread.
@@ -107,9 +107,10 @@ pub fn fetch_optional<T>(db: &Connection, statement: &Statement, read: Decoder<T
     Ok(found)
 }
 
-/// Statements made for one use (see `Statement::persistent`) leave the cache.
+/// Statements made for one use (see `Statement::kept`) leave the cache, as
+/// they do on sqlx's SQLite connections.
 fn keep_or_discard(prepared: CachedStatement<'_>, statement: &Statement) {
-    if !statement.persistent {
+    if !statement.kept(<sqlx::Sqlite as SqlxBackend>::KEPT_ROWS) {
         prepared.discard();
     }
 }
