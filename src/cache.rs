@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 
-use crate::domain::{Event, Question};
+use crate::domain::{Cursor, Event, Question};
 use crate::error::AppError;
 
 /// How long a cached answer may be served, at most.
@@ -110,11 +110,22 @@ impl<T: Clone> Shelf<T> {
     }
 }
 
+/// A list's first page as sent, and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub body: Bytes,
+    pub next: Option<Cursor>,
+    /// Items on every page together.
+    pub total: usize,
+}
+
 #[derive(Default)]
 pub struct Caches {
     changes: AtomicU64,
     definitions: AtomicU64,
     pages: Shelf<Bytes>,
+    lists: Shelf<Listed>,
+    upcoming: Shelf<Arc<Vec<Event>>>,
     events: Shelf<Arc<(Event, Vec<Question>)>>,
 }
 
@@ -136,6 +147,24 @@ impl Caches {
         Fut: Future<Output = Result<Bytes, AppError>>,
     {
         self.pages.get_or_build(key, &self.changes, build).await
+    }
+
+    /// The first page of a list (`GET /api/v1/events` as most ask for it)
+    /// for `key`.
+    pub async fn list<Fut>(&self, key: &str, build: impl FnOnce() -> Fut) -> Result<Listed, AppError>
+    where
+        Fut: Future<Output = Result<Listed, AppError>>,
+    {
+        self.lists.get_or_build(key, &self.changes, build).await
+    }
+
+    /// Upcoming events of a kind and level, which searches, date filters
+    /// and later pages are cut from: a few keys, whatever people search.
+    pub async fn upcoming<Fut>(&self, key: &str, build: impl FnOnce() -> Fut) -> Result<Arc<Vec<Event>>, AppError>
+    where
+        Fut: Future<Output = Result<Arc<Vec<Event>>, AppError>>,
+    {
+        self.upcoming.get_or_build(key, &self.changes, build).await
     }
 
     /// An event and its questions, for checking a sign-up before it goes to

@@ -246,6 +246,8 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::ConsentRequired => "consent_required",
         FieldErrorKind::ControlCharacters => "invalid_characters",
         FieldErrorKind::InvalidDateTime => "invalid_date_time",
+        FieldErrorKind::InvalidDate => "invalid_date",
+        FieldErrorKind::InvalidCursor => "invalid_cursor",
         FieldErrorKind::EndBeforeStart => "end_before_start",
         FieldErrorKind::CloseBeforeOpen => "close_before_open",
         FieldErrorKind::TooSmall { .. } => "too_small",

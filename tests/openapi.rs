@@ -49,13 +49,22 @@ async fn filters_are_optional_query_parameters_and_codes_are_enums() {
     let doc = document().await;
     let params = doc["paths"]["/api/v1/events"]["get"]["parameters"].as_array().expect("parameters").clone();
     let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
-    assert_eq!(names, ["kind", "level"]);
+    assert_eq!(names, ["kind", "level", "from", "to", "q", "limit", "cursor"]);
     for param in &params {
         assert_eq!(param["in"], "query", "{param}");
         assert_ne!(param["required"], true, "{param}");
     }
     assert_eq!(values(&doc, &params[0]["schema"]), KINDS);
     assert_eq!(values(&doc, &params[1]["schema"]), LEVELS);
+    assert_eq!(params[2]["schema"]["format"], "date", "{}", params[2]);
+    assert_eq!((&params[5]["schema"]["minimum"], &params[5]["schema"]["maximum"]), (&1.into(), &200.into()));
+    let list = &doc["paths"]["/api/v1/events"]["get"]["responses"]["200"];
+    assert!(list["headers"]["Link"].is_object() && list["headers"]["X-Total-Count"].is_object(), "{list}");
+    let registrations = &doc["paths"]["/api/v1/events/{id}/registrations"]["get"];
+    let params = registrations["parameters"].as_array().expect("parameters");
+    let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["id", "status", "q", "limit", "cursor"]);
+    assert_eq!(values(&doc, &params[1]["schema"]), ["confirmed", "waitlisted", "offered", "cancelled", "expired"]);
     let export = doc["paths"]["/api/v1/events/{id}/attendees.csv"]["get"]["parameters"].as_array().expect("params");
     for param in export {
         let expected = if param["name"] == "id" { "path" } else { "query" };

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use bytes::Bytes;
+use http_body_util::BodyExt;
 use hyper::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -238,6 +239,34 @@ impl Server {
 
     /// One organizer API call on a short-lived connection.
     pub async fn api(&self, method: Method, path: &str, body: Option<&Value>) -> anyhow::Result<(StatusCode, Value)> {
+        let (status, _, value) = self.api_with_link(method, path, body).await?;
+        Ok((status, value))
+    }
+
+    /// Every item of an API list, following its `Link: <…>; rel="next"`
+    /// headers page after page.
+    pub async fn api_list(&self, path: &str) -> anyhow::Result<(StatusCode, Vec<Value>)> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(path) = next.take() {
+            let (status, link, value) = self.api_with_link(Method::GET, &path, None).await?;
+            if status != StatusCode::OK {
+                return Ok((status, items));
+            }
+            items.extend(value.as_array().cloned().unwrap_or_default());
+            next = link;
+        }
+        Ok((StatusCode::OK, items))
+    }
+
+    /// The answer's status, the target of its `rel="next"` link if any,
+    /// and its JSON body.
+    async fn api_with_link(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<(StatusCode, Option<String>, Value)> {
         let mut conn = load::connect(self.addr()).await?;
         let mut request = Request::builder()
             .method(method)
@@ -251,9 +280,15 @@ impl Server {
             }
             None => Bytes::new(),
         };
-        let (status, bytes) = load::send(&mut conn, request.body(Body::new(payload))?).await?;
+        conn.ready().await.context("connection not ready")?;
+        let response = conn.send_request(request.body(Body::new(payload))?).await.context("sending the request")?;
+        let status = response.status();
+        let next = response.headers().get(header::LINK).and_then(|link| link.to_str().ok()).and_then(|link| {
+            link.strip_prefix('<')?.split_once(">; rel=\"next\"").map(|(target, _)| target.to_owned())
+        });
+        let bytes = response.into_body().collect().await.context("reading the answer")?.to_bytes();
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Ok((status, value))
+        Ok((status, next, value))
     }
 
     /// Creates published events open for registration now, starting in a

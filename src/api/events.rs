@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Json;
-use crate::domain::{Event, EventKind, EventStatus, FieldError, FieldErrorKind, Lang, Level, Question, Session, Slot};
+use crate::cache::Listed;
+use crate::domain::{
+    DateRange, Event, EventKind, EventStatus, Lang, Level, MAX_LIMIT, PageRequest, Question, Session, Slot,
+    code_filter, page_address, search_text,
+};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::queries;
 use crate::state::AppState;
@@ -139,46 +143,114 @@ pub struct ListQuery {
     /// Only events open to this level of study.
     #[param(value_type = Option<Level>)]
     level: Option<String>,
+    /// Only events starting on this day (Paris time) or later.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    from: Option<String>,
+    /// Only events starting on this day (Paris time) or earlier.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    to: Option<String>,
+    /// Only events whose title, host, place or address contains this text
+    /// (whatever the case and accents).
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Events a page, 1 to 200 (200 when absent).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// Where the page starts: the `cursor` of the previous answer's
+    /// `Link: <…>; rel="next"` header.
+    cursor: Option<String>,
 }
 
-/// Published events that have not started yet, soonest first.
+/// Published events that have not started yet, soonest first, a page at a
+/// time: when more follow, the answer has a `Link` header to the next page
+/// (`rel="next"`), with the same filters.
 #[utoipa::path(
     get,
     path = "/api/v1/events",
     params(ListQuery),
     responses(
-        (status = 200, description = "Upcoming events", body = [EventJson]),
+        (status = 200, description = "Upcoming events", body = [EventJson],
+            headers(
+                ("Link" = String, description = "`<…>; rel=\"next\"`: the next page, when there is one"),
+                ("X-Total-Count" = i64, description = "Events on every page together"),
+            )),
         (status = 400, description = "A query string of the wrong shape (a filter given twice)", body = ErrorBody),
-        (status = 422, description = "Unknown filter value", body = ErrorBody),
+        (status = 422, description = "Unknown filter value, bad date, limit or cursor", body = ErrorBody),
     )
 )]
-pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
-    let mut errors = Vec::new();
-    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
-        None => None,
-        Some(code) => EventKind::from_code(code).or_else(|| {
-            errors.push(FieldError::new("kind", FieldErrorKind::UnknownChoice));
-            None
-        }),
+pub async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let wanted = query.check()?;
+    // Most ask for the first page unfiltered, a rush thousands of times:
+    // that one is kept as sent.
+    let listed = if wanted.dates == DateRange::default()
+        && wanted.text.is_empty()
+        && wanted.page == PageRequest::first(MAX_LIMIT)
+    {
+        state
+            .caches
+            .list(&format!("json {}", wanted.filter.key()), || async {
+                let page = queries::upcoming_page(&state, &wanted.filter, wanted.dates, "", &wanted.page).await?;
+                Ok::<_, AppError>(Listed { next: page.next, total: page.total, body: json_list(page.items)? })
+            })
+            .await?
+    } else {
+        let page = queries::upcoming_page(&state, &wanted.filter, wanted.dates, &wanted.text, &wanted.page).await?;
+        Listed { next: page.next, total: page.total, body: json_list(page.items)? }
     };
-    let level = match query.level.as_deref().filter(|l| !l.is_empty()) {
-        None => None,
-        Some(code) => Level::parse(code).map_err(|e| errors.push(e)).ok(),
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+    Ok(list_response(&uri, listed))
+}
+
+/// What `GET /api/v1/events` asks for, checked.
+struct Wanted {
+    filter: EventFilter,
+    dates: DateRange,
+    text: String,
+    page: PageRequest,
+}
+
+impl ListQuery {
+    fn check(self) -> Result<Wanted, AppError> {
+        let mut errors = Vec::new();
+        let kind = code_filter("kind", self.kind.as_deref(), EventKind::from_code, &mut errors);
+        let level = match self.level.as_deref().filter(|l| !l.is_empty()) {
+            None => None,
+            Some(code) => Level::parse(code).map_err(|e| errors.push(e)).ok(),
+        };
+        let dates = DateRange::parse(self.from.as_deref(), self.to.as_deref(), &mut errors);
+        let page = PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref(), MAX_LIMIT, &mut errors);
+        let text = search_text(self.q, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(Wanted { filter: EventFilter { kind, level, with_cancelled: false }, dates, text, page })
     }
-    let key = format!("json {} {}", kind.map_or("", EventKind::code), level.map_or("", Level::code));
-    let body = state
-        .caches
-        .page(&key, || async {
-            let events = queries::upcoming(&state, &EventFilter { kind, level, with_cancelled: false }).await?;
-            let list: Vec<EventJson> = events.into_iter().map(EventJson::from).collect();
-            let bytes = serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?;
-            Ok::<_, AppError>(Bytes::from(bytes))
-        })
-        .await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The header with the length of a whole list, a common convention.
+const TOTAL_COUNT: header::HeaderName = header::HeaderName::from_static("x-total-count");
+
+fn json_list(events: Vec<Event>) -> Result<Bytes, AppError> {
+    let list: Vec<EventJson> = events.into_iter().map(EventJson::from).collect();
+    Ok(Bytes::from(serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+/// A page of a list as JSON, with the `Link` header to the next one and the
+/// length of the whole list in `X-Total-Count`.
+pub fn list_response(uri: &Uri, listed: Listed) -> Response {
+    let headers =
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (TOTAL_COUNT, listed.total.into())];
+    let mut response = (headers, listed.body).into_response();
+    if let Some(next) = listed.next {
+        let link = format!("<{}>; rel=\"next\"", page_address(uri.path(), uri.query(), Some(&next)));
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    response
 }
 
 /// One event, by id or slug (drafts are not public).

@@ -1,16 +1,21 @@
 //! The organizer API: events they run and the people registered.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::auth::{ApiManaged, ApiOrganizer, EventRefusals};
-use super::events::EventJson;
+use super::events::{EventJson, list_response};
 use super::{BodyRefusals, Json};
-use crate::domain::{AttendeeLine, EventInput, Lang, Level, RegistrationStatus};
+use crate::cache::Listed;
+use crate::domain::{
+    AttendeeLine, EventInput, Lang, Level, MAX_LIMIT, PageRequest, RegistrationStatus, code_filter, search_text,
+};
 use crate::error::{AppError, ErrorBody};
 use crate::operations::{events, queries};
 use crate::state::AppState;
@@ -157,21 +162,64 @@ impl From<AttendeeLine> for AttendeeJson {
     }
 }
 
-/// Everyone who signed up, oldest first, cancelled ones included.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegistrationsQuery {
+    /// Only registrations in this state.
+    #[param(value_type = Option<RegistrationStatus>)]
+    status: Option<String>,
+    /// Only people whose name, email or institution contains this text
+    /// (whatever the case and accents).
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Registrations a page, 1 to 200 (200 when absent).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// Where the page starts: the `cursor` of the previous answer's
+    /// `Link: <…>; rel="next"` header.
+    cursor: Option<String>,
+}
+
+/// Everyone who signed up, oldest first, cancelled ones included, a page
+/// at a time: when more follow, the answer has a `Link` header to the next
+/// page (`rel="next"`), with the same filters.
 #[utoipa::path(
     get,
     path = "/api/v1/events/{id}/registrations",
-    params(("id" = String, Path, description = "Event id (uuid) or slug")),
+    params(("id" = String, Path, description = "Event id (uuid) or slug"), RegistrationsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The registrations", body = [AttendeeJson]),
+        (status = 200, description = "The registrations", body = [AttendeeJson],
+            headers(
+                ("Link" = String, description = "`<…>; rel=\"next\"`: the next page, when there is one"),
+                ("X-Total-Count" = i64, description = "Registrations on every page together"),
+            )),
+        (status = 422, description = "Unknown status, bad limit or cursor", body = ErrorBody),
         EventRefusals,
     )
 )]
 pub async fn registrations(
     State(state): State<AppState>,
     ApiManaged(managed): ApiManaged,
-) -> Result<Json<Vec<AttendeeJson>>, AppError> {
-    let lines = queries::registrations(&state, &managed).await?;
-    Ok(Json(lines.into_iter().map(AttendeeJson::from).collect()))
+    uri: Uri,
+    Query(query): Query<RegistrationsQuery>,
+) -> Result<Response, AppError> {
+    let (status, text, request) = query.check()?;
+    let page = queries::registrations_page(&state, &managed, status, &text, &request).await?;
+    let list: Vec<AttendeeJson> = page.items.into_iter().map(AttendeeJson::from).collect();
+    let body = Bytes::from(serde_json::to_vec(&list).map_err(|e| AppError::Internal(e.into()))?);
+    Ok(list_response(&uri, Listed { body, next: page.next, total: page.total }))
+}
+
+impl RegistrationsQuery {
+    fn check(self) -> Result<(Option<RegistrationStatus>, String, PageRequest), AppError> {
+        let mut errors = Vec::new();
+        let status = code_filter("status", self.status.as_deref(), RegistrationStatus::from_code, &mut errors);
+        let request = PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref(), MAX_LIMIT, &mut errors);
+        let text = search_text(self.q, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok((status, text, request))
+    }
 }

@@ -106,6 +106,28 @@ impl Event {
         super::slots(&self.sessions)
     }
 
+    /// Whether the title, host, place or address contains `query`, folded
+    /// as people's names are (`AttendeeLine::matches`); an empty query
+    /// matches every event.
+    pub fn matches(&self, query: &str) -> bool {
+        let needle = super::folded(query);
+        needle.is_empty()
+            || [
+                Some(self.title.as_str()),
+                Some(self.host.as_str()),
+                Some(self.location.as_str()),
+                self.address.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|field| super::folded(field).contains(&needle))
+    }
+
+    /// Its place in a list of events: by start, then title.
+    pub fn list_key(&self) -> super::Cursor {
+        super::Cursor::new(self.starts_at, &self.title, self.id)
+    }
+
     /// Seats still free: neither confirmed nor held by an offer; never
     /// negative, even after capacity was lowered below the number taken.
     pub fn seats_left(&self) -> i64 {

@@ -8,6 +8,7 @@ mod event_input;
 mod lang;
 mod organizer;
 mod outbox;
+mod paging;
 mod person;
 mod personal_data;
 mod question;
@@ -26,6 +27,9 @@ pub use event_input::{EventInput, MAX_CAPACITY};
 pub use lang::Lang;
 pub use organizer::{AccountUpdate, AccountUpdated, ApiTokenInfo, Organizer, Role, TokenStatus};
 pub use outbox::{Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage};
+pub use paging::{
+    Cursor, DateRange, MAX_LIMIT, MAX_SEARCH, Page, PageRequest, code_filter, page, page_address, search_text,
+};
 pub use person::{Email, FieldError, FieldErrorKind, Institution, Level, PersonName};
 pub use personal_data::{
     Corrected, Correction, CorrectionForm, Erased, NOTICE_VERSION, PersonalData, PrivacySettings, Purged,

@@ -30,6 +30,10 @@ pub enum FieldErrorKind {
     ConsentRequired,
     ControlCharacters,
     InvalidDateTime,
+    /// Not a `YYYY-MM-DD` date.
+    InvalidDate,
+    /// Not a cursor this service gave (a list's `Link: rel="next"`).
+    InvalidCursor,
     EndBeforeStart,
     CloseBeforeOpen,
     TooSmall {

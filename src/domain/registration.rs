@@ -308,6 +308,11 @@ impl AttendeeLine {
                 .any(|field| folded(field).contains(&needle))
     }
 
+    /// Its place in the list of an event's people: by sign-up time.
+    pub fn list_key(&self) -> super::Cursor {
+        super::Cursor::new(self.registration.created_at, "", self.registration.id)
+    }
+
     /// Present at a slot, at the door or by signature.
     pub fn attended(&self) -> bool {
         self.checked_in_at.is_some() || !self.attendance.is_empty() || !self.signatures.is_empty()

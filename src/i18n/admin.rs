@@ -31,6 +31,14 @@ pub struct AdminTexts {
     pub search_label: &'static str,
     pub search: &'static str,
     pub no_registrations: &'static str,
+    pub filter_status: &'static str,
+    pub any_status: &'static str,
+    /// A registration state on its own, as a filter.
+    pub status_names: [(RegistrationStatus, &'static str); 5],
+    /// `shown` of `total` matching registrations are on the page.
+    pub rows_shown: fn(usize, usize) -> String,
+    pub next_page: &'static str,
+    pub first_page: &'static str,
     pub remove: &'static str,
     pub column_name: &'static str,
     pub column_email: &'static str,

@@ -19,6 +19,10 @@ pub static TEXTS: Texts = Texts {
     subscribe_calendar: "Subscribe to these events in your calendar (.ics)",
     calendar_name: "Atelier — bioproduction round tables and masterclasses",
     no_events: "No upcoming events match these filters.",
+    filter_from: "From",
+    filter_to: "Until",
+    later_events: "Later events",
+    first_events: "Back to the first events",
     when: "When",
     place: "Place",
     host: "Host",
@@ -188,6 +192,18 @@ static ADMIN: AdminTexts = AdminTexts {
     search_label: "Name, email or institution",
     search: "Search",
     no_registrations: "No registrations.",
+    filter_status: "Status",
+    any_status: "All statuses",
+    status_names: [
+        (RegistrationStatus::Confirmed, "Confirmed"),
+        (RegistrationStatus::Waitlisted, "Waiting list"),
+        (RegistrationStatus::Offered, "Seat offered"),
+        (RegistrationStatus::Cancelled, "Cancelled"),
+        (RegistrationStatus::Expired, "Offer expired"),
+    ],
+    rows_shown: |shown, total| format!("Showing {shown} of {total} registrations"),
+    next_page: "Next page",
+    first_page: "First page",
     remove: "Remove",
     column_name: "Name",
     column_email: "Email",
@@ -338,6 +354,8 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::InvalidDateTime => {
             "Invalid date and time: expected RFC 3339, for example 2027-03-02T09:00:00+01:00.".into()
         }
+        FieldErrorKind::InvalidDate => "Invalid date: expected YYYY-MM-DD, for example 2027-03-02.".into(),
+        FieldErrorKind::InvalidCursor => "Unknown cursor: use the next page's link (Link header) as it is.".into(),
         FieldErrorKind::EndBeforeStart => "The end must be after the start.".into(),
         FieldErrorKind::CloseBeforeOpen => "Registration must close after it opens.".into(),
         FieldErrorKind::TooSmall { min } => format!("At least {min}."),

@@ -19,6 +19,10 @@ pub static TEXTS: Texts = Texts {
     subscribe_calendar: "S'abonner à ces événements dans votre agenda (.ics)",
     calendar_name: "Atelier — tables rondes et masterclasses en bioproduction",
     no_events: "Aucun événement à venir pour ces critères.",
+    filter_from: "À partir du",
+    filter_to: "Jusqu'au",
+    later_events: "Événements suivants",
+    first_events: "Revenir aux premiers événements",
     when: "Date",
     place: "Lieu",
     host: "Accueil",
@@ -190,6 +194,21 @@ static ADMIN: AdminTexts = AdminTexts {
     search_label: "Nom, e-mail ou établissement",
     search: "Rechercher",
     no_registrations: "Aucune inscription.",
+    filter_status: "Statut",
+    any_status: "Tous les statuts",
+    status_names: [
+        (RegistrationStatus::Confirmed, "Confirmé"),
+        (RegistrationStatus::Waitlisted, "Liste d'attente"),
+        (RegistrationStatus::Offered, "Place proposée"),
+        (RegistrationStatus::Cancelled, "Annulé"),
+        (RegistrationStatus::Expired, "Offre expirée"),
+    ],
+    rows_shown: |shown, total| match shown {
+        1 => format!("1 inscription affichée sur {total}"),
+        _ => format!("{shown} inscriptions affichées sur {total}"),
+    },
+    next_page: "Page suivante",
+    first_page: "Première page",
     remove: "Retirer",
     column_name: "Nom",
     column_email: "E-mail",
@@ -341,6 +360,10 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::ControlCharacters => "Ce texte contient des caractères invalides.".into(),
         FieldErrorKind::InvalidDateTime => {
             "Date et heure invalides : format RFC 3339 attendu, par exemple 2027-03-02T09:00:00+01:00.".into()
+        }
+        FieldErrorKind::InvalidDate => "Date invalide : format AAAA-MM-JJ attendu, par exemple 2027-03-02.".into(),
+        FieldErrorKind::InvalidCursor => {
+            "Curseur inconnu : reprenez le lien de la page suivante (en-tête Link) tel quel.".into()
         }
         FieldErrorKind::EndBeforeStart => "La fin doit être après le début.".into(),
         FieldErrorKind::CloseBeforeOpen => "La clôture des inscriptions doit être après leur ouverture.".into(),

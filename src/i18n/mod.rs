@@ -49,6 +49,11 @@ pub struct Texts {
     /// The feed's name in a subscriber's calendar list.
     pub calendar_name: &'static str,
     pub no_events: &'static str,
+    pub filter_from: &'static str,
+    pub filter_to: &'static str,
+    /// Link to the events after those on the page.
+    pub later_events: &'static str,
+    pub first_events: &'static str,
     pub when: &'static str,
     pub place: &'static str,
     pub host: &'static str,

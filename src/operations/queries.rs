@@ -6,8 +6,10 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use super::{Actor, ManagedEvent};
-use crate::domain::Lang;
-use crate::domain::{AttendeeLine, AuditLine, Event, EventStatus, Organizer, Question, Registration, Role};
+use crate::domain::{
+    AttendeeLine, AuditLine, DateRange, Event, EventStatus, Lang, Organizer, Page, PageRequest, Question, Registration,
+    RegistrationStatus, Role, page,
+};
 use crate::error::AppError;
 use crate::export::{self, Download, Format};
 use crate::state::AppState;
@@ -53,6 +55,22 @@ pub async fn upcoming(state: &AppState, filter: &EventFilter) -> Result<Vec<Even
     Ok(state.store.upcoming_events(filter, state.clock.now()).await?)
 }
 
+/// One page of the upcoming events that `filter` lists, held in `dates`
+/// and matching `text`; cut from the cached list, so that searches and
+/// later pages cost no query.
+pub async fn upcoming_page(
+    state: &AppState,
+    filter: &EventFilter,
+    dates: DateRange,
+    text: &str,
+    request: &PageRequest,
+) -> Result<Page<Event>, AppError> {
+    let events =
+        state.caches.upcoming(&filter.key(), || async { Ok(Arc::new(upcoming(state, filter).await?)) }).await?;
+    let matching = events.iter().filter(|e| dates.contains(e.starts_at) && e.matches(text)).cloned();
+    Ok(page(matching, Event::list_key, request))
+}
+
 pub async fn count_events(state: &AppState) -> Result<i64, AppError> {
     Ok(state.store.count_events().await?)
 }
@@ -78,6 +96,23 @@ pub async fn managed_events(state: &AppState, organizer: &Organizer) -> Result<V
 /// Every registration of the event, oldest first.
 pub async fn registrations(state: &AppState, managed: &ManagedEvent) -> Result<Vec<AttendeeLine>, AppError> {
     Ok(state.store.event_registrations(&managed.event).await?)
+}
+
+/// One page of the event's people, oldest sign-up first: those of
+/// `status` (all when `None`) whose name, email or institution contains
+/// `text`.
+pub async fn registrations_page(
+    state: &AppState,
+    managed: &ManagedEvent,
+    status: Option<RegistrationStatus>,
+    text: &str,
+    request: &PageRequest,
+) -> Result<Page<AttendeeLine>, AppError> {
+    let lines = registrations(state, managed).await?;
+    let matching = lines
+        .into_iter()
+        .filter(|line| status.is_none_or(|status| line.registration.status == status) && line.matches(text));
+    Ok(page(matching, AttendeeLine::list_key, request))
 }
 
 /// What was done to the event, newest first.

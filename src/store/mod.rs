@@ -69,6 +69,18 @@ pub struct EventFilter {
     pub with_cancelled: bool,
 }
 
+impl EventFilter {
+    /// What the list depends on, as a cache key.
+    pub fn key(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.kind.map_or("", EventKind::code),
+            self.level.map_or("", Level::code),
+            self.with_cancelled
+        )
+    }
+}
+
 /// Whether the store can take writes now, and if not why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Health {

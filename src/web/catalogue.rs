@@ -11,17 +11,22 @@ use serde::Deserialize;
 
 use super::layout::{base, event_facts, seats};
 use crate::calendar;
-use crate::domain::Lang;
-use crate::domain::{Event, EventKind, EventStatus, Level};
+use crate::domain::{Cursor, DateRange, Event, EventKind, EventStatus, Lang, Level, Page, PageRequest, page_address};
 use crate::error::AppError;
 use crate::operations::queries;
 use crate::state::AppState;
 use crate::store::EventFilter;
 
+/// Events a page of the catalogue shows, at most.
+const PAGE_EVENTS: usize = 24;
+
 #[derive(Debug, Default, Deserialize)]
 pub struct Filters {
     kind: Option<String>,
     level: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    cursor: Option<String>,
 }
 
 pub async fn show(
@@ -30,17 +35,20 @@ pub async fn show(
     uri: Uri,
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let filter = event_filter(filters);
-    // The page depends on the language, the filters and the path only
-    // (the path is always `/` here, kept in the key in case that changes).
-    let key = format!("html {} {} {}", lang.code(), filter_key(&filter), uri.path());
-    let page = state
-        .caches
-        .page(&key, || async {
-            let events = queries::upcoming(&state, &filter).await?;
-            Ok::<_, AppError>(Bytes::from(render(lang, uri.path(), &filter, &events).into_string()))
-        })
-        .await?;
+    let filters = filters.map(|Query(f)| f).unwrap_or_default();
+    let (filter, dates, request) = (event_filter(&filters), date_range(&filters), page_request(&filters));
+    let build = || async {
+        let page = queries::upcoming_page(&state, &filter, dates, "", &request).await?;
+        Ok::<_, AppError>(Bytes::from(render(lang, &uri, &filter, dates, &page, request.after.is_some()).into_string()))
+    };
+    // The first page without dates is what nearly everyone asks for: kept
+    // as sent, by language, filters and path (always `/` here, kept in the
+    // key in case that changes).
+    let page = if dates == DateRange::default() && request.after.is_none() {
+        state.caches.page(&format!("html {} {} {}", lang.code(), filter.key(), uri.path()), build).await?
+    } else {
+        build().await?
+    };
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
 }
 
@@ -51,8 +59,8 @@ pub async fn feed(
     lang: Lang,
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let filter = event_filter(filters);
-    let key = format!("ics {} {}", lang.code(), filter_key(&filter));
+    let filter = event_filter(&filters.map(|Query(f)| f).unwrap_or_default());
+    let key = format!("ics {} {}", lang.code(), filter.key());
     let feed = state
         .caches
         .page(&key, || async {
@@ -69,9 +77,8 @@ pub async fn feed(
 }
 
 /// The filters of the query. Unknown values (an old link, a typo) show
-/// everything rather than an error.
-fn event_filter(filters: Result<Query<Filters>, QueryRejection>) -> EventFilter {
-    let filters = filters.map(|Query(f)| f).unwrap_or_default();
+/// everything rather than an error; so do dates that are not dates.
+fn event_filter(filters: &Filters) -> EventFilter {
     EventFilter {
         kind: filters.kind.as_deref().and_then(EventKind::from_code),
         level: filters.level.as_deref().and_then(Level::from_code),
@@ -79,12 +86,20 @@ fn event_filter(filters: Result<Query<Filters>, QueryRejection>) -> EventFilter 
     }
 }
 
-fn filter_key(filter: &EventFilter) -> String {
-    format!("{} {}", filter.kind.map_or("", EventKind::code), filter.level.map_or("", Level::code))
+fn date_range(filters: &Filters) -> DateRange {
+    let mut ignored = Vec::new();
+    let range = DateRange::parse(filters.from.as_deref(), filters.to.as_deref(), &mut ignored);
+    // "Until" before "from" finds nothing: the later bound is dropped.
+    if range.from.zip(range.to).is_some_and(|(from, to)| to < from) { DateRange { to: None, ..range } } else { range }
 }
 
-/// `/calendar.ics` with the filters of the page.
-fn feed_link(filter: &EventFilter) -> String {
+fn page_request(filters: &Filters) -> PageRequest {
+    PageRequest { limit: PAGE_EVENTS, after: filters.cursor.as_deref().and_then(Cursor::decode) }
+}
+
+/// The query string of the filters as the page understood them: what its
+/// links keep, whatever else the address it was first built for had.
+fn filters_query(filter: &EventFilter, dates: DateRange) -> String {
     let mut query = Vec::new();
     if let Some(kind) = filter.kind {
         query.push(format!("kind={}", kind.code()));
@@ -92,14 +107,24 @@ fn feed_link(filter: &EventFilter) -> String {
     if let Some(level) = filter.level {
         query.push(format!("level={}", level.code()));
     }
-    if query.is_empty() { "/calendar.ics".into() } else { format!("/calendar.ics?{}", query.join("&")) }
+    query.extend(dates.from.map(|from| format!("from={from}")));
+    query.extend(dates.to.map(|to| format!("to={to}")));
+    query.join("&")
 }
 
-fn render(lang: Lang, path: &str, filter: &EventFilter, events: &[Event]) -> Markup {
+/// `/calendar.ics` with the kind and level of the page.
+fn feed_link(filter: &EventFilter) -> String {
+    page_address("/calendar.ics", Some(&filters_query(filter, DateRange::default())), None)
+}
+
+/// The catalogue page; `later`: a page after the first.
+fn render(lang: Lang, uri: &Uri, filter: &EventFilter, dates: DateRange, page: &Page<Event>, later: bool) -> Markup {
     let t = lang.texts();
+    let events = &page.items;
+    let query = filters_query(filter, dates);
     base(
         lang,
-        path,
+        uri.path(),
         t.catalogue_title,
         html! {
             h1 { (t.catalogue_title) }
@@ -122,6 +147,14 @@ fn render(lang: Lang, path: &str, filter: &EventFilter, events: &[Event]) -> Mar
                         }
                     }
                 }
+                div.field {
+                    label for="from" { (t.filter_from) }
+                    input #from name="from" type="date" value=[dates.from.map(|d| d.to_string())];
+                }
+                div.field {
+                    label for="to" { (t.filter_to) }
+                    input #to name="to" type="date" value=[dates.to.map(|d| d.to_string())];
+                }
                 button type="submit" { (t.filter_submit) }
             }
             p.subscribe { a href=(feed_link(filter)) type="text/calendar" { (t.subscribe_calendar) } }
@@ -141,6 +174,14 @@ fn render(lang: Lang, path: &str, filter: &EventFilter, events: &[Event]) -> Mar
                                     p { (seats(t, event)) }
                                 }
                             }
+                        }
+                    }
+                }
+                @if later || page.next.is_some() {
+                    nav.pager aria-label=(t.catalogue_title) {
+                        @if later { a href=(page_address(uri.path(), Some(&query), None)) { (t.first_events) } }
+                        @if let Some(next) = &page.next {
+                            a rel="next" href=(page_address(uri.path(), Some(&query), Some(next))) { (t.later_events) }
                         }
                     }
                 }

@@ -1,7 +1,8 @@
 //! `/admin/events/{id}`: one event, its registrations (searchable), and
 //! everything an organizer does to it.
 
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -10,9 +11,10 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::status_label;
-use crate::admin::{Managed, Search, event_path, history, page};
+use crate::admin::{Managed, event_path, history, page};
 use crate::domain::{
-    AttendeeLine, AuditLine, Event, EventStatus, FieldError, Lang, Organizer, Question, RegistrationStatus,
+    AttendeeLine, AuditLine, Cursor, Event, EventStatus, FieldError, Lang, Organizer, Page, PageRequest, Question,
+    RegistrationStatus, page_address,
 };
 use crate::error::AppError;
 use crate::operations::{ManagedEvent, account_lifecycle, queries};
@@ -20,13 +22,38 @@ use crate::state::AppState;
 use crate::web::csrf::{self, CsrfToken};
 use crate::web::layout::{event_facts, paragraphs};
 
+/// Rows of registrations a page shows, at most.
+const PAGE_ROWS: usize = 100;
+
+/// The registrations' filters and page, from the query string. Unknown
+/// values (an old link, a typo) show everything rather than an error.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    q: String,
+    status: Option<String>,
+    cursor: Option<String>,
+}
+
+impl Filters {
+    fn status(&self) -> Option<RegistrationStatus> {
+        self.status.as_deref().and_then(RegistrationStatus::from_code)
+    }
+
+    fn page(&self) -> PageRequest {
+        PageRequest { limit: PAGE_ROWS, after: self.cursor.as_deref().and_then(Cursor::decode) }
+    }
+}
+
 /// What the event's page shows besides the event.
 struct Detail {
-    lines: Vec<AttendeeLine>,
+    page: Page<AttendeeLine>,
     questions: Vec<Question>,
     team: Vec<Organizer>,
     history: Vec<AuditLine>,
-    query: String,
+    filters: Filters,
+    /// The page's own address, which the next page's keeps the filters of.
+    uri: Uri,
     /// Confirmations are only resent, and seats only given, while the event
     /// is on and ahead.
     gathering: bool,
@@ -38,25 +65,22 @@ pub async fn show(
     uri: Uri,
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
-    Search(query): Search,
+    filters: Result<Query<Filters>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let event = &managed.event();
+    let filters = filters.map(|Query(f)| f).unwrap_or_default();
     let detail = Detail {
-        lines: matching(queries::registrations(&state, &managed).await?, &query),
+        page: queries::registrations_page(&state, &managed, filters.status(), &filters.q, &filters.page()).await?,
         questions: queries::questions(&state, event).await?,
         team: queries::event_organizers(&state, &managed).await?,
         history: queries::event_history(&state, &managed).await?,
         gathering: event.status == EventStatus::Published && state.clock.now() < event.starts_at,
-        query,
+        filters,
+        uri: uri.clone(),
     };
     let content = render(lang, &managed, &detail, &csrf);
     let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, content);
     Ok((csrf, markup).into_response())
-}
-
-/// The lines whose name, email or institution contain the search.
-fn matching(lines: Vec<AttendeeLine>, query: &str) -> Vec<AttendeeLine> {
-    lines.into_iter().filter(|line| line.matches(query)).collect()
 }
 
 fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken) -> Markup {
@@ -156,14 +180,23 @@ fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> M
     let a = lang.texts().admin();
     html! {
         h2 #registrations { (a.registrations) }
-        form.filters method="get" action=(base) {
+        form.filters method="get" action={ (base) "#registrations" } {
             div.field {
                 label for="q" { (a.search_label) }
-                input #q name="q" type="search" value=(detail.query);
+                input #q name="q" type="search" value=(detail.filters.q);
+            }
+            div.field {
+                label for="status" { (a.filter_status) }
+                select #status name="status" {
+                    option value="" { (a.any_status) }
+                    @for (status, name) in a.status_names {
+                        option value=(status.code()) selected[detail.filters.status() == Some(status)] { (name) }
+                    }
+                }
             }
             button type="submit" { (a.search) }
         }
-        @if detail.lines.is_empty() {
+        @if detail.page.items.is_empty() {
             p.notice { (a.no_registrations) }
         } @else {
             div.table-scroll {
@@ -176,8 +209,27 @@ fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> M
                         @if !detail.questions.is_empty() { th scope="col" { (a.form_questions_short) } }
                         th scope="col" { span.visually-hidden { (a.remove) } }
                     } }
-                    tbody { @for line in &detail.lines { (row(lang, base, detail, line, csrf)) } }
+                    tbody { @for line in &detail.page.items { (row(lang, base, detail, line, csrf)) } }
                 }
+            }
+            (pager(lang, detail))
+        }
+    }
+}
+
+/// How many rows of how many, and links to the next page and back to the
+/// first, with the same filters.
+fn pager(lang: Lang, detail: &Detail) -> Markup {
+    let a = lang.texts().admin();
+    let page = &detail.page;
+    html! {
+        nav.pager aria-label=(a.registrations) {
+            p { ((a.rows_shown)(page.items.len(), page.total)) }
+            @if detail.filters.cursor.is_some() {
+                a href={ (page_address(detail.uri.path(), detail.uri.query(), None)) "#registrations" } { (a.first_page) }
+            }
+            @if let Some(next) = &page.next {
+                a rel="next" href={ (page_address(detail.uri.path(), detail.uri.query(), Some(next))) "#registrations" } { (a.next_page) }
             }
         }
     }
