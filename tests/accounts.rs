@@ -183,6 +183,13 @@ async fn disabling_an_account_ends_its_sessions_and_tokens_at_once() {
     let (status, changed) = api(&app, reqwest::Method::PATCH, &path, admin_token.trim(), Some(body.clone())).await;
     assert_eq!((status, changed["role"].as_str()), (200, Some("admin")), "{changed}");
     let fresh = cli(&app, &["token", "create", "--organizer", "partie@gensensor.example"]).await;
+    // Enabling an account that is enabled changes nothing: its token and
+    // session stay.
+    let session = signed_in(&app, "partie@gensensor.example").await;
+    let (status, _) = api(&app, reqwest::Method::PATCH, &path, fresh.trim(), Some(json!({"disabled": false}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&app, "/api/v1/tokens", fresh.trim()).await.0, 200, "the token still works");
+    assert_eq!(session.get(app.url("/admin")).send().await.expect("sent").status(), 200, "still signed in");
     cli(&app, &["organizer", "add", "simple@gensensor.example"]).await;
     let simple = cli(&app, &["token", "create", "--organizer", "simple@gensensor.example"]).await;
     let (status, _) = api(&app, reqwest::Method::PATCH, &path, simple.trim(), Some(json!({"disabled": true}))).await;

@@ -264,6 +264,8 @@ async fn certificates_are_emailed_once_after_the_last_session_and_again_on_reque
     assert_eq!(body["queued"], 1, "again to one");
     let (_, body) = send(json!({ "registration_id": f.ids[1] })).await;
     assert_eq!(body["queued"], 0, "none to someone absent");
+    let (status, body) = send(json!({ "registration_id": uuid::Uuid::nil() })).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("registration_not_found")), "{body}");
 
     let organizer = common::signed_in(&f.app, ORGANIZER).await;
     let event_page = format!("/admin/events/{}", f.event_id);

@@ -80,7 +80,8 @@ pub struct SentJson {
 }
 
 /// Emails the certificates of attendance again: to every attendee with an
-/// attended slot, or to one.
+/// attended slot, or to one (404 when that registration is not of the
+/// event).
 #[utoipa::path(
     post,
     path = "/api/v1/events/{id}/certificates",

@@ -12,9 +12,12 @@ mod people;
 mod registrations;
 
 use axum::Router;
-use axum::extract::FromRequest;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -53,10 +56,41 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
 }
 
-/// `axum::Json`, with malformed bodies answered in the API's error format.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// `axum::Json`, with malformed bodies answered in the API's error format,
+/// and bodies that are not a JSON object refused: every body this API
+/// takes is one, but serde reads a struct from an array too, field by
+/// field in order (the schema fuzzer's `[null, null]` was taken as an
+/// empty correction).
 pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        if !is_json(request.headers()) {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let body = Bytes::from_request(request, state).await.map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            _ => AppError::BadRequest(rejection.body_text()),
+        })?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&body)?;
+        if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(AppError::InvalidData("The body must be a JSON object.".into()));
+        }
+        Ok(Json(value))
+    }
+}
+
+/// `Content-Type: application/json`, or a `+json` type, as `axum::Json`
+/// takes them.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence.strip_prefix("application/").is_some_and(|subtype| subtype == "json" || subtype.ends_with("+json"))
+}
 
 /// How every endpoint that reads a JSON body can refuse it before looking
 /// at its fields, for the OpenAPI document.

@@ -63,6 +63,14 @@ pub async fn verify(state: &AppState, id: &str) -> Result<Option<Certificate>, A
 /// Queues the certificates again, to every attendee or to one; how many.
 pub async fn send(state: &AppState, managed: &ManagedEvent, to: Recipients) -> Result<usize, AppError> {
     let event = managed.event.id;
+    // One person's: theirs must be of this event, or the history would
+    // speak of someone who is not (another event's, or nobody: refused by
+    // the foreign key, a 500 the schema fuzzer found).
+    if let Recipients::One(id) = to
+        && !state.store.event_registrations(&managed.event).await?.iter().any(|line| line.registration.id == id)
+    {
+        return Err(AppError::RegistrationNotFound);
+    }
     let audit = managed.audit(AuditEntry::CertificatesSent { recipients: 0 });
     let audit = match to {
         Recipients::One(registration) => audit.map(|audit| audit.about_registration(registration)),
