@@ -104,6 +104,7 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = Uuid, Path, description = "Token id")),
     security(("bearer" = [])), responses(
     (status = 200, description = "Revoked (or already was)", body = TokenJson),
+    (status = 400, description = "An id that is not a uuid (`bad_request`)", body = ErrorBody),
     (status = 401, description = "Missing, unknown, revoked or expired API token", body = ErrorBody),
     (status = 404, description = "No such token of the caller's (`token_not_found`)", body = ErrorBody),
 ))]
@@ -203,6 +204,7 @@ pub struct ResetLink {
 #[utoipa::path(post, path = "/api/v1/organizers/{id}/password-reset",
     params(("id" = Uuid, Path, description = "Organizer id")), security(("bearer" = [])), responses(
     (status = 201, description = "The link", body = ResetLink),
+    (status = 400, description = "An id that is not a uuid (`bad_request`)", body = ErrorBody),
     (status = 401, description = "Missing, unknown, revoked or expired API token", body = ErrorBody),
     (status = 403, description = "Not an admin", body = ErrorBody),
     (status = 404, description = "No such active account", body = ErrorBody),
@@ -223,6 +225,7 @@ pub async fn reset_link(
     ("organizer_id" = Uuid, Path, description = "Organizer id"),
 ), security(("bearer" = [])), responses(
     (status = 204, description = "Removed"),
+    (status = 400, description = "An organizer id that is not a uuid (`bad_request`)", body = ErrorBody),
     EventRefusals,
     (status = 409, description = "Not a co-organizer, or the event's last organizer (`last_organizer`)", body = ErrorBody),
 ))]

@@ -194,6 +194,7 @@ pub struct RegistrationsQuery {
                 ("Link" = String, description = "`<…>; rel=\"next\"`: the next page, when there is one"),
                 ("X-Total-Count" = i64, description = "Registrations on every page together"),
             )),
+        (status = 400, description = "A query string of the wrong shape (a filter given twice)", body = ErrorBody),
         (status = 422, description = "Unknown status, bad limit or cursor", body = ErrorBody),
         EventRefusals,
     )
