@@ -24,14 +24,37 @@ if [[ ! -x $venv/bin/st ]] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "
 fi
 
 work=$(mktemp -d)
+server=
+finish() {
+  local status=$?
+  if [[ -n $server ]]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  if ((status)); then
+    echo "schema fuzzing failed; the service's log:" >&2
+    tail -50 "$work/server.log" >&2 || true
+  fi
+  rm -rf "$work"
+  exit $status
+}
+trap finish EXIT
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 export DATABASE_URL="sqlite://$work/atelier.db" LISTEN_ADDR="127.0.0.1:$port" MAIL_DIR="$work/mail" \
   SECRET_KEY_FILE="$work/secret.key" SIGNUP_RATE_PER_MINUTE=0 RUST_LOG=warn
 "$bin" --demo >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf -o /dev/null "$base/healthz" && break; sleep 0.1; done
+python3 - "$base" <<'PY'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/healthz")
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit("the service did not answer /healthz within 10 s")
+PY
 
 # Admins reach every organizer operation. The second account's token is
 # for the two operations that can end the token they are called with.
@@ -41,6 +64,7 @@ token() {
 }
 admin=$(token fuzz@example.org)
 spare=$(token fuzz-spare@example.org)
+[[ -n $admin && -n $spare ]] || { echo "no API token could be made" >&2; exit 1; }
 
 # Real values for path parameters that random ones would only ever find
 # missing (404): a person's link for each operation on one, an event, its
@@ -79,9 +103,11 @@ print(f'parameters = {{ id = "{event["id"]}", slot = "{slot}", registration_id =
 PY
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+# From the temporary folder: schemathesis keeps a cache where it runs.
+st=$(realpath "$venv/bin/st")
 fuzz() {
-  timeout 900 "$venv/bin/st" --config-file "$work/data.toml" run "$base/api/openapi.json" \
-    --checks "$checks" --max-examples 100 --workers 2 --seed 18 --request-timeout 10 "$@"
+  (cd "$work" && timeout 900 "$st" --config-file "$work/data.toml" run "$base/api/openapi.json" \
+    --checks "$checks" --max-examples 100 --workers 2 --seed 18 --request-timeout 10 "$@")
 }
 self_ending=(--include-name 'DELETE /api/v1/tokens/{id}' --include-name 'PATCH /api/v1/organizers/{id}')
 status=0
@@ -92,8 +118,4 @@ fuzz -H "Authorization: Bearer $admin" --exclude-name 'DELETE /api/v1/tokens/{id
   --exclude-name 'PATCH /api/v1/organizers/{id}' || status=1
 echo "== schemathesis, as an admin, the operations that can end their own token"
 fuzz -H "Authorization: Bearer $spare" "${self_ending[@]}" || status=1
-if ((status)); then
-  echo "schema fuzzing failed; the service's log:" >&2
-  tail -50 "$work/server.log" >&2
-fi
 exit $status

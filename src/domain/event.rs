@@ -106,11 +106,11 @@ impl Event {
         super::slots(&self.sessions)
     }
 
-    /// Whether the title, host, place or address contains `query`, folded
-    /// as people's names are (`AttendeeLine::matches`); an empty query
-    /// matches every event.
-    pub fn matches(&self, query: &str) -> bool {
-        let needle = super::folded(query);
+    /// Whether the title, host, place or address contains `needle`, a
+    /// query already folded (`folded`: case, accents and punctuation
+    /// aside, as people's names are searched); an empty one matches every
+    /// event.
+    pub fn matches_folded(&self, needle: &str) -> bool {
         needle.is_empty()
             || [
                 Some(self.title.as_str()),
@@ -120,7 +120,7 @@ impl Event {
             ]
             .into_iter()
             .flatten()
-            .any(|field| super::folded(field).contains(&needle))
+            .any(|field| super::folded(field).contains(needle))
     }
 
     /// Its place in a list of events: by start, then title.

@@ -3,7 +3,9 @@
 //!
 //! The cursor holds the sort key of the last item shown (keyset paging),
 //! not a position: an event published or a person signing up between two
-//! requests neither repeats an item on the next page nor skips one.
+//! requests neither repeats an item on the next page nor skips one. An
+//! item whose own key changes between two requests (an event moved to
+//! another day) may, as with any keyset paging.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,14 +32,14 @@ impl Cursor {
         Self { at, text: text.to_owned(), id }
     }
 
-    /// Opaque to clients: URL-safe base64 of the time in nanoseconds (as
-    /// precise as SQLite keeps it: with microseconds, the last item of a
-    /// page would sort after its own cursor and come again), the id and
-    /// the text.
+    /// Opaque to clients: URL-safe base64 of the time in seconds and
+    /// nanoseconds (as precise as SQLite keeps it: with microseconds, the
+    /// last item of a page would sort after its own cursor and come
+    /// again), the id and the text.
     pub fn encode(&self) -> String {
-        let mut bytes = Vec::with_capacity(24 + self.text.len());
-        // Times between 1677 and 2262 fit; others are not on any list.
-        bytes.extend_from_slice(&self.at.timestamp_nanos_opt().unwrap_or_default().to_be_bytes());
+        let mut bytes = Vec::with_capacity(HEAD + self.text.len());
+        bytes.extend_from_slice(&self.at.timestamp().to_be_bytes());
+        bytes.extend_from_slice(&self.at.timestamp_subsec_nanos().to_be_bytes());
         bytes.extend_from_slice(self.id.as_bytes());
         bytes.extend_from_slice(self.text.as_bytes());
         URL_SAFE_NO_PAD.encode(bytes)
@@ -45,18 +47,25 @@ impl Cursor {
 
     pub fn decode(encoded: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
-        if bytes.len() < 24 {
+        if bytes.len() < HEAD {
             return None;
         }
-        let (nanos, rest) = bytes.split_at(8);
+        let (seconds, rest) = bytes.split_at(8);
+        let (nanos, rest) = rest.split_at(4);
         let (id, text) = rest.split_at(16);
         Some(Self {
-            at: DateTime::from_timestamp_nanos(i64::from_be_bytes(nanos.try_into().ok()?)),
+            at: DateTime::from_timestamp(
+                i64::from_be_bytes(seconds.try_into().ok()?),
+                u32::from_be_bytes(nanos.try_into().ok()?),
+            )?,
             id: Uuid::from_slice(id).ok()?,
             text: String::from_utf8(text.to_vec()).ok()?,
         })
     }
 }
+
+/// Bytes of a cursor before its text: seconds, nanoseconds, id.
+const HEAD: usize = 8 + 4 + 16;
 
 /// Which page: its size and where the one before it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +233,9 @@ mod tests {
         let encoded = cursor.encode();
         assert!(encoded.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{encoded}");
         assert_eq!(Cursor::decode(&encoded), Some(cursor));
+        // An event dated far ahead (a typo the form accepts) keeps its place.
+        let far = Cursor::new(Utc.with_ymd_and_hms(9999, 12, 31, 9, 0, 0).unwrap(), "", Uuid::from_u128(8));
+        assert_eq!(Cursor::decode(&far.encode()), Some(far));
         assert_eq!(Cursor::decode("not a cursor"), None);
         assert_eq!(Cursor::decode("AAAA"), None, "too short");
     }

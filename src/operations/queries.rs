@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{Actor, ManagedEvent};
 use crate::domain::{
     AttendeeLine, AuditLine, DateRange, Event, EventStatus, Lang, Organizer, Page, PageRequest, Question, Registration,
-    RegistrationStatus, Role, page,
+    RegistrationStatus, Role, folded, page,
 };
 use crate::error::AppError;
 use crate::export::{self, Download, Format};
@@ -56,8 +56,10 @@ pub async fn upcoming(state: &AppState, filter: &EventFilter) -> Result<Vec<Even
 }
 
 /// One page of the upcoming events that `filter` lists, held in `dates`
-/// and matching `text`; cut from the cached list, so that searches and
-/// later pages cost no query.
+/// and matching `text`. Searches and later pages are cut from the cached
+/// list, so that they cost no query. The first page of the whole list is
+/// read afresh: the caches keep it as sent, and a copy of a copy could be
+/// twice `cache::FRESH_FOR` old.
 pub async fn upcoming_page(
     state: &AppState,
     filter: &EventFilter,
@@ -65,10 +67,17 @@ pub async fn upcoming_page(
     text: &str,
     request: &PageRequest,
 ) -> Result<Page<Event>, AppError> {
-    let events =
-        state.caches.upcoming(&filter.key(), || async { Ok(Arc::new(upcoming(state, filter).await?)) }).await?;
-    let matching = events.iter().filter(|e| dates.contains(e.starts_at) && e.matches(text)).cloned();
-    Ok(page(matching, Event::list_key, request))
+    let first = dates == DateRange::default() && text.is_empty() && request.after.is_none();
+    let events = match first {
+        true => Arc::new(upcoming(state, filter).await?),
+        false => {
+            state.caches.upcoming(&filter.key(), || async { Ok(Arc::new(upcoming(state, filter).await?)) }).await?
+        }
+    };
+    let needle = folded(text);
+    let matching = events.iter().filter(|e| dates.contains(e.starts_at) && e.matches_folded(&needle));
+    let found = page(matching, |e| e.list_key(), request);
+    Ok(Page { items: found.items.into_iter().cloned().collect(), next: found.next, total: found.total })
 }
 
 pub async fn count_events(state: &AppState) -> Result<i64, AppError> {
