@@ -249,7 +249,7 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     let check_in = format!("{detail}/check-in");
     let (status, html) = page(&client, app.url(&check_in)).await;
     assert_eq!(status, 200);
-    assert!(html.contains("0 présents sur 1 confirmés"));
+    assert!(html.contains("0 présent sur 1 confirmé"));
     assert!(html.contains("Étudiant·e 1") && !html.contains("Étudiant·e 2"), "confirmed people only");
 
     let response = post(&client, &app, &check_in, &check_in, &[("code", "ZZZZ-ZZZZ")]).await;
@@ -261,7 +261,7 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     let response = post(&client, &app, &check_in, &check_in, &[("code", typed.as_str())]).await;
     assert_eq!(response.status(), 303);
     let (_, html) = page(&client, app.url(&check_in)).await;
-    assert!(html.contains("1 présents sur 1 confirmés") && html.contains("Présent depuis"));
+    assert!(html.contains("1 présent sur 1 confirmé") && html.contains("Présent depuis"));
     let response = client.get(app.url("/api/v1/events/masterclass-naobios/registrations")).send().await.expect("sent");
     assert_eq!(response.status(), 401, "the API wants a token, not a session");
 
@@ -298,9 +298,22 @@ async fn organizers_write_to_confirmed_attendees() {
 
     let body = "Le badge d'accès <b>vous attend</b> à l'accueil.\nMerci d'arriver à 8 h 45.";
     let response = post(&client, &app, &detail, &message, &[("subject", "Accès au site"), ("body", body)]).await;
-    assert_eq!(response.status(), 200);
-    assert!(response.text().await.expect("page").contains("Message envoyé à 2 participants confirmés."));
+    // POST/redirect/GET: back to the event's page, which says so; reloading
+    // it sends nothing again.
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().expect("text").to_owned();
+    assert_eq!(location, format!("{detail}?sent=2"));
+    for _ in 0..2 {
+        let (status, html) = page(&client, app.url(&location)).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Message envoyé à 2 participants confirmés."), "{html}");
+    }
+    let (status, english) = page(&client, app.url(&format!("{location}&lang=en"))).await;
+    assert_eq!(status, 200, "the language switch works there");
+    assert!(english.contains("Message sent to 2 confirmed attendees."));
 
+    let outbox = common::outbox(&app.open_database().await).await;
+    assert_eq!(outbox.iter().filter(|(kind, _, _)| kind == "announcement").count(), 2, "queued once");
     let received = sink.wait_for(5, std::time::Duration::from_secs(10)).await;
     assert_eq!(received.len(), 5);
     let mut recipients: Vec<String> = received[3..].iter().map(|r| r.to.join(",")).collect();

@@ -176,7 +176,7 @@ async fn the_check_in_page_picks_a_slot_finds_ines_and_says_already() {
     let (_, absent) = page(&client, f.app.url(&format!("{afternoon}&show=absent"))).await;
     assert!(!absent.contains("Inès Lefèvre") && absent.contains("Étudiant·e 1"), "absent only");
     let (_, morning) = page(&client, f.app.url(&check_in)).await;
-    assert!(morning.contains("0 présents sur 2 confirmés"), "the morning is another slot");
+    assert!(morning.contains("0 présent sur 2 confirmés"), "the morning is another slot");
 
     // Someone without a seat, added at the door: full, yet confirmed and here.
     let walk_ins = check_in.replace("/check-in", "/walk-ins");
@@ -190,7 +190,7 @@ async fn the_check_in_page_picks_a_slot_finds_ines_and_says_already() {
     let shown = response.headers()["location"].to_str().expect("location").to_owned();
     let (_, html) = page(&client, f.app.url(&shown)).await;
     assert!(html.contains("✓ Maëlle Rivière — "), "added and checked in");
-    assert!(html.contains("1 présents sur 3 confirmés"), "{html}");
+    assert!(html.contains("1 présent sur 3 confirmés"), "{html}");
 }
 
 async fn a_walk_in_is_confirmed_and_checked_in_even_when_full() {

@@ -10,6 +10,7 @@ on_both_backends! {
     #[tokio::test] already_registered_and_level_refusals_are_explained,
     #[tokio::test] forms_without_the_csrf_token_are_refused_politely,
     #[tokio::test] english_is_available_by_header_and_by_switch,
+    #[tokio::test] the_focus_ring_stands_out_from_the_page,
     #[tokio::test] unknown_pages_get_a_friendly_not_found,
     #[tokio::test] cancelled_events_show_why_there_is_no_form,
 }
@@ -94,6 +95,8 @@ async fn form_errors_are_shown_next_to_fields_with_values_kept() {
     assert_eq!(response.status(), 422);
     let page = response.text().await.expect("page");
     assert!(page.contains("Le formulaire contient des erreurs"));
+    assert!(page.contains("<title>Erreur : Masterclass efs"), "the title says it first");
+    assert!(page.contains(r#"action="/events/efs#sign-up""#) && page.contains(r#"id="sign-up""#), "opens at the form");
     assert!(page.contains(r#"id="email-error""#));
     assert!(page.contains("Saisissez une adresse e-mail valide"));
     assert!(page.contains("Votre accord est nécessaire"));
@@ -114,6 +117,9 @@ async fn already_registered_and_level_refusals_are_explained() {
     app.create_event(event).await;
     app.sign_up("naobios", person(1)).await;
     let (_, page) = app.get_page("/events/naobios").await;
+    assert!(page.contains(r#"<option value="master">"#), "{page}");
+    assert!(!page.contains(r#"<option value="bts_but">"#), "only the levels the event admits are offered");
+    assert!(!page.contains("<title>Erreur"));
     let csrf = csrf_field(&page);
     let post = |email: &'static str, level: &'static str| {
         app.client
@@ -173,6 +179,29 @@ async fn english_is_available_by_header_and_by_switch() {
     assert!(page.contains(r#"href="/?lang=fr""#), "and can be switched back");
     let (_, page) = app.get_page("/?lang=fr").await;
     assert!(page.contains("Événements à venir"));
+}
+
+/// WCAG 2.1 relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+async fn the_focus_ring_stands_out_from_the_page() {
+    let app = spawn_app().await;
+    let (status, css) = app.get_page("/static/style.css").await;
+    assert_eq!(status, 200);
+    let rule = css.lines().find(|line| line.starts_with("a:focus")).expect("a focus rule");
+    assert!(rule.contains("input:focus") && rule.contains("textarea:focus"), "{rule}");
+    let color = rule.split("solid ").nth(1).expect("an outline colour").get(..7).expect("#rrggbb");
+    for background in ["#ffffff", "#f3f5f7"] {
+        let (light, dark) = (luminance(background), luminance(color));
+        let contrast = (light.max(dark) + 0.05) / (light.min(dark) + 0.05);
+        assert!(contrast >= 3.0, "{color} on {background}: {contrast:.2}:1");
+    }
 }
 
 async fn unknown_pages_get_a_friendly_not_found() {

@@ -104,6 +104,7 @@ pub static TEXTS: Texts = Texts {
     event_not_found: "Event not found.",
     registration_not_found: "Registration not found: check the link in your email.",
     error_title: "Error",
+    error_prefix: "Error: ",
     internal_error: "Something went wrong on our side. Please try again in a moment.",
     bad_request: "The request is invalid.",
     unsupported_media_type: "Unsupported content type: send JSON (Content-Type: application/json).",

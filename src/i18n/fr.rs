@@ -104,6 +104,7 @@ pub static TEXTS: Texts = Texts {
     event_not_found: "Événement introuvable.",
     registration_not_found: "Inscription introuvable : vérifiez le lien reçu par e-mail.",
     error_title: "Erreur",
+    error_prefix: "Erreur : ",
     internal_error: "Une erreur inattendue est survenue. Réessayez dans un instant.",
     bad_request: "La requête est invalide.",
     unsupported_media_type: "Type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json).",
@@ -255,7 +256,11 @@ static ADMIN: AdminTexts = AdminTexts {
     checked_in: |time| format!("Présent depuis {time}"),
     undo_check_in: "Annuler le pointage",
     code_unknown: "Aucun participant confirmé n'a ce code pour cet événement.",
-    present_count: |present, total| format!("{present} présents sur {total} confirmés"),
+    // French puts 0 and 1 in the singular: "1 présent sur 1 confirmé".
+    present_count: |present, total| {
+        let s = |n: i64| if n > 1 { "s" } else { "" };
+        format!("{present} présent{} sur {total} confirmé{}", s(present), s(total))
+    },
     already_checked_in: |name, time| format!("{name} — déjà pointé·e à {time}"),
     slot_choice: "Demi-journée",
     walk_in_title: "Ajouter une personne sur place",

@@ -121,6 +121,8 @@ pub struct Texts {
     pub event_not_found: &'static str,
     pub registration_not_found: &'static str,
     pub error_title: &'static str,
+    /// Before a page's title when what was sent was refused.
+    pub error_prefix: &'static str,
     pub internal_error: &'static str,
     pub bad_request: &'static str,
     pub unsupported_media_type: &'static str,

@@ -144,10 +144,14 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
     let problems = form.problems;
     let t = lang.texts();
     let full = event.seats_left() == 0;
+    // A refused sign-up says so in the tab's title too, which a screen
+    // reader announces first.
+    let refused = problems.notice.is_some() || !problems.fields.is_empty();
+    let title = if refused { format!("{}{}", t.error_prefix, event.title) } else { event.title.clone() };
     base(
         lang,
         path,
-        &event.title,
+        &title,
         html! {
             p { a href="/" { "← " (t.back_to_events) } }
             @if event.status == EventStatus::Cancelled {
@@ -164,7 +168,7 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
                     (paragraphs(bring))
                 }
             }
-            section.sign-up aria-labelledby="sign-up-title" {
+            section.sign-up #sign-up aria-labelledby="sign-up-title" {
                 h2 #sign-up-title { (t.sign_up_title) }
                 @if let Some(notice) = &problems.notice {
                     p.notice.error role="alert" { (notice) }
@@ -183,7 +187,7 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
                                 }
                             }
                         }
-                        (sign_up_form(lang, path, form, full))
+                        (sign_up_form(lang, path, form, &event.levels, full))
                     }
                 }
             }
@@ -191,7 +195,8 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
     )
 }
 
-fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, full: bool) -> Markup {
+/// The form; `levels`: those the event admits, the only ones offered.
+fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, levels: &[Level], full: bool) -> Markup {
     let SignUpPage { values, problems, questions, csrf } = *form;
     let t = lang.texts();
     let text_field = |name: &'static str, label: &str, kind: &str, value: &str, hint: Option<&str>, required: bool| {
@@ -211,7 +216,9 @@ fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, full: bool) -> Ma
     let level_error = problems.field("level");
     let consent_error = problems.field("consent");
     html! {
-        form method="post" action=(path) {
+        // The answer to a refused sign-up opens at the form and its
+        // errors, not at the top of the page (a phone screen away).
+        form method="post" action={ (path) "#sign-up" } {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
             (text_field("name", t.name_label, "text", &values.name, None, true))
             (text_field("email", t.email_label, "email", &values.email, Some(t.email_hint), true))
@@ -222,7 +229,7 @@ fn sign_up_form(lang: Lang, path: &str, form: &SignUpPage<'_>, full: bool) -> Ma
                 select #level name="level" required aria-invalid=[level_error.map(|_| "true")]
                     aria-describedby=[level_error.map(|_| "level-error")] {
                     option value="" { (t.level_choose) }
-                    @for level in Level::ALL {
+                    @for level in Level::ALL.into_iter().filter(|level| levels.contains(level)) {
                         option value=(level.code()) selected[values.level == level.code()] { (t.level(level)) }
                     }
                 }

@@ -106,17 +106,19 @@ pub async fn message(
 ) -> Result<Response, AppError> {
     let a = lang.texts().admin();
     let base = event_path(&managed, "");
-    let back = html! { p { a href=(base) { "← " (managed.event().title) } } };
-    let (status, content) = match Announcement::parse(&form.subject, &form.body) {
+    match Announcement::parse(&form.subject, &form.body) {
         Ok(announcement) => {
+            // Back to the event's page, which says it was sent: reloading
+            // that page does not send it again, as reloading this answer did.
             let sent = mail::announce(&state, &managed, announcement).await?;
-            (StatusCode::OK, html! { p.notice.success role="status" { ((a.message_sent)(sent as i64)) } (back) })
+            Ok(Redirect::to(&format!("{base}?sent={sent}")).into_response())
         }
         Err(errors) => {
             let form = message_form(lang, &base, &csrf, &form.subject, &form.body, &errors);
-            (StatusCode::UNPROCESSABLE_ENTITY, html! { (back) h1 { (a.message_attendees) } (form) })
+            let back = html! { p { a href=(base) { "← " (managed.event().title) } } };
+            let content = html! { (back) h1 { (a.message_attendees) } (form) };
+            let markup = page(lang, uri.path(), a.message_attendees, &organizer, &csrf, content);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, markup).into_response())
         }
-    };
-    let markup = page(lang, uri.path(), a.message_attendees, &organizer, &csrf, content);
-    Ok((status, csrf, markup).into_response())
+    }
 }

@@ -25,17 +25,33 @@ use crate::web::layout::{event_facts, paragraphs};
 /// Rows of registrations a page shows, at most.
 const PAGE_ROWS: usize = 100;
 
-/// The registrations' filters and page, from the query string. Unknown
-/// values (an old link, a typo) show everything rather than an error.
+/// The page's query string: the registrations' filters and page, and what
+/// was just done. Unknown values (an old link, a typo) show everything
+/// rather than an error.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Filters {
     #[serde(default)]
     q: String,
     status: Option<String>,
     cursor: Option<String>,
+    /// After a message to the attendees (POST/redirect/GET, so that
+    /// reloading the page does not send it again): to how many it went.
+    sent: Option<u32>,
 }
 
 impl Filters {
+    /// The filters as a query string, for the pages' links.
+    fn query(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            query.append_pair("q", &self.q);
+        }
+        if let Some(status) = self.status() {
+            query.append_pair("status", status.code());
+        }
+        query.finish()
+    }
+
     fn status(&self) -> Option<RegistrationStatus> {
         self.status.as_deref().and_then(RegistrationStatus::from_code)
     }
@@ -52,8 +68,6 @@ struct Detail {
     team: Vec<Organizer>,
     history: Vec<AuditLine>,
     filters: Filters,
-    /// The page's own address, which the next page's keeps the filters of.
-    uri: Uri,
     /// Confirmations are only resent, and seats only given, while the event
     /// is on and ahead.
     gathering: bool,
@@ -76,7 +90,6 @@ pub async fn show(
         history: queries::event_history(&state, &managed).await?,
         gathering: event.status == EventStatus::Published && state.clock.now() < event.starts_at,
         filters,
-        uri: uri.clone(),
     };
     let content = render(lang, &managed, &detail, &csrf);
     let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, content);
@@ -89,6 +102,9 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
     let event = &managed.event();
     let base = event_path(managed, "");
     html! {
+        @if let Some(sent) = detail.filters.sent {
+            p.notice.success role="status" { ((a.message_sent)(i64::from(sent))) }
+        }
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
         h1 { (event.title) }
         (event_facts(t, event))
@@ -212,24 +228,25 @@ fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> M
                     tbody { @for line in &detail.page.items { (row(lang, base, detail, line, csrf)) } }
                 }
             }
-            (pager(lang, detail))
+            (pager(lang, base, detail))
         }
     }
 }
 
 /// How many rows of how many, and links to the next page and back to the
 /// first, with the same filters.
-fn pager(lang: Lang, detail: &Detail) -> Markup {
+fn pager(lang: Lang, base: &str, detail: &Detail) -> Markup {
     let a = lang.texts().admin();
     let page = &detail.page;
+    let query = detail.filters.query();
     html! {
         nav.pager aria-label=(a.registrations) {
             p { ((a.rows_shown)(page.items.len(), page.total)) }
             @if detail.filters.cursor.is_some() {
-                a href={ (page_address(detail.uri.path(), detail.uri.query(), None)) "#registrations" } { (a.first_page) }
+                a href={ (page_address(base, Some(&query), None)) "#registrations" } { (a.first_page) }
             }
             @if let Some(next) = &page.next {
-                a rel="next" href={ (page_address(detail.uri.path(), detail.uri.query(), Some(next))) "#registrations" } { (a.next_page) }
+                a rel="next" href={ (page_address(base, Some(&query), Some(next))) "#registrations" } { (a.next_page) }
             }
         }
     }
