@@ -60,8 +60,19 @@ async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     let (_, waiting) = app.sign_up("gensensor", person(2)).await;
     assert_eq!(waiting["waitlist_position"], 1);
 
-    let csrf = csrf_field(&page);
+    // Cancelling asks first, saying where the seat goes; the page it asks
+    // on has the only form that cancels.
+    let (_, page) = app.get_page(location.split('?').next().expect("path")).await;
     let cancel_path = format!("{}/cancel", location.split('?').next().expect("path"));
+    assert!(page.contains(&format!(r#"href="{cancel_path}""#)) && !page.contains(r#"action="/r/"#), "{page}");
+    let (status, ask) = app.get_page(&cancel_path).await;
+    assert_eq!(status, 200);
+    assert!(ask.contains("Annuler votre inscription ?") && ask.contains("Oui, annuler mon inscription"));
+    assert!(ask.contains("votre place ira aussitôt à la première personne en liste d'attente"), "{ask}");
+    assert!(ask.contains("Non, garder mon inscription"));
+    let (_, still) = app.get_page(location.split('?').next().expect("path")).await;
+    assert!(still.contains("Votre place est confirmée."), "asking cancels nothing");
+    let csrf = csrf_field(&ask);
     let response = app.client.post(app.url(&cancel_path)).form(&[("csrf", csrf.as_str())]).send().await.expect("sent");
     assert_eq!(response.status(), 303);
     let (_, page) = app.get_page(location.split('?').next().expect("path")).await;
@@ -72,6 +83,14 @@ async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     let waiting_page = waiting["cancel_url"].as_str().expect("url").replace(&app.base, "");
     let (_, page) = app.get_page(&waiting_page).await;
     assert!(page.contains("Votre place est confirmée."));
+    // With nobody waiting any more, cancelling promises nobody a seat.
+    let (_, ask) = app.get_page(&format!("{waiting_page}/cancel")).await;
+    assert!(ask.contains("votre place sera de nouveau proposée") && !ask.contains("liste d'attente"), "{ask}");
+    // Someone waiting is told about their place in the list, not a seat.
+    let (_, third) = app.sign_up("gensensor", person(3)).await;
+    let third_page = third["cancel_url"].as_str().expect("url").replace(&app.base, "");
+    let (_, page) = app.get_page(&third_page).await;
+    assert!(page.contains("vous quitterez la liste d'attente, où vous êtes en position 1"), "{page}");
 }
 
 async fn form_errors_are_shown_next_to_fields_with_values_kept() {

@@ -98,7 +98,7 @@ fn tokens_section(lang: Lang, csrf: &CsrfToken, tokens: &[ApiTokenInfo], now: ch
         h2 #tokens { (k.tokens_title) }
         p.hint { (k.tokens_hint) }
         @if tokens.is_empty() { p { (k.no_tokens) } } @else {
-            table.tokens {
+            div.table-scroll { table.tokens {
                 thead { tr {
                     th { (k.token_label) } th { (k.token_prefix) } th { (k.token_created_at) }
                     th { (k.token_last_used) } th { (k.token_expires) } th { (k.token_status) } th {}
@@ -116,7 +116,7 @@ fn tokens_section(lang: Lang, csrf: &CsrfToken, tokens: &[ApiTokenInfo], now: ch
                         } }
                     }
                 } }
-            }
+            } }
         }
         h3 { (k.new_token) }
         form method="post" action="/admin/tokens" {

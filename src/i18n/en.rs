@@ -65,8 +65,15 @@ pub static TEXTS: Texts = Texts {
     },
     status_cancelled: "This registration is cancelled.",
     keep_this_link: "Keep this page: its address lets you check or cancel your registration.",
-    cancel_explanation: "Can't come? Cancel, and your seat goes to the first person on the waiting list.",
     cancel_button: "Cancel my registration",
+    cancel_title: "Cancel your registration?",
+    cancel_confirm: "Yes, cancel my registration",
+    cancel_keep: "No, keep my registration",
+    cancel_gives_seat_to_waitlist: "If you cancel, your seat goes at once to the first person on the waiting list. This cannot be undone.",
+    cancel_frees_seat: "If you cancel, your seat is offered again. This cannot be undone.",
+    cancel_leaves_waitlist: |n| {
+        format!("If you cancel, you leave the waiting list, where you are number {n}. This cannot be undone.")
+    },
     registered_as: "Registered as",
     status_offered: |deadline| {
         format!(

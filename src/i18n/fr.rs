@@ -65,8 +65,17 @@ pub static TEXTS: Texts = Texts {
     },
     status_cancelled: "Cette inscription est annulée.",
     keep_this_link: "Conservez cette page : son adresse permet de consulter ou d'annuler votre inscription.",
-    cancel_explanation: "Vous ne pourrez pas venir ? Annulez : votre place ira à la première personne en liste d'attente.",
     cancel_button: "Annuler mon inscription",
+    cancel_title: "Annuler votre inscription ?",
+    cancel_confirm: "Oui, annuler mon inscription",
+    cancel_keep: "Non, garder mon inscription",
+    cancel_gives_seat_to_waitlist: "Si vous annulez, votre place ira aussitôt à la première personne en liste d'attente. Cela ne peut pas être défait.",
+    cancel_frees_seat: "Si vous annulez, votre place sera de nouveau proposée. Cela ne peut pas être défait.",
+    cancel_leaves_waitlist: |n| {
+        format!(
+            "Si vous annulez, vous quitterez la liste d'attente, où vous êtes en position {n}. Cela ne peut pas être défait."
+        )
+    },
     registered_as: "Inscrit au nom de",
     status_offered: |deadline| {
         format!(

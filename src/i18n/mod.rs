@@ -85,8 +85,16 @@ pub struct Texts {
     pub status_waitlisted: fn(i64) -> String,
     pub status_cancelled: &'static str,
     pub keep_this_link: &'static str,
-    pub cancel_explanation: &'static str,
     pub cancel_button: &'static str,
+    pub cancel_title: &'static str,
+    /// The button that cancels, on the page that asks first.
+    pub cancel_confirm: &'static str,
+    /// The way back from that page, keeping the registration.
+    pub cancel_keep: &'static str,
+    pub cancel_gives_seat_to_waitlist: &'static str,
+    pub cancel_frees_seat: &'static str,
+    /// Leaving the waiting list from place `n`.
+    pub cancel_leaves_waitlist: fn(i64) -> String,
     pub registered_as: &'static str,
     /// "Une place vous est proposée jusqu'au {deadline}…"
     pub status_offered: fn(&str) -> String,

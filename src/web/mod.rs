@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar.ics", get(catalogue::feed))
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
-        .route("/r/{token}/cancel", post(registration_page::cancel))
+        .route("/r/{token}/cancel", get(registration_page::ask_cancel).post(registration_page::cancel))
         .route("/r/{token}/details", get(my_data::ask_correct).post(my_data::correct))
         .route("/r/{token}/transfer", get(my_data::ask_transfer).post(my_data::transfer))
         .route("/r/{token}/erase", get(my_data::ask_erase).post(my_data::erase))

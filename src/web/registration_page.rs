@@ -97,11 +97,9 @@ fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
         }
         @if open && registration.status.is_active() {
             p.hint { (t.keep_this_link) }
-            form method="post" action={ "/r/" (token) "/cancel" } {
-                input type="hidden" name=(csrf::FIELD) value=(csrf.value());
-                p { (t.cancel_explanation) }
-                button.danger type="submit" { (t.cancel_button) }
-            }
+            // A link to a page that asks first: cancelling cannot be undone.
+            p { (leaving(lang, registration, event)) }
+            p { a.button.danger href={ "/r/" (token) "/cancel" } { (t.cancel_button) } }
         }
         p { a href="/" { (t.back_to_events) } }
     }
@@ -125,6 +123,17 @@ fn status(lang: Lang, registration: &Registration) -> Markup {
     }
 }
 
+/// What cancelling does, as it stands: whose the seat becomes, or which
+/// place in the waiting list is given up.
+fn leaving(lang: Lang, registration: &Registration, event: &Event) -> String {
+    let t = lang.texts();
+    match registration.status {
+        RegistrationStatus::Waitlisted => (t.cancel_leaves_waitlist)(registration.waitlist_position.unwrap_or(1)),
+        _ if event.waitlisted_count > 0 => t.cancel_gives_seat_to_waitlist.to_owned(),
+        _ => t.cancel_frees_seat.to_owned(),
+    }
+}
+
 /// A form with one button posting to `/r/{token}/{action}`.
 fn button(token: &str, action: &str, label: &str, class: &str, csrf: &CsrfToken) -> Markup {
     html! {
@@ -144,6 +153,9 @@ enum Ask {
     Release,
     /// "Accept the seat", from an offer.
     Accept,
+    /// "Cancel my registration", from the registration's page: it asks
+    /// first.
+    Cancel,
 }
 
 async fn ask(
@@ -163,6 +175,7 @@ async fn ask(
         }
         Ask::Release => (t.release_title, t.release_explanation.to_owned(), "cancel", t.release_button, "danger"),
         Ask::Accept => (t.accept_title, (t.accept_explanation)(&deadline), "accept", t.accept_button, ""),
+        Ask::Cancel => (t.cancel_title, leaving(lang, &registration, &event), "cancel", t.cancel_confirm, "danger"),
     };
     let content = html! {
         h1 { (title) }
@@ -172,7 +185,7 @@ async fn ask(
         }
         p { (explanation) }
         (button(token, action, label, class, &csrf))
-        p { a href={ "/r/" (token) } { (t.registration_title) } }
+        p { a href={ "/r/" (token) } { (if matches!(ask, Ask::Cancel) { t.cancel_keep } else { t.registration_title }) } }
     };
     Ok((csrf, base(lang, uri.path(), title, content)).into_response())
 }
@@ -195,6 +208,16 @@ pub async fn ask_release(
     csrf: CsrfToken,
 ) -> Result<Response, AppError> {
     ask(&state, lang, &uri, &token, csrf, Ask::Release).await
+}
+
+pub async fn ask_cancel(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> Result<Response, AppError> {
+    ask(&state, lang, &uri, &token, csrf, Ask::Cancel).await
 }
 
 pub async fn ask_accept(
