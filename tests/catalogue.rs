@@ -13,6 +13,7 @@ on_both_backends! {
     #[tokio::test] filters_by_kind_and_level,
     #[tokio::test] an_empty_catalogue_says_so,
     #[tokio::test] health_and_openapi,
+    #[tokio::test] each_card_says_when_sign_ups_open_or_leads_to_the_form,
 }
 
 async fn upcoming_published_events_are_listed_soonest_first() {
@@ -87,7 +88,10 @@ async fn dates_are_shown_in_paris_time() {
     event.registration_closes_at = event.starts_at;
     app.create_event(event).await;
     let (_, page) = app.get_page("/").await;
-    assert!(page.contains("lundi 2 mars 2099, 9 h 00 – 17 h 00"), "{page}");
+    assert!(
+        page.contains("lundi 2 mars 2099, 9 h 00 – 17 h 00 <span class=\"hint\">(heure de Paris)</span>"),
+        "{page}"
+    );
 }
 
 async fn full_events_say_the_waiting_list_is_open() {
@@ -174,4 +178,61 @@ async fn health_and_openapi() {
         }
     }
     assert!(doc["paths"]["/api/v1/events/{id}"]["patch"]["responses"]["409"].is_object(), "edit_conflict documented");
+}
+
+async fn each_card_says_when_sign_ups_open_or_leads_to_the_form() {
+    let app = spawn_app().await;
+    let mut later = masterclass("bientot", 40);
+    // 08:00 UTC on 2 March is 09:00 in Paris.
+    later.registration_opens_at = "2099-03-02T08:00:00Z".parse().expect("date");
+    later.starts_at = "2099-04-02T08:00:00Z".parse().expect("date");
+    later.ends_at = "2099-04-02T12:00:00Z".parse().expect("date");
+    later.sessions[0].starts_at = later.starts_at;
+    later.sessions[0].ends_at = later.ends_at;
+    later.registration_closes_at = later.starts_at;
+    app.create_event(later).await;
+    app.create_event(masterclass("ouverte", 3)).await;
+    app.create_event(masterclass("pleine", 1)).await;
+    app.sign_up("pleine", person(1)).await;
+
+    let (_, page) = app.get_page("/").await;
+    let card = |slug: &str| {
+        let start = page.find(&format!(r#"href="/events/{slug}""#)).expect("a card");
+        page[start..].split("</article>").next().expect("the card").to_owned()
+    };
+    let soon = card("bientot");
+    assert!(soon.contains("Inscriptions à partir du lundi 2 mars 2099, 9 h 00"), "{soon}");
+    assert!(!soon.contains("places restantes") && !soon.contains("#sign-up"), "no seat count before sign-ups open");
+    let open = card("ouverte");
+    assert!(open.contains("3 places restantes"), "{open}");
+    assert!(
+        open.contains(
+            r##"href="/events/ouverte#sign-up" aria-label="S'inscrire : Masterclass ouverte">S'inscrire</a>"##
+        ),
+        "{open}"
+    );
+    assert!(card("pleine").contains(">Rejoindre la liste d'attente</a>"));
+
+    let (_, event) = app.get_page("/events/bientot").await;
+    assert!(event.contains("Inscriptions à partir du lundi 2 mars 2099, 9 h 00"));
+    let (_, event) = app.get_page("/events/ouverte").await;
+    assert!(
+        event.contains(r##"href="#sign-up""##) && event.contains(r#"id="sign-up""#),
+        "the button leads to the form"
+    );
+    assert!(event.contains("Inscriptions jusqu'au"), "the closing date is shown");
+    // Shared, the link shows the event, when and where.
+    assert!(event.contains(r#"<meta property="og:title" content="Masterclass ouverte">"#), "{event}");
+    assert!(
+        event.contains(r#"<meta property="og:description" content=""#) && event.contains(" · Naobios · Naobios\">")
+    );
+    assert!(event.contains(r#"<link rel="icon" href="/static/favicon.svg""#));
+    let old = app.client.get(app.url("/favicon.ico")).send().await.expect("sent");
+    assert_eq!(
+        (old.status().as_u16(), &old.headers()["location"]),
+        (308, &"/static/favicon.svg".parse().expect("value"))
+    );
+    let icon = app.client.get(app.url("/static/favicon.svg")).send().await.expect("sent");
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(icon.text().await.expect("svg").starts_with("<svg"));
 }

@@ -131,6 +131,12 @@ pub struct Texts {
     pub error_title: &'static str,
     /// Before a page's title when what was sent was refused.
     pub error_prefix: &'static str,
+    /// After times shown: whoever reads them from elsewhere knows.
+    pub paris_time: &'static str,
+    /// When sign-ups open, before they do.
+    pub sign_ups_open: fn(&str) -> String,
+    /// Until when one can sign up.
+    pub sign_ups_close: fn(&str) -> String,
     pub internal_error: &'static str,
     pub bad_request: &'static str,
     pub unsupported_media_type: &'static str,

@@ -6,10 +6,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout::{base, event_facts, seats};
+use super::layout::{availability, base, event_facts};
 use crate::calendar;
 use crate::domain::{Cursor, DateRange, Event, EventKind, EventStatus, Lang, Level, Page, PageRequest, page_address};
 use crate::error::AppError;
@@ -39,7 +40,9 @@ pub async fn show(
     let (filter, dates, request) = (event_filter(&filters), date_range(&filters), page_request(&filters));
     let build = || async {
         let page = queries::upcoming_page(&state, &filter, dates, "", &request).await?;
-        Ok::<_, AppError>(Bytes::from(render(lang, &uri, &filter, dates, &page, request.after.is_some()).into_string()))
+        Ok::<_, AppError>(Bytes::from(
+            render(lang, &uri, &filter, dates, &page, request.after.is_some(), state.clock.now()).into_string(),
+        ))
     };
     // The first page without dates is what nearly everyone asks for: kept
     // as sent, by language, filters and path (always `/` here, kept in the
@@ -118,7 +121,15 @@ fn feed_link(filter: &EventFilter) -> String {
 }
 
 /// The catalogue page; `later`: a page after the first.
-fn render(lang: Lang, uri: &Uri, filter: &EventFilter, dates: DateRange, page: &Page<Event>, later: bool) -> Markup {
+fn render(
+    lang: Lang,
+    uri: &Uri,
+    filter: &EventFilter,
+    dates: DateRange,
+    page: &Page<Event>,
+    later: bool,
+    now: DateTime<Utc>,
+) -> Markup {
     let t = lang.texts();
     let events = &page.items;
     let query = filters_query(filter, dates);
@@ -171,7 +182,7 @@ fn render(lang: Lang, uri: &Uri, filter: &EventFilter, dates: DateRange, page: &
                                 @if event.status == EventStatus::Cancelled {
                                     p { span.seats.full { (t.cancelled_mark) } }
                                 } @else {
-                                    p { (seats(t, event)) }
+                                    (availability(t, event, now, &format!("/events/{}#sign-up", event.slug)))
                                 }
                             }
                         }

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, CsrfToken};
-use super::layout::{base, event_facts, paragraphs, seats};
+use super::layout::{availability, event_facts, paragraphs, shared};
 use crate::client::ClientAddr;
 use crate::domain::{Event, EventStatus, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
@@ -148,10 +148,13 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
     // reader announces first.
     let refused = problems.notice.is_some() || !problems.fields.is_empty();
     let title = if refused { format!("{}{}", t.error_prefix, event.title) } else { event.title.clone() };
-    base(
+    // What a shared link shows under the title: when, where, who hosts.
+    let summary = format!("{} · {} · {}", t.sessions(&event.sessions), event.location, event.host);
+    shared(
         lang,
         path,
         &title,
+        &summary,
         html! {
             p { a href="/" { "← " (t.back_to_events) } }
             @if event.status == EventStatus::Cancelled {
@@ -161,7 +164,7 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
                 p.kind { (t.kind(event.kind)) }
                 h1 { (event.title) }
                 (event_facts(t, event))
-                @if event.status != EventStatus::Cancelled { p { (seats(t, event)) } }
+                @if event.status != EventStatus::Cancelled { (availability(t, event, now, "#sign-up")) }
                 (paragraphs(&event.description))
                 @if let Some(bring) = &event.what_to_bring {
                     h2 { (t.what_to_bring) }

@@ -18,7 +18,7 @@ use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::error::AppError;
@@ -47,6 +47,9 @@ pub fn router() -> Router<AppState> {
             get(registration_page::ask_attendance).post(registration_page::confirm_attendance),
         )
         .route("/static/style.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        // Where browsers look for one by themselves.
+        .route("/favicon.ico", get(|| async { Redirect::permanent("/static/favicon.svg") }))
         .layer(middleware::from_fn(remember_language))
 }
 
@@ -69,6 +72,13 @@ async fn remember_language(request: Request, next: Next) -> Response {
 pub async fn event_key(parts: &mut Parts, state: &AppState) -> Result<String, AppError> {
     let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::PageNotFound)?;
     params.iter().find(|(name, _)| *name == "id").map(|(_, value)| value.to_owned()).ok_or(AppError::PageNotFound)
+}
+
+async fn favicon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("favicon.svg"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {
