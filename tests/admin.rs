@@ -202,13 +202,24 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
         assert!(response.headers()["content-type"].to_str().expect("type").contains(kind), "{path}");
     }
 
-    // Duplicate: a draft four weeks later, opened for editing.
+    // Duplicate: a draft four weeks later, opened for editing, run by the
+    // same team, marked as the copy, after the original (soonest first).
+    add_organizer(&app, "binome@example.org").await;
+    let response =
+        post(&client, &app, &detail, &format!("{detail}/organizers"), &[("email", "binome@example.org")]).await;
+    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
     let response = post(&client, &app, &detail, &format!("{detail}/duplicate"), &[]).await;
     assert_eq!(response.status(), 303);
-    assert!(response.headers()["location"].to_str().expect("location").ends_with("/edit"));
+    let copy = response.headers()["location"].to_str().expect("location").to_owned();
+    assert!(copy.ends_with("/edit"));
     let (_, list) = page(&client, app.url("/admin")).await;
     assert_eq!(list.matches("Masterclass EFS (nouvelle date)").count(), 2);
-    assert!(list.contains("Brouillon"));
+    assert!(list.contains("Brouillon · copie") && list.matches("· copie").count() == 1, "{list}");
+    let original_at = list.find(&format!(r#"href="{detail}""#)).expect("the original");
+    let copy_at = list.find(&format!(r#"href="{}""#, copy.trim_end_matches("/edit"))).expect("the copy");
+    assert!(original_at < copy_at, "soonest first");
+    let (_, copy_page) = page(&client, app.url(copy.trim_end_matches("/edit"))).await;
+    assert!(copy_page.contains("binome@example.org"), "the co-organizer runs the copy too");
 
     // Cancel the event.
     let response = post(&client, &app, &detail, &format!("{detail}/cancel"), &[]).await;

@@ -15,6 +15,10 @@ pub struct AdminTexts {
     pub too_many_attempts: &'static str,
     pub sign_in_required: &'static str,
     pub my_events: &'static str,
+    pub coming_events: &'static str,
+    pub past_events: &'static str,
+    /// On a duplicate, beside its status.
+    pub copy_mark: &'static str,
     pub new_event: &'static str,
     pub no_events: &'static str,
     pub draft: &'static str,

@@ -15,7 +15,7 @@ use crate::store::Cancellation;
 /// Creates the event, owned by the organizer who acts. A slug made from the
 /// title gets a short suffix when taken; a chosen one is reported.
 pub async fn create(state: &AppState, actor: &Actor, event: NewEvent, chosen_slug: bool) -> Result<Event, AppError> {
-    create_recorded(state, actor, event, chosen_slug, AuditEntry::EventCreated).await
+    create_recorded(state, actor, event, chosen_slug, AuditEntry::EventCreated, &[]).await
 }
 
 async fn create_recorded(
@@ -24,8 +24,11 @@ async fn create_recorded(
     event: NewEvent,
     chosen_slug: bool,
     entry: AuditEntry,
+    co_organizers: &[Uuid],
 ) -> Result<Event, AppError> {
     let owner = actor.organizer().map(|organizer| organizer.id);
+    let mut organizers: Vec<Uuid> = owner.into_iter().collect();
+    organizers.extend(co_organizers.iter().filter(|id| Some(**id) != owner));
     for attempt in 0..5 {
         let mut candidate = event.clone();
         if attempt > 0 {
@@ -33,7 +36,7 @@ async fn create_recorded(
         }
         let id = Uuid::now_v7();
         let audit = actor.audit(entry.clone()).map(|audit| audit.about_event(id));
-        match state.store.create_event(id, candidate, owner, audit, state.clock.now()).await? {
+        match state.store.create_event(id, candidate, organizers.clone(), audit, state.clock.now()).await? {
             Some(created) => {
                 Touched::EVENTS.settle(state);
                 tracing::info!(event = %created.id, by = actor.label(), "event created");
@@ -125,7 +128,9 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
         settings: event.settings.clone(),
     };
     let entry = AuditEntry::EventCopied { from: event.title.clone() };
-    create_recorded(state, &managed.actor, copy, false, entry).await
+    // The copy is run by the same team, in the same transaction.
+    let team: Vec<Uuid> = state.store.event_organizers(event.id).await?.into_iter().map(|o| o.id).collect();
+    create_recorded(state, &managed.actor, copy, false, entry, &team).await
 }
 
 /// Cancels the event: it stays visible as cancelled, takes no more

@@ -93,7 +93,7 @@ pub enum Change {
     CreateEvent {
         id: Uuid,
         event: Box<NewEvent>,
-        owner: Option<Uuid>,
+        organizers: Vec<Uuid>,
     },
     UpdateEvent {
         id: Uuid,
@@ -273,7 +273,9 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
             Done::TrainerSigned(trainers::sign(conn, *event, slot, name, *organizer, now).await?)
         }
         Change::SendCertificates { event, to } => Done::Count(certificates::send(conn, *event, *to, now).await?),
-        Change::CreateEvent { id, event, owner } => Done::Event(events::create(conn, *id, event, *owner, now).await?),
+        Change::CreateEvent { id, event, organizers } => {
+            Done::Event(events::create(conn, *id, event, organizers, now).await?)
+        }
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),
         Change::CancelEvent(id) => Done::EventCancelled(events::cancel(conn, *id, now).await?),
         Change::AddEventOrganizer { event, organizer } => {

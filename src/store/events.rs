@@ -59,7 +59,6 @@ const CANCEL: &str = "UPDATE events SET status = 'cancelled', updated_at = $2, v
 pub(super) const ADD_SEAT: &str =
     "UPDATE events SET capacity = capacity + 1, updated_at = $2, version = version + 1 WHERE id = $1";
 const SLUG_USED_ELSEWHERE: &str = "SELECT 1 FROM events WHERE slug = $1 AND id <> $2";
-const INSERT_OWNER: &str = "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2)";
 const ADD_ORGANIZER: &str =
     "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 const CAN_MANAGE: &str = "SELECT 1 FROM event_organizers WHERE event_id = $1 AND organizer_id = $2";
@@ -137,13 +136,13 @@ pub async fn questions(conn: &mut impl Sql, event: Uuid) -> StoreResult<Vec<Ques
     conn.fetch_all(Statement::new(QUESTIONS).bind(event), rows::question).await
 }
 
-/// Creates an event, owned by `owner` when given; `None` when its slug is
-/// another event's.
+/// Creates an event, managed by `organizers` (none: by admins only);
+/// `None` when its slug is another event's.
 pub async fn create(
     conn: &mut impl Sql,
     id: Uuid,
     event: &NewEvent,
-    owner: Option<Uuid>,
+    organizers: &[Uuid],
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Event>> {
     let insert = Statement::new(INSERT).bind(id).bind(event.slug.as_str());
@@ -151,8 +150,8 @@ pub async fn create(
         Err(error) if is_unique_violation(&error) => return Ok(None),
         other => other?,
     };
-    if let Some(owner) = owner {
-        conn.execute(Statement::new(INSERT_OWNER).bind(id).bind(owner)).await?;
+    for organizer in organizers {
+        conn.execute(Statement::new(ADD_ORGANIZER).bind(id).bind(*organizer)).await?;
     }
     if let Some(questions) = &event.questions {
         save_questions(conn, id, questions).await?;

@@ -113,13 +113,13 @@ pub trait EventStore: Send + Sync {
     /// or was added to an event.
     async fn is_event_organizer(&self, event: Uuid, organizer: Uuid) -> StoreResult<bool>;
     async fn event_organizers(&self, event: Uuid) -> StoreResult<Vec<Organizer>>;
-    /// Creates an event with the id given, owned by `owner` when given;
-    /// `None` when its slug is taken.
+    /// Creates an event with the id given, managed by `organizers` (the
+    /// first its owner); `None` when its slug is taken.
     async fn create_event(
         &self,
         id: Uuid,
         event: NewEvent,
-        owner: Option<Uuid>,
+        organizers: Vec<Uuid>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Event>>;

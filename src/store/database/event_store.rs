@@ -46,11 +46,11 @@ impl<B: Backend> EventStore for Database<B> {
         &self,
         id: Uuid,
         event: NewEvent,
-        owner: Option<Uuid>,
+        organizers: Vec<Uuid>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Event>> {
-        self.change(Change::CreateEvent { id, event: Box::new(event), owner }, audit, now).await?.into_event()
+        self.change(Change::CreateEvent { id, event: Box::new(event), organizers }, audit, now).await?.into_event()
     }
 
     async fn update_event(
