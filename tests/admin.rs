@@ -123,17 +123,22 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     let (_, found) = page(&client, app.url(&format!("{detail}?q=oniris"))).await;
     assert!(found.contains("Inès Lefèvre") && !found.contains("Étudiant·e 1"), "search by institution");
 
-    // Removing the confirmed person hands the seat to the one waiting.
+    // Removing the confirmed person hands the seat to the one waiting,
+    // after a page that asks first, naming them.
     let (_, html) = page(&client, app.url(&detail)).await;
     let remove = html
-        .split("action=\"")
+        .split("href=\"")
         .filter_map(|s| s.split('"').next())
-        .find(|a| a.ends_with("/remove"))
-        .expect("remove form")
+        .find(|a| a.ends_with("/remove") && a.contains("/registrations/"))
+        .expect("remove link")
         .to_owned();
-    let response = post(&client, &app, &detail, &remove, &[]).await;
+    let (_, ask) = page(&client, app.url(&remove)).await;
+    assert!(ask.contains("Retirer Étudiant·e 1 ?") && ask.contains("Oui, retirer"), "{ask}");
+    let response = post(&client, &app, &remove, &remove, &[]).await;
     assert_eq!(response.status(), 303);
-    let (_, html) = page(&client, app.url(&detail)).await;
+    let done = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, html) = page(&client, app.url(&done)).await;
+    assert!(html.contains("Inscription retirée ; la personne est prévenue par e-mail."));
     assert!(html.contains("1 / 1 places confirmées, 0 en liste d'attente"));
     assert!(html.contains("Inscription retirée : Étudiant·e 1"), "the history shows it, in French, with the name");
 
@@ -221,9 +226,21 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     let (_, copy_page) = page(&client, app.url(copy.trim_end_matches("/edit"))).await;
     assert!(copy_page.contains("binome@example.org"), "the co-organizer runs the copy too");
 
-    // Cancel the event.
-    let response = post(&client, &app, &detail, &format!("{detail}/cancel"), &[]).await;
+    // Cancel the event: the event's page links to a page that asks first,
+    // saying who will be told; the answer says it is done.
+    let (_, detail_page) = page(&client, app.url(&detail)).await;
+    assert!(detail_page.contains(&format!(r#"href="{detail}/cancel""#)), "a link, not a form that cancels");
+    let (status, ask) = page(&client, app.url(&format!("{detail}/cancel"))).await;
+    assert_eq!(status, 200);
+    assert!(ask.contains("Annuler l'événement ?") && ask.contains("Oui, annuler l'événement"), "{ask}");
+    assert!(ask.contains("Non, revenir à l'événement"));
+    let (_, still) = app.get_json(&format!("/api/v1/events/{slug}")).await;
+    assert_eq!(still["status"], "published", "asking cancels nothing");
+    let response = post(&client, &app, &format!("{detail}/cancel"), &format!("{detail}/cancel"), &[]).await;
     assert_eq!(response.status(), 303);
+    let done = response.headers()["location"].to_str().expect("location").to_owned();
+    let (_, after) = page(&client, app.url(&done)).await;
+    assert!(after.contains("L'événement est annulé ; les personnes inscrites sont prévenues par e-mail."));
     let (_, event) = app.get_json(&format!("/api/v1/events/{slug}")).await;
     assert_eq!(event["status"], "cancelled");
 

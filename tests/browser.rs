@@ -81,13 +81,21 @@ async fn every_page_passes_axe_and_fits_a_small_screen() {
     browser.open("data:text/html,<html lang=fr><title>t</title><main><img src=x.png></main></html>").await;
     let found = browser.accessibility_violations().await;
     assert!(found.iter().any(|v| v.starts_with("image-alt")), "{found:?}");
-    let public = ["/".to_owned(), format!("/events/{slug}"), registration, "/privacy".into(), "/nope".into()];
+    let public = [
+        "/".to_owned(),
+        format!("/events/{slug}"),
+        registration.clone(),
+        format!("{registration}/cancel"),
+        "/privacy".into(),
+        "/nope".into(),
+    ];
     let back_office = [
         "/admin".to_owned(),
         "/admin/events/new".into(),
         format!("/admin/events/{id}"),
         format!("/admin/events/{id}/edit"),
         format!("/admin/events/{id}/check-in"),
+        format!("/admin/events/{id}/cancel"),
         "/admin/settings".into(),
     ];
     let mut problems = Vec::new();
@@ -238,9 +246,12 @@ async fn an_organizer_publishes_an_event_checks_someone_in_and_cancels_it() {
     browser.wait_for_text("Présent depuis").await;
 
     browser.open(&app.url(&event_page)).await;
-    let cancel = Locator::Css(".danger-zone button.danger");
-    browser.client.find(cancel).await.expect("the cancel button").click().await.expect("cancelled");
-    browser.wait_for_text("ANNULÉ").await;
+    let cancel = Locator::LinkText("Annuler l'événement");
+    browser.client.find(cancel).await.expect("the cancel link").click().await.expect("asked");
+    browser.wait_for_text("La personne inscrite sera prévenue par e-mail.").await;
+    let confirm = Locator::Css("button.danger");
+    browser.client.find(confirm).await.expect("the button that cancels").click().await.expect("cancelled");
+    browser.wait_for_text("L'événement est annulé").await;
     browser.close().await;
     let (_, page) = app.get_page("/events/table-ronde-les-metiers-de-la-bioproduction").await;
     assert!(page.contains("Événement annulé"), "the public page says so");

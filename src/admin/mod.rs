@@ -51,8 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/events/{id}/edit", get(events::edit).post(events::update))
         .route("/admin/events/{id}/status", post(events::set_status))
         .route("/admin/events/{id}/duplicate", post(events::duplicate))
-        .route("/admin/events/{id}/cancel", post(events::cancel))
-        .route("/admin/events/{id}/registrations/{registration}/remove", post(events::remove))
+        .route("/admin/events/{id}/cancel", get(events::ask_cancel).post(events::cancel))
+        .route("/admin/events/{id}/registrations/{registration}/remove", get(events::ask_remove).post(events::remove))
         .route(
             "/admin/events/{id}/registrations/{registration}/edit",
             get(registration_edit::show).post(registration_edit::save),

@@ -15,6 +15,17 @@ pub struct AdminTexts {
     pub too_many_attempts: &'static str,
     pub sign_in_required: &'static str,
     pub my_events: &'static str,
+    pub cancel_event_title: &'static str,
+    /// What cancelling does, with how many people are told.
+    pub cancel_event_consequence: fn(i64) -> String,
+    pub cancel_event_confirm: &'static str,
+    pub event_cancelled_notice: &'static str,
+    pub remove_title: fn(&str) -> String,
+    pub remove_consequence: &'static str,
+    pub remove_confirm: &'static str,
+    pub removed_notice: &'static str,
+    /// The way back from a page that asks first.
+    pub keep_as_is: &'static str,
     pub coming_events: &'static str,
     pub past_events: &'static str,
     /// On a duplicate, beside its status.

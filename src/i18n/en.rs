@@ -187,6 +187,21 @@ static ADMIN: AdminTexts = AdminTexts {
     too_many_attempts: "Too many sign-in attempts. Try again in 15 minutes.",
     sign_in_required: "Sign in to reach the organizers' area.",
     my_events: "My events",
+    cancel_event_title: "Cancel the event?",
+    cancel_event_consequence: |n| match n {
+        0 => "Nobody is registered. Cancelling cannot be undone.".into(),
+        1 => "The person registered will be told by email. Cancelling cannot be undone.".into(),
+        n => format!(
+            "The {n} people registered (confirmed and waiting) will be told by email. Cancelling cannot be undone."
+        ),
+    },
+    cancel_event_confirm: "Yes, cancel the event",
+    event_cancelled_notice: "The event is cancelled; the people registered are told by email.",
+    remove_title: |name| format!("Remove {name}?"),
+    remove_consequence: "They will be told by email, and their seat goes to the first person waiting, if anyone is. This cannot be undone.",
+    remove_confirm: "Yes, remove",
+    removed_notice: "Registration removed; the person is told by email.",
+    keep_as_is: "No, back to the event",
     coming_events: "Coming",
     past_events: "Past",
     copy_mark: "copy",

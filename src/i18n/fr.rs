@@ -189,6 +189,21 @@ static ADMIN: AdminTexts = AdminTexts {
     too_many_attempts: "Trop de tentatives de connexion. Réessayez dans 15 minutes.",
     sign_in_required: "Connectez-vous pour accéder à l'espace organisateurs.",
     my_events: "Mes événements",
+    cancel_event_title: "Annuler l'événement ?",
+    cancel_event_consequence: |n| match n {
+        0 => "Personne n'est inscrit. L'annulation est définitive.".into(),
+        1 => "La personne inscrite sera prévenue par e-mail. L'annulation est définitive.".into(),
+        n => format!(
+            "Les {n} personnes inscrites (confirmées et en liste d'attente) seront prévenues par e-mail. L'annulation est définitive."
+        ),
+    },
+    cancel_event_confirm: "Oui, annuler l'événement",
+    event_cancelled_notice: "L'événement est annulé ; les personnes inscrites sont prévenues par e-mail.",
+    remove_title: |name| format!("Retirer {name} ?"),
+    remove_consequence: "La personne sera prévenue par e-mail, et sa place ira à la première personne en liste d'attente s'il y en a une. Cela ne peut pas être défait.",
+    remove_confirm: "Oui, retirer",
+    removed_notice: "Inscription retirée ; la personne est prévenue par e-mail.",
+    keep_as_is: "Non, revenir à l'événement",
     coming_events: "À venir",
     past_events: "Passés",
     copy_mark: "copie",

@@ -52,7 +52,7 @@ pub async fn cancel(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     events::cancel(&state, &managed).await?;
-    Ok(Redirect::to(&event_path(&managed, "")))
+    Ok(Redirect::to(&event_path(&managed, "?done=cancelled")))
 }
 
 pub async fn remove(
@@ -62,7 +62,7 @@ pub async fn remove(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     registrations::remove(&state, &managed, registration).await?;
-    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+    Ok(Redirect::to(&event_path(&managed, "?done=removed#registrations")))
 }
 
 /// Queues the confirmation (or waiting-list message) again.

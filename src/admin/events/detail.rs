@@ -37,6 +37,8 @@ pub struct Filters {
     /// After a message to the attendees (POST/redirect/GET, so that
     /// reloading the page does not send it again): to how many it went.
     sent: Option<u32>,
+    /// What was just done, to say so: `cancelled`, `removed`.
+    done: Option<String>,
 }
 
 impl Filters {
@@ -105,6 +107,11 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
         @if let Some(sent) = detail.filters.sent {
             p.notice.success role="status" { ((a.message_sent)(i64::from(sent))) }
         }
+        @match detail.filters.done.as_deref() {
+            Some("cancelled") => p.notice.success role="status" { (a.event_cancelled_notice) },
+            Some("removed") => p.notice.success role="status" { (a.removed_notice) },
+            _ => {}
+        }
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
         h1 { (event.title) }
         (event_facts(t, event))
@@ -132,7 +139,8 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
         @if event.status != EventStatus::Cancelled {
             section.danger-zone {
                 p { (a.cancel_event_warning) }
-                (button(&base, "cancel", a.cancel_event, "danger", csrf, None))
+                // Asks first, on a page of its own (`confirm`).
+                p { a.button.danger href={ (base) "/cancel" } { (a.cancel_event) } }
             }
         }
         h2 { (a.co_organizers) }
@@ -296,7 +304,8 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
                     @if !detail.gathering && line.attended() {
                         (action("certificate", lang.certificate_admin().send_one, ""))
                     }
-                    (action("remove", a.remove, "danger"))
+                    a.button.small.danger href={ (base) "/registrations/" (r.id) "/remove" }
+                        aria-label={ (a.remove) " : " (r.name) } { (a.remove) }
                 }
             }
         }

@@ -2,12 +2,14 @@
 //! form, the actions on an event and its registrations, the exports.
 
 mod actions;
+mod confirm;
 mod detail;
 mod exports;
 mod form;
 mod list;
 
 pub use actions::{cancel, confirm, duplicate, message, remove, resend, set_status};
+pub use confirm::{ask_cancel, ask_remove};
 pub use detail::show;
 pub use exports::{export_csv, export_sheet, export_xlsx};
 pub use form::{create, edit, new, update};
