@@ -451,7 +451,11 @@ async fn admins_add_organizers_and_owners_share_their_events() {
     assert_eq!(page(&partner, app.url(&detail)).await.0, 403);
 
     let unknown = post(&host, &app, &detail, &format!("{detail}/organizers"), &[("email", "nobody@example.org")]).await;
-    assert_eq!(unknown.status(), 422);
+    assert_eq!(unknown.status(), 303, "back to the team, not a dead end");
+    let back = unknown.headers()["location"].to_str().expect("location").to_owned();
+    assert!(back.ends_with("#team"));
+    let (_, html) = page(&host, app.url(&back)).await;
+    assert!(html.contains("Aucun compte organisateur n'a cette adresse. Demandez à un administrateur de le créer"));
     let response =
         post(&host, &app, &detail, &format!("{detail}/organizers"), &[("email", "partenaire@example.org")]).await;
     assert_eq!(response.status(), 303);

@@ -193,6 +193,9 @@ async fn english_is_available_by_header_and_by_switch() {
     // The switch sets a cookie that later pages follow.
     let (_, page) = app.get_page("/events/english?lang=en").await;
     assert!(page.contains("First and last name"));
+    // The organizers' own words, in French, say so on an English page.
+    assert!(page.contains(r#"<h1 lang="fr">Masterclass english</h1>"#), "{page}");
+    assert!(page.contains(r#"<div lang="fr"><p>Une journée sur un site de bioproduction.</p></div>"#));
     let (_, page) = app.get_page("/").await;
     assert!(page.contains("Upcoming events"), "the choice is remembered");
     assert!(page.contains(r#"href="/?lang=fr""#), "and can be switched back");

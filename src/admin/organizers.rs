@@ -156,8 +156,14 @@ pub async fn add_to_event(
     Managed(managed, _): Managed,
     CsrfForm(form): CsrfForm<CoOrganizer>,
 ) -> Result<Redirect, AppError> {
-    events::add_organizer(&state, &managed, &form.email).await?;
-    Ok(Redirect::to(&event_path(&managed, "")))
+    // Back to the event's team either way, saying what happened: an
+    // address with no account is not a dead end but a next step.
+    let done = match events::add_organizer(&state, &managed, &form.email).await {
+        Ok(()) => "co_organizer_added",
+        Err(AppError::Validation(_)) => "co_organizer_unknown",
+        Err(error) => return Err(error),
+    };
+    Ok(Redirect::to(&event_path(&managed, &format!("?done={done}#team"))))
 }
 
 /// An admin's action on an account, named by the last part of its path.

@@ -24,6 +24,9 @@ pub struct AdminTexts {
     pub remove_consequence: &'static str,
     pub remove_confirm: &'static str,
     pub removed_notice: &'static str,
+    pub co_organizer_added: &'static str,
+    /// No account has that address, and what to do.
+    pub co_organizer_unknown: &'static str,
     /// The way back from a page that asks first.
     pub keep_as_is: &'static str,
     pub coming_events: &'static str,

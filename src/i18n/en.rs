@@ -201,6 +201,8 @@ static ADMIN: AdminTexts = AdminTexts {
     remove_consequence: "They will be told by email, and their seat goes to the first person waiting, if anyone is. This cannot be undone.",
     remove_confirm: "Yes, remove",
     removed_notice: "Registration removed; the person is told by email.",
+    co_organizer_added: "Co-organizer added: they now run this event with you.",
+    co_organizer_unknown: "No organizer account has this address. Ask an admin to create it (Organizers page), then add it here.",
     keep_as_is: "No, back to the event",
     coming_events: "Coming",
     past_events: "Past",

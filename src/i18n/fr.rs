@@ -203,6 +203,8 @@ static ADMIN: AdminTexts = AdminTexts {
     remove_consequence: "La personne sera prévenue par e-mail, et sa place ira à la première personne en liste d'attente s'il y en a une. Cela ne peut pas être défait.",
     remove_confirm: "Oui, retirer",
     removed_notice: "Inscription retirée ; la personne est prévenue par e-mail.",
+    co_organizer_added: "Co-organisateur ajouté : il ou elle gère maintenant cet événement avec vous.",
+    co_organizer_unknown: "Aucun compte organisateur n'a cette adresse. Demandez à un administrateur de le créer (page Organisateurs), puis ajoutez-le ici.",
     keep_as_is: "Non, revenir à l'événement",
     coming_events: "À venir",
     past_events: "Passés",

@@ -177,7 +177,7 @@ fn render(
                         li {
                             article.event {
                                 p.kind { (t.kind(event.kind)) }
-                                h2 { a href={ "/events/" (event.slug) } { (event.title) } }
+                                h2 lang=(event.language) { a href={ "/events/" (event.slug) } { (event.title) } }
                                 (event_facts(t, event))
                                 @if event.status == EventStatus::Cancelled {
                                     p { span.seats.full { (t.cancelled_mark) } }

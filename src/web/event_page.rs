@@ -162,13 +162,15 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
             }
             article.event-detail {
                 p.kind { (t.kind(event.kind)) }
-                h1 { (event.title) }
+                // Written by its organizers, in the event's language, whatever
+                // the page's: screen readers pronounce it as such.
+                h1 lang=(event.language) { (event.title) }
                 (event_facts(t, event))
                 @if event.status != EventStatus::Cancelled { (availability(t, event, now, "#sign-up")) }
-                (paragraphs(&event.description))
+                div lang=(event.language) { (paragraphs(&event.description)) }
                 @if let Some(bring) = &event.what_to_bring {
                     h2 { (t.what_to_bring) }
-                    (paragraphs(bring))
+                    div lang=(event.language) { (paragraphs(bring)) }
                 }
             }
             section.sign-up #sign-up aria-labelledby="sign-up-title" {

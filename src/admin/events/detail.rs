@@ -37,7 +37,8 @@ pub struct Filters {
     /// After a message to the attendees (POST/redirect/GET, so that
     /// reloading the page does not send it again): to how many it went.
     sent: Option<u32>,
-    /// What was just done, to say so: `cancelled`, `removed`.
+    /// What was just done, to say so: `cancelled`, `removed`,
+    /// `co_organizer_added`, `co_organizer_unknown`.
     done: Option<String>,
 }
 
@@ -110,6 +111,8 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
         @match detail.filters.done.as_deref() {
             Some("cancelled") => p.notice.success role="status" { (a.event_cancelled_notice) },
             Some("removed") => p.notice.success role="status" { (a.removed_notice) },
+            Some("co_organizer_added") => p.notice.success role="status" { (a.co_organizer_added) },
+            Some("co_organizer_unknown") => p.notice.error role="alert" { (a.co_organizer_unknown) },
             _ => {}
         }
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
@@ -143,7 +146,7 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
                 p { a.button.danger href={ (base) "/cancel" } { (a.cancel_event) } }
             }
         }
-        h2 { (a.co_organizers) }
+        h2 #team { (a.co_organizers) }
         ul.team { @for o in &detail.team {
             li {
                 (o.email) @if !o.name.is_empty() { " — " (o.name) }
