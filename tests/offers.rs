@@ -141,8 +141,13 @@ async fn an_offer_that_runs_out_goes_to_the_next_person() {
     let id = app.get_json("/api/v1/events/expire").await.1["id"].as_str().expect("id").to_owned();
     let detail = format!("/admin/events/{id}");
     let (_, html) = common::page(&admin, app.url(&detail)).await;
-    let removals: Vec<&str> =
-        html.split("action=\"").filter_map(|s| s.split('"').next()).filter(|a| a.ends_with("/remove")).collect();
+    // Each row links to the page that asks before removing; its form posts
+    // to the same address.
+    let removals: Vec<&str> = html
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .filter(|a| a.ends_with("/remove") && a.contains("/registrations/"))
+        .collect();
     assert_eq!(removals.len(), 2, "the person holding the offer and the one waiting can be removed");
     let holder = html.split("<tr").find(|row| row.contains("etudiant3@example.org")).expect("the holder's row");
     let removal = removals.iter().find(|a| holder.contains(*a)).expect("the holder's removal");

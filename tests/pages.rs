@@ -17,7 +17,7 @@ on_both_backends! {
 
 async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     let app = spawn_app().await;
-    app.create_event(masterclass("gensensor", 1)).await;
+    let event = app.create_event(masterclass("gensensor", 1)).await;
 
     let (status, page) = app.get_page("/events/gensensor").await;
     assert_eq!(status, 200);
@@ -51,8 +51,17 @@ async fn a_student_signs_up_with_the_form_and_cancels_from_the_link() {
     let (status, page) = app.get_page(&location).await;
     assert_eq!(status, 200);
     assert!(page.contains("Merci, votre inscription est enregistrée."));
+    assert!(page.contains("Un e-mail de confirmation part à camille.moreau@example.org."), "where the email went");
     assert!(page.contains("Votre place est confirmée."));
-    assert!(page.contains("camille.moreau@example.org"));
+    // What to bring to the door, the calendar and the way there.
+    let lines = app.store.event_registrations(&event).await.expect("registrations");
+    let code = app.state.keys.check_in_code(lines[0].registration.id);
+    assert!(page.contains(&format!("Votre code d'accueil : {code} (à montrer à l'entrée")), "{page}");
+    assert!(page.contains(r#"href="/events/gensensor/event.ics">Ajouter à mon agenda</a>"#));
+    assert!(page.contains(r#"href="https://www.openstreetmap.org/search?query=Naobios%2C+Saint-Herblain""#), "{page}");
+    let (status, ics) = app.get_page("/events/gensensor/event.ics").await;
+    assert_eq!(status, 200);
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.matches("BEGIN:VEVENT").count() == 1, "{ics}");
 
     // The event is now full: the page says so and the button joins the waiting list.
     let (_, event_page) = app.get_page("/events/gensensor").await;

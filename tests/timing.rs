@@ -40,6 +40,8 @@ async fn once_the_event_has_started_people_can_no_longer_cancel_but_organizers_c
     let page_path = format!("/r/{}", token(&first));
     let (_, before) = app.get_page(&page_path).await;
     assert!(before.contains("/cancel\""), "a cancel button before the start");
+    // Which leads to the page that asks first, and holds the form.
+    let (_, ask) = app.get_page(&format!("{page_path}/cancel")).await;
 
     clock.advance(Duration::hours(3));
 
@@ -51,7 +53,7 @@ async fn once_the_event_has_started_people_can_no_longer_cancel_but_organizers_c
     // anyway gets a page that says why.
     let (_, page) = app.get_page(&page_path).await;
     assert!(!page.contains("/cancel\""), "no cancel button once the event has started");
-    let form = [("csrf", csrf_field(&before))];
+    let form = [("csrf", csrf_field(&ask))];
     let response = app.client.post(app.url(&format!("{page_path}/cancel"))).form(&form).send().await.expect("sent");
     assert_eq!(response.status(), 409);
     assert!(response.text().await.expect("page").contains("L'événement a commencé"));

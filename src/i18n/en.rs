@@ -56,7 +56,12 @@ pub static TEXTS: Texts = Texts {
     back_to_events: "All events",
 
     registration_title: "Your registration",
-    just_signed_up: "Thank you, your registration is recorded.",
+    just_signed_up: |email| {
+        format!("Thank you, your registration is recorded. A confirmation email is on its way to {email}.")
+    },
+    check_in_code: |code| format!("Your check-in code: {code} (show it at the door, like the QR code in the email)."),
+    add_to_calendar: "Add to my calendar",
+    see_on_map: "See the place on a map",
     status_confirmed: "Your seat is confirmed.",
     status_waitlisted: |n| {
         format!(

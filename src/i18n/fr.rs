@@ -56,7 +56,14 @@ pub static TEXTS: Texts = Texts {
     back_to_events: "Tous les événements",
 
     registration_title: "Votre inscription",
-    just_signed_up: "Merci, votre inscription est enregistrée.",
+    just_signed_up: |email| {
+        format!("Merci, votre inscription est enregistrée. Un e-mail de confirmation part à {email}.")
+    },
+    check_in_code: |code| {
+        format!("Votre code d'accueil : {code} (à montrer à l'entrée, comme le QR code de l'e-mail).")
+    },
+    add_to_calendar: "Ajouter à mon agenda",
+    see_on_map: "Voir le lieu sur une carte",
     status_confirmed: "Votre place est confirmée.",
     status_waitlisted: |n| {
         format!(

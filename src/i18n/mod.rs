@@ -80,7 +80,12 @@ pub struct Texts {
     pub back_to_events: &'static str,
 
     pub registration_title: &'static str,
-    pub just_signed_up: &'static str,
+    /// After signing up: thanks, and where the email went.
+    pub just_signed_up: fn(&str) -> String,
+    /// The code to show at the door.
+    pub check_in_code: fn(&str) -> String,
+    pub add_to_calendar: &'static str,
+    pub see_on_map: &'static str,
     pub status_confirmed: &'static str,
     pub status_waitlisted: fn(i64) -> String,
     pub status_cancelled: &'static str,

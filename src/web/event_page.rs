@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
@@ -289,4 +289,21 @@ fn question_field(lang: Lang, question: &Question, values: &Fields, problems: &P
             },
         }
     }
+}
+
+/// `/events/{slug}/event.ics`: the event alone as a calendar file, for
+/// "Ajouter à mon agenda"; the same UID and SEQUENCE as the feed and the
+/// emails' invitations, so that calendars update one entry.
+pub async fn calendar_file(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let event = queries::public_event(&state, &slug).await?;
+    let name = lang.texts().calendar_name;
+    let file = crate::calendar::feed(std::slice::from_ref(&event), &state.public_url, name, state.clock.now());
+    let disposition = format!("attachment; filename=\"{}.ics\"", event.slug);
+    let headers =
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)];
+    Ok((headers, file).into_response())
 }

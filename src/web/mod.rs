@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(catalogue::show))
         .route("/calendar.ics", get(catalogue::feed))
+        .route("/events/{slug}/event.ics", get(event_page::calendar_file))
         .route("/events/{slug}", get(event_page::show).post(event_page::sign_up))
         .route("/r/{token}", get(registration_page::show))
         .route("/r/{token}/cancel", get(registration_page::ask_cancel).post(registration_page::cancel))

@@ -39,17 +39,26 @@ pub async fn show(
     let flags = flags.map(|Query(flags)| flags).unwrap_or_default();
     let t = lang.texts();
     let notice = match (flags.new.is_some(), flags.done.as_deref()) {
-        (true, _) => Some(t.just_signed_up),
-        (_, Some("accepted")) => Some(t.just_accepted),
-        (_, Some("attendance")) => Some(t.attendance_recorded),
-        (_, Some("signed")) => Some(t.just_signed),
-        (_, Some("corrected")) => Some(lang.people().corrected),
-        (_, Some("transferred")) => Some(lang.people().transferred),
+        (true, _) => Some((t.just_signed_up)(&registration.email)),
+        (_, Some("accepted")) => Some(t.just_accepted.to_owned()),
+        (_, Some("attendance")) => Some(t.attendance_recorded.to_owned()),
+        (_, Some("signed")) => Some(t.just_signed.to_owned()),
+        (_, Some("corrected")) => Some(lang.people().corrected.to_owned()),
+        (_, Some("transferred")) => Some(lang.people().transferred.to_owned()),
         _ => None,
     };
     let problem = (flags.done.as_deref() == Some("wrong-code")).then(|| t.field_error(FieldErrorKind::WrongCode));
     let open = event.status == EventStatus::Published && state.clock.now() < event.starts_at;
-    let shown = Shown { registration: &registration, event: &event, token: &token, notice, open };
+    // What to show at the door, from the same key as the email's QR code.
+    let code = state.keys.check_in_code(registration.id);
+    let shown = Shown {
+        registration: &registration,
+        event: &event,
+        token: &token,
+        notice: notice.as_deref(),
+        open,
+        code: &code,
+    };
     let signing = Signing::of(&state, &registration, &event).await?;
     let attendance = Attendance::of(&state, &registration, &event).await?;
     let content = html! {
@@ -71,11 +80,13 @@ struct Shown<'a> {
     notice: Option<&'a str>,
     /// The event is on and ahead: the person can still act on it.
     open: bool,
+    /// The person's check-in code.
+    code: &'a str,
 }
 
 fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
     let t = lang.texts();
-    let Shown { registration, event, token, notice, open } = *shown;
+    let Shown { registration, event, token, notice, open, code } = *shown;
     let cancelled_event = event.status == EventStatus::Cancelled;
     html! {
         h1 { (t.registration_title) }
@@ -90,6 +101,15 @@ fn render(lang: Lang, shown: &Shown<'_>, csrf: &CsrfToken) -> Markup {
             h2 { a href={ "/events/" (event.slug) } { (event.title) } }
             (event_facts(t, event))
             p { (t.registered_as) " " strong { (registration.name) } " (" (registration.email) ")" }
+            @if open && registration.status == RegistrationStatus::Confirmed {
+                p.check-in-code { ((t.check_in_code)(code)) }
+            }
+            @if open && registration.status.is_active() {
+                ul.links {
+                    li { a href={ "/events/" (event.slug) "/event.ics" } { (t.add_to_calendar) } }
+                    li { a href=(map_link(event)) rel="noopener" { (t.see_on_map) } }
+                }
+            }
         }
         @if open && registration.status == RegistrationStatus::Offered {
             (button(token, "accept", t.accept_button, "", csrf))
@@ -121,6 +141,13 @@ fn status(lang: Lang, registration: &Registration) -> Markup {
             RegistrationStatus::Expired => p.status.cancelled { strong { (t.status_expired) } },
         }
     }
+}
+
+/// The place on OpenStreetMap, searched by name and address.
+fn map_link(event: &Event) -> String {
+    let place = [Some(event.location.as_str()), event.address.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+    let query: String = url::form_urlencoded::byte_serialize(place.join(", ").as_bytes()).collect();
+    format!("https://www.openstreetmap.org/search?query={query}")
 }
 
 /// What cancelling does, as it stands: whose the seat becomes, or which
