@@ -349,6 +349,9 @@ async fn organizers_write_to_confirmed_attendees() {
     assert_eq!(recipients, ["etudiant1@example.org", "etudiant2@example.org"], "confirmed only");
     let mail = common::parse_mail(&received[4].data);
     assert_eq!(mail.subject, "Accès au site — Masterclass GenSensor");
+    // "Répondez à ce message" reaches the organizer, not the no-reply sender.
+    assert_eq!(mail.reply_to, "messages@example.org");
+    assert_eq!(common::parse_mail(&received[0].data).reply_to, "messages@example.org", "the confirmation too");
     assert!(mail.text.contains("Merci d'arriver à 8 h 45."));
     assert!(mail.html.contains("&lt;b&gt;vous attend&lt;") && !mail.html.contains("<b>vous attend"), "escaped");
 }

@@ -57,6 +57,7 @@ async fn a_confirmation_carries_both_parts_the_cancel_link_and_a_calendar_file()
     let mail = parse_mail(&received[0].data);
     assert_eq!(mail.to, "etudiant1@example.org");
     assert_eq!(mail.from, "inscriptions@atelier.example.org");
+    assert_eq!(mail.reply_to, "", "an event made from the command line has no organizer to reply to");
     assert_eq!(mail.subject, "Inscription confirmée : Masterclass Naobios : produire un vaccin");
     let cancel_url = created["cancel_url"].as_str().expect("url");
     assert!(mail.text.contains(cancel_url), "text part has the cancel link:\n{}", mail.text);

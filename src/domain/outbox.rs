@@ -130,6 +130,10 @@ pub struct PendingMessage {
     pub announcement: Option<Announcement>,
     /// What a change notice is about (`EventChanges`, as JSON).
     pub details: Option<String>,
+    /// Where replies go: one of the event's organizers, when it has one
+    /// whose account is active. The emails say "répondez à ce message",
+    /// and they come from a no-reply address.
+    pub reply_to: Option<String>,
     /// Until when this worker holds the message, as stored. Recording what
     /// became of it names this lease, so a worker whose lease ran out
     /// cannot overwrite what the next one does.

@@ -265,13 +265,17 @@ impl Mailer {
             }
             None => body,
         };
-        Message::builder()
+        let mut builder = Message::builder()
             .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
             .from(self.from.clone())
             .to(to)
-            .subject(rendered.subject)
-            .multipart(body)
-            .map_err(|e| format!("cannot build message: {e}"))
+            .subject(rendered.subject);
+        // An organizer's address that no longer parses sends no Reply-To
+        // rather than no email.
+        if let Some(contact) = message.reply_to.as_deref().and_then(|address| address.parse::<Mailbox>().ok()) {
+            builder = builder.reply_to(contact);
+        }
+        builder.multipart(body).map_err(|e| format!("cannot build message: {e}"))
     }
 
     /// What the templates can use for `message`.

@@ -268,7 +268,12 @@ pub async fn recipients(
 }
 
 /// A claimed message with what it takes to write it.
-pub fn pending(row: ClaimedRow, registration: &(Registration, Vec<u8>), event: Event) -> StoreResult<PendingMessage> {
+pub fn pending(
+    row: ClaimedRow,
+    registration: &(Registration, Vec<u8>),
+    event: Event,
+    reply_to: Option<String>,
+) -> StoreResult<PendingMessage> {
     let (registration, salt) = registration;
     Ok(PendingMessage {
         id: row.id,
@@ -287,5 +292,6 @@ pub fn pending(row: ClaimedRow, registration: &(Registration, Vec<u8>), event: E
             _ => None,
         },
         details: row.details,
+        reply_to,
     })
 }

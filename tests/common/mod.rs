@@ -397,6 +397,8 @@ pub struct Mail {
     pub text: String,
     pub html: String,
     pub calendar: Option<String>,
+    /// Empty when the message has no Reply-To.
+    pub reply_to: String,
 }
 
 pub fn parse_mail(data: &[u8]) -> Mail {
@@ -417,6 +419,7 @@ pub fn parse_mail(data: &[u8]) -> Mail {
         text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
         html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
         calendar,
+        reply_to: address(message.reply_to()),
     }
 }
 

@@ -35,6 +35,7 @@ impl<B: Backend> OutboxStore for Database<B> {
         let mut conn = self.read().await?;
         let recipients = outbox::recipients(&mut *conn, &claimed).await?;
         let mut events: HashMap<Uuid, Event> = HashMap::new();
+        let mut contacts: HashMap<Uuid, Option<String>> = HashMap::new();
         let mut messages = Vec::with_capacity(claimed.len());
         let mut unreadable = Vec::new();
         let lease = claimed.first().map_or(lease_until, |row| row.locked_until);
@@ -53,7 +54,18 @@ impl<B: Backend> OutboxStore for Database<B> {
                 continue;
             };
             events.insert(event.id, event.clone());
-            match outbox::pending(row, recipient, event) {
+            let reply_to = match contacts.get(&event.id) {
+                Some(contact) => contact.clone(),
+                None => {
+                    // The first active organizer, by address: the same one
+                    // for every message of the event.
+                    let team = events::organizers(&mut *conn, event.id).await?;
+                    let contact = team.into_iter().find(|o| o.disabled_at.is_none()).map(|o| o.email);
+                    contacts.insert(event.id, contact.clone());
+                    contact
+                }
+            };
+            match outbox::pending(row, recipient, event, reply_to) {
                 Ok(message) => messages.push(message),
                 Err(error) => unreadable.push((id, error.to_string())),
             }
