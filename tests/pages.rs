@@ -163,7 +163,12 @@ async fn already_registered_and_level_refusals_are_explained() {
     };
     let response = post("ETUDIANT1@example.org", "master").await.expect("sent");
     assert_eq!(response.status(), 409);
-    assert!(response.text().await.expect("page").contains("Vous êtes déjà inscrit"));
+    let page = response.text().await.expect("page");
+    assert!(page.contains("Vous êtes déjà inscrit·e"));
+    assert!(
+        page.contains(r#"<a href="/mes-inscriptions">Recevoir à nouveau le lien de mon inscription</a>"#),
+        "{page}"
+    );
 
     let response = post("autre@example.org", "bts_but").await.expect("sent");
     assert_eq!(response.status(), 409);

@@ -61,6 +61,7 @@ pub static TEXTS: Texts = Texts {
     },
     check_in_code: |code| format!("Your check-in code: {code} (show it at the door, like the QR code in the email)."),
     add_to_calendar: "Add to my calendar",
+    send_link_again: "Get the link to my registration again",
     see_on_map: "See the place on a map",
     status_confirmed: "Your seat is confirmed.",
     status_waitlisted: |n| {

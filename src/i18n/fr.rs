@@ -52,7 +52,7 @@ pub static TEXTS: Texts = Texts {
     submit_join_waitlist: "Rejoindre la liste d'attente",
     form_has_errors: "Le formulaire contient des erreurs : corrigez les champs indiqués.",
     optional: "facultatif",
-    already_registered: "Vous êtes déjà inscrit à cet événement avec cette adresse e-mail. Retrouvez le lien de gestion dans l'e-mail de confirmation.",
+    already_registered: "Vous êtes déjà inscrit·e à cet événement avec cette adresse e-mail. Retrouvez le lien de gestion dans l'e-mail de confirmation.",
     back_to_events: "Tous les événements",
 
     registration_title: "Votre inscription",
@@ -63,6 +63,7 @@ pub static TEXTS: Texts = Texts {
         format!("Votre code d'accueil : {code} (à montrer à l'entrée, comme le QR code de l'e-mail).")
     },
     add_to_calendar: "Ajouter à mon agenda",
+    send_link_again: "Recevoir à nouveau le lien de mon inscription",
     see_on_map: "Voir le lieu sur une carte",
     status_confirmed: "Votre place est confirmée.",
     status_waitlisted: |n| {
@@ -83,7 +84,7 @@ pub static TEXTS: Texts = Texts {
             "Si vous annulez, vous quitterez la liste d'attente, où vous êtes en position {n}. Cela ne peut pas être défait."
         )
     },
-    registered_as: "Inscrit au nom de",
+    registered_as: "Inscription au nom de",
     status_offered: |deadline| {
         format!(
             "Une place s'est libérée : elle vous est réservée jusqu'au {deadline}. Acceptez-la avant, sinon elle ira à la personne suivante."

@@ -85,6 +85,8 @@ pub struct Texts {
     /// The code to show at the door.
     pub check_in_code: fn(&str) -> String,
     pub add_to_calendar: &'static str,
+    /// To the page that emails a person the links to their registrations.
+    pub send_link_again: &'static str,
     pub see_on_map: &'static str,
     pub status_confirmed: &'static str,
     pub status_waitlisted: fn(i64) -> String,

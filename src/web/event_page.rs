@@ -60,6 +60,8 @@ struct Problems {
     fields: Vec<(String, String)>,
     /// A message about the whole sign-up.
     notice: Option<String>,
+    /// Already registered: offer the page that sends the lost link again.
+    lost_link: bool,
 }
 
 impl Problems {
@@ -116,17 +118,18 @@ fn problems(lang: Lang, error: AppError) -> Result<(StatusCode, Problems), AppEr
     Ok(match error {
         AppError::Validation(errors) => {
             let fields = errors.iter().map(|e| (e.field.to_string(), t.field_error(e.kind))).collect();
-            (StatusCode::UNPROCESSABLE_ENTITY, Problems { fields, notice: None })
+            (StatusCode::UNPROCESSABLE_ENTITY, Problems { fields, ..Problems::default() })
         }
         AppError::Refused(Refusal::LevelNotAdmitted) => {
             let fields = vec![("level".to_owned(), t.refusal(Refusal::LevelNotAdmitted).to_owned())];
-            (StatusCode::CONFLICT, Problems { fields, notice: None })
+            (StatusCode::CONFLICT, Problems { fields, ..Problems::default() })
         }
         error @ (AppError::AlreadyRegistered | AppError::Refused(_)) => {
-            (StatusCode::CONFLICT, Problems { fields: vec![], notice: Some(error.message(t)) })
+            let lost_link = matches!(error, AppError::AlreadyRegistered);
+            (StatusCode::CONFLICT, Problems { notice: Some(error.message(t)), lost_link, ..Problems::default() })
         }
         error @ AppError::RateLimited { .. } => {
-            (StatusCode::TOO_MANY_REQUESTS, Problems { fields: vec![], notice: Some(error.message(t)) })
+            (StatusCode::TOO_MANY_REQUESTS, Problems { notice: Some(error.message(t)), ..Problems::default() })
         }
         other => return Err(other),
     })
@@ -178,6 +181,7 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
                 @if let Some(notice) = &problems.notice {
                     p.notice.error role="alert" { (notice) }
                 }
+                @if problems.lost_link { p { a href="/mes-inscriptions" { (t.send_link_again) } } }
                 @match event.sign_up_state(now) {
                     Err(refusal) => { p.notice { (t.refusal(refusal)) } }
                     Ok(()) => {
