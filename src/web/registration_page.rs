@@ -27,6 +27,22 @@ pub struct Flags {
     done: Option<String>,
 }
 
+impl Flags {
+    /// What the page says was just done, if anything.
+    fn notice(&self, lang: Lang, registration: &Registration) -> Option<String> {
+        let t = lang.texts();
+        match (self.new.is_some(), self.done.as_deref()) {
+            (true, _) => Some((t.just_signed_up)(&registration.email)),
+            (_, Some("accepted")) => Some(t.just_accepted.to_owned()),
+            (_, Some("attendance")) => Some(t.attendance_recorded.to_owned()),
+            (_, Some("signed")) => Some(t.just_signed.to_owned()),
+            (_, Some("corrected")) => Some(lang.people().corrected.to_owned()),
+            (_, Some("transferred")) => Some(lang.people().transferred.to_owned()),
+            _ => None,
+        }
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
@@ -38,15 +54,7 @@ pub async fn show(
     let (registration, event) = queries::registration_by_token(&state, &token).await?;
     let flags = flags.map(|Query(flags)| flags).unwrap_or_default();
     let t = lang.texts();
-    let notice = match (flags.new.is_some(), flags.done.as_deref()) {
-        (true, _) => Some((t.just_signed_up)(&registration.email)),
-        (_, Some("accepted")) => Some(t.just_accepted.to_owned()),
-        (_, Some("attendance")) => Some(t.attendance_recorded.to_owned()),
-        (_, Some("signed")) => Some(t.just_signed.to_owned()),
-        (_, Some("corrected")) => Some(lang.people().corrected.to_owned()),
-        (_, Some("transferred")) => Some(lang.people().transferred.to_owned()),
-        _ => None,
-    };
+    let notice = flags.notice(lang, &registration);
     let problem = (flags.done.as_deref() == Some("wrong-code")).then(|| t.field_error(FieldErrorKind::WrongCode));
     let open = event.status == EventStatus::Published && state.clock.now() < event.starts_at;
     // What to show at the door, from the same key as the email's QR code.
