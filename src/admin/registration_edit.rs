@@ -59,8 +59,7 @@ pub async fn show(
     Managed(managed, organizer): Managed,
     Path((_, registration)): Path<(String, Uuid)>,
 ) -> Result<Response, AppError> {
-    let lines = queries::registrations(&state, &managed).await?;
-    let line = lines.iter().find(|line| line.registration.id == registration).ok_or(AppError::RegistrationNotFound)?;
+    let line = queries::registration_line(&state, &managed, registration).await?;
     if line.registration.anonymised_at.is_some() {
         return Err(AppError::RegistrationNotFound);
     }

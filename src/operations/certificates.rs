@@ -66,10 +66,8 @@ pub async fn send(state: &AppState, managed: &ManagedEvent, to: Recipients) -> R
     // One person's: theirs must be of this event, or the history would
     // speak of someone who is not (another event's, or nobody: refused by
     // the foreign key, a 500 the schema fuzzer found).
-    if let Recipients::One(id) = to
-        && !state.store.event_registrations(&managed.event).await?.iter().any(|line| line.registration.id == id)
-    {
-        return Err(AppError::RegistrationNotFound);
+    if let Recipients::One(id) = to {
+        super::queries::registration_line(state, managed, id).await?;
     }
     let audit = managed.audit(AuditEntry::CertificatesSent { recipients: 0 });
     let audit = match to {

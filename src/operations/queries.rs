@@ -107,6 +107,13 @@ pub async fn registrations(state: &AppState, managed: &ManagedEvent) -> Result<V
     Ok(state.store.event_registrations(&managed.event).await?)
 }
 
+/// One of the event's people, by registration id; 404 when it is not of
+/// this event (another event's, or nobody's).
+pub async fn registration_line(state: &AppState, managed: &ManagedEvent, id: Uuid) -> Result<AttendeeLine, AppError> {
+    let lines = registrations(state, managed).await?;
+    lines.into_iter().find(|line| line.registration.id == id).ok_or(AppError::RegistrationNotFound)
+}
+
 /// One page of the event's people, oldest sign-up first: those of
 /// `status` (all when `None`) whose name, email or institution contains
 /// `text`.

@@ -49,8 +49,7 @@ pub async fn ask_remove(
     Path((_, registration)): Path<(String, Uuid)>,
 ) -> Result<Response, AppError> {
     let a = lang.texts().admin();
-    let lines = queries::registrations(&state, &managed).await?;
-    let line = lines.iter().find(|line| line.registration.id == registration).ok_or(AppError::RegistrationNotFound)?;
+    let line = queries::registration_line(&state, &managed, registration).await?;
     let person = lang.people().name(&line.registration);
     let path = format!("registrations/{registration}/remove");
     let content = asking(
