@@ -27,6 +27,7 @@ use crate::scheduler::Scheduler;
 use crate::state::AppState;
 use crate::store::{self, Health};
 use crate::token::TokenKey;
+use crate::webhooks::WebhookSender;
 
 pub struct Application {
     listener: TcpListener,
@@ -36,6 +37,7 @@ pub struct Application {
     metrics_token: Option<Arc<str>>,
     state: AppState,
     mailer: Mailer,
+    webhooks: WebhookSender,
 }
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -71,8 +73,9 @@ impl Application {
             state.clock.clone(),
             state.templates.clone(),
         )?;
+        let webhooks = WebhookSender::new(config, state.store.clone(), state.keys.clone(), state.clock.clone())?;
         let metrics_token = config.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Arc::from);
-        Ok(Self { listener, metrics_listener, metrics_token, state, mailer })
+        Ok(Self { listener, metrics_listener, metrics_token, state, mailer, webhooks })
     }
 
     pub fn port(&self) -> u16 {
@@ -94,6 +97,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
         let mail = self.mailer.start(self.state.mail_wakeup.clone());
+        let webhooks = self.webhooks.start();
         // Messages left from a previous run go out now, and timed work due
         // while the service was down is done.
         self.state.mail_wakeup.notify_one();
@@ -125,6 +129,7 @@ impl Application {
         }
         scheduler.shutdown().await;
         mail.shutdown().await;
+        webhooks.shutdown().await;
         store.close().await;
         Ok(())
     }
@@ -171,6 +176,7 @@ async fn state(config: &Config, keys: TokenKey, public_url: Arc<str>, clock: Clo
         link_requests: Arc::default(),
         sign_ups: Arc::new(crate::limits::SignUps::per_minute(config.signup_rate_per_minute)),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        webhooks: config.webhook_policy(),
         templates: Arc::new(
             crate::mail::Templates::load().map_err(|e| anyhow::anyhow!("email template error: {e:#}"))?,
         ),

@@ -197,6 +197,28 @@ pub struct Config {
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
 
+    /// Let webhooks go to http:// addresses (https:// only otherwise).
+    #[arg(
+        long,
+        env = "WEBHOOK_ALLOW_HTTP",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new(),
+        global = true
+    )]
+    pub webhook_allow_http: bool,
+
+    /// Let webhooks go to hosts that resolve to loopback or private
+    /// addresses (refused otherwise, so that nobody reaches the service's
+    /// own network through them).
+    #[arg(
+        long,
+        env = "WEBHOOK_ALLOW_PRIVATE",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new(),
+        global = true
+    )]
+    pub webhook_allow_private: bool,
+
     /// Log lines as text for people, or as one JSON object a line for a
     /// log collector.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text", global = true)]
@@ -244,6 +266,15 @@ impl Config {
             // limit set it.
             signup_rate_per_minute: 0,
             trusted_proxies: crate::client::TrustedProxies::default(),
+            webhook_allow_http: false,
+            webhook_allow_private: false,
+        }
+    }
+
+    pub fn webhook_policy(&self) -> crate::webhooks::WebhookPolicy {
+        crate::webhooks::WebhookPolicy {
+            allow_http: self.webhook_allow_http,
+            allow_private: self.webhook_allow_private,
         }
     }
 
@@ -271,6 +302,8 @@ impl std::fmt::Debug for Config {
             .field("mail_retry_base_ms", &self.mail_retry_base_ms)
             .field("mail_max_attempts", &self.mail_max_attempts)
             .field("mail_poll_ms", &self.mail_poll_ms)
+            .field("webhook_allow_http", &self.webhook_allow_http)
+            .field("webhook_allow_private", &self.webhook_allow_private)
             .field("mail_lease_secs", &self.mail_lease_secs)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("metrics_addr", &self.metrics_addr)

@@ -83,6 +83,9 @@ pub enum AppError {
     /// No such API token (of the caller's).
     #[error("token not found")]
     TokenNotFound,
+    /// No webhook of the caller's by this id.
+    #[error("webhook not found")]
+    WebhookNotFound,
     /// The change would leave no active admin.
     #[error("the last active admin cannot be disabled or demoted")]
     LastAdmin,
@@ -118,7 +121,8 @@ impl AppError {
             | AppError::RegistrationNotFound
             | AppError::CertificateNotFound
             | AppError::OrganizerNotFound
-            | AppError::TokenNotFound => StatusCode::NOT_FOUND,
+            | AppError::TokenNotFound
+            | AppError::WebhookNotFound => StatusCode::NOT_FOUND,
             AppError::LastAdmin | AppError::LastOrganizer => StatusCode::CONFLICT,
             AppError::ResetLinkInvalid => StatusCode::GONE,
             AppError::Refused(Refusal::NotPublished) => StatusCode::NOT_FOUND,
@@ -151,6 +155,7 @@ impl AppError {
             AppError::CertificateNotFound => "certificate_not_found",
             AppError::OrganizerNotFound => "organizer_not_found",
             AppError::TokenNotFound => "token_not_found",
+            AppError::WebhookNotFound => "webhook_not_found",
             AppError::LastAdmin => "last_admin",
             AppError::LastOrganizer => "last_organizer",
             AppError::ResetLinkInvalid => "reset_link_invalid",
@@ -188,6 +193,7 @@ impl AppError {
             AppError::CertificateNotFound => t.lang.certificate().no_certificate.into(),
             AppError::OrganizerNotFound => t.lang.accounts().organizer_not_found.into(),
             AppError::TokenNotFound => t.lang.accounts().token_not_found.into(),
+            AppError::WebhookNotFound => t.lang.webhooks().not_found.into(),
             AppError::LastAdmin => t.lang.accounts().last_admin.into(),
             AppError::LastOrganizer => t.lang.accounts().last_organizer.into(),
             AppError::ResetLinkInvalid => t.lang.accounts().reset_link_invalid.into(),
@@ -262,6 +268,10 @@ fn field_code(kind: FieldErrorKind) -> String {
         FieldErrorKind::PasswordTooShort => "password_too_short",
         FieldErrorKind::WrongPassword => "wrong_password",
         FieldErrorKind::PasswordsDiffer => "passwords_differ",
+        FieldErrorKind::InvalidUrl => "invalid_url",
+        FieldErrorKind::InsecureUrl => "insecure_url",
+        FieldErrorKind::PrivateAddress => "private_address",
+        FieldErrorKind::UnresolvableHost => "unresolvable_host",
     }
     .into()
 }

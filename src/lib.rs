@@ -32,3 +32,4 @@ pub mod state;
 pub mod store;
 pub mod token;
 pub mod web;
+pub mod webhooks;

@@ -36,6 +36,8 @@ pub struct AppState {
     pub sign_ups: Arc<crate::limits::SignUps>,
     /// Whose X-Forwarded-For tells the client's address (TRUSTED_PROXIES).
     pub trusted_proxies: Arc<crate::client::TrustedProxies>,
+    /// Where webhooks may go (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE).
+    pub webhooks: crate::webhooks::WebhookPolicy,
     /// The email templates: the mail worker's, and the subjects in a
     /// person's data export.
     pub templates: Arc<crate::mail::Templates>,

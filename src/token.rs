@@ -179,6 +179,14 @@ impl TokenKey {
         format!("{number:06}")
     }
 
+    /// A webhook's signing secret, `whsec_` and 43 characters: derived from
+    /// the server secret and the webhook's salt, so that the database never
+    /// holds it and the worker writes it again for each delivery. Shown
+    /// once, at creation.
+    pub fn webhook_secret(&self, webhook: Uuid, salt: &Salt) -> String {
+        format!("whsec_{}", URL_SAFE_NO_PAD.encode(self.mac(b"atelier-webhook-v1", &[salt, webhook.as_bytes()])))
+    }
+
     /// The CSRF token of a signed-in organizer's forms: bound to their
     /// session, useless in any other.
     pub fn session_csrf(&self, session: &Token) -> String {

@@ -13,6 +13,7 @@ mod registration_edit;
 mod seat_settings;
 mod settings;
 mod signature_code;
+mod webhooks;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query};
@@ -41,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/tokens", post(settings::create_token))
         .route("/admin/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/admin/password", post(settings::change_password))
+        .route("/admin/webhooks", get(webhooks::show).post(webhooks::create))
+        .route("/admin/webhooks/{id}/delete", post(webhooks::delete))
         .route("/admin/password-reset/{token}", get(password_reset::show).post(password_reset::save))
         .route("/admin/organizers", get(organizers::list).post(organizers::create))
         .route("/admin/organizers/{id}/{action}", post(organizers::update))
@@ -160,6 +163,7 @@ fn page(lang: Lang, path: &str, title: &str, organizer: &Organizer, csrf: &CsrfT
             nav.admin-bar aria-label=(t.back_office) {
                 a href="/admin" { (t.my_events) }
                 a href="/admin/settings" { (t.settings) }
+                a href="/admin/webhooks" { (lang.webhooks().title) }
                 @if organizer.role == Role::Admin {
                     a href="/admin/organizers" { (t.organizers) }
                 }

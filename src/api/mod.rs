@@ -10,6 +10,7 @@ mod manage;
 mod openapi;
 mod people;
 mod registrations;
+mod webhooks;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organizers/{id}", patch(accounts::update_organizer))
         .route("/api/v1/organizers/{id}/password-reset", post(accounts::reset_link))
         .route("/api/v1/events/{id}/organizers/{organizer_id}", delete(accounts::remove_organizer))
+        .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/api/v1/webhooks/{id}", get(webhooks::one).delete(webhooks::delete))
         .route("/api/openapi.json", get(openapi::document))
 }
 

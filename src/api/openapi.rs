@@ -42,7 +42,11 @@ use super::Json;
         super::accounts::list_organizers,
         super::accounts::update_organizer,
         super::accounts::reset_link,
-        super::accounts::remove_organizer
+        super::accounts::remove_organizer,
+        super::webhooks::create,
+        super::webhooks::list,
+        super::webhooks::one,
+        super::webhooks::delete
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)

@@ -18,6 +18,7 @@ mod seat_settings;
 mod sessions;
 mod slug;
 mod text;
+mod webhook;
 pub use text::{optional_text, required_text};
 
 pub use audit::{AuditEntry, AuditLine, NewAudit, Via};
@@ -48,6 +49,7 @@ pub use sessions::{
     MAX_SESSIONS, Session, SessionInput, Slot, parse_sessions, sessions_text, slots, validate_sessions,
 };
 pub use slug::{slug_from_title, with_suffix as slug_with_suffix};
+pub use webhook::{Attempt, DeliveryStatus, Hook, NewWebhook, PendingDelivery, Webhook, WebhookDelivery, WebhookEvent};
 
 /// Rounds a "not before" time up to the next whole second, for the same
 /// reason as `whole_seconds`, without ever making it earlier.

@@ -62,6 +62,14 @@ pub enum FieldErrorKind {
     WrongPassword,
     /// The new password and its confirmation differ.
     PasswordsDiffer,
+    /// Not an absolute `https://` URL with a host (a webhook's address).
+    InvalidUrl,
+    /// `http://` where only `https://` is allowed (WEBHOOK_ALLOW_HTTP).
+    InsecureUrl,
+    /// A host that resolves to a loopback or private address, or none
+    /// (WEBHOOK_ALLOW_PRIVATE).
+    PrivateAddress,
+    UnresolvableHost,
 }
 
 impl FieldError {

@@ -407,6 +407,12 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::PasswordTooShort => "At least 12 characters.".into(),
         FieldErrorKind::WrongPassword => "This is not your current password.".into(),
         FieldErrorKind::PasswordsDiffer => "The two passwords differ.".into(),
+        FieldErrorKind::InvalidUrl => {
+            "Enter an absolute address, for example https://example.org/hooks/atelier.".into()
+        }
+        FieldErrorKind::InsecureUrl => "Only https:// addresses are accepted.".into(),
+        FieldErrorKind::PrivateAddress => "This address points to a private or local network.".into(),
+        FieldErrorKind::UnresolvableHost => "This host name cannot be found (DNS).".into(),
     }
 }
 

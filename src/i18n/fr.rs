@@ -423,6 +423,12 @@ fn field_errors(kind: FieldErrorKind) -> String {
         FieldErrorKind::PasswordTooShort => "Au moins 12 caractères.".into(),
         FieldErrorKind::WrongPassword => "Ce n'est pas votre mot de passe actuel.".into(),
         FieldErrorKind::PasswordsDiffer => "Les deux mots de passe diffèrent.".into(),
+        FieldErrorKind::InvalidUrl => {
+            "Saisissez une adresse complète, par exemple https://example.org/hooks/atelier.".into()
+        }
+        FieldErrorKind::InsecureUrl => "Seules les adresses https:// sont acceptées.".into(),
+        FieldErrorKind::PrivateAddress => "Cette adresse mène à un réseau privé ou local.".into(),
+        FieldErrorKind::UnresolvableHost => "Ce nom d'hôte est introuvable (DNS).".into(),
         FieldErrorKind::SessionsDisagree => {
             "Le début et la fin doivent être ceux de la première et de la dernière séance.".into()
         }

@@ -9,6 +9,7 @@ mod en;
 mod fr;
 mod people;
 mod privacy;
+mod webhooks;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Europe::Paris;

@@ -19,6 +19,7 @@ pub mod people;
 pub mod queries;
 pub mod registrations;
 pub mod timed;
+pub mod webhooks;
 
 use crate::domain::{AuditEntry, Event, NewAudit, Organizer, Role, Via};
 use crate::state::AppState;

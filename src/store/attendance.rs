@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::statement::{Sql, Statement};
-use super::{StoreResult, certificates, outbox, registrations};
-use crate::domain::SlotCheckIn;
+use super::{StoreResult, certificates, outbox, registrations, webhooks};
+use crate::domain::{Hook, SlotCheckIn, WebhookEvent};
 
 /// A confirmed attendee of event `$1`: their first check-in, and how many
 /// slots they were checked in at.
@@ -86,7 +86,15 @@ pub async fn check_in(
         }
     }
     conn.execute(Statement::new(FIRST_ARRIVAL).bind(id).bind(now)).await?;
+    let data = serde_json::json!({ "slot": mark.slot, "present": mark.at.is_some(), "by": "organizer" });
+    webhooks::emit(conn, &[attendance_hook(event, id, data, now)]).await?;
     Ok(Presence::Marked)
+}
+
+/// What webhooks hear of a presence: the slot, present or not, and who
+/// recorded it (`organizer` or the person's own `signature`).
+fn attendance_hook(event: Uuid, registration: Uuid, data: serde_json::Value, now: DateTime<Utc>) -> Hook {
+    Hook { kind: WebhookEvent::AttendanceRecorded, event, registration: Some(registration), data, at: now }
 }
 
 /// What a person's signature led to.
@@ -116,6 +124,8 @@ pub async fn sign(
     let sign = Statement::new(SIGN).bind(registration.id).bind(registration.event_id).bind(slot).bind(now);
     conn.execute(sign).await?;
     certificates::give_id(conn, registration.id).await?;
+    let data = serde_json::json!({ "slot": slot, "present": true, "by": "signature" });
+    webhooks::emit(conn, &[attendance_hook(registration.event_id, registration.id, data, now)]).await?;
     Ok(Signature::Signed(now))
 }
 
@@ -193,6 +203,8 @@ pub async fn walk_in(
     conn.execute(row.bind(now).bind(now).bind(now).bind(new.consent_version.as_deref())).await?;
     registrations::move_counts(conn, event.id, 1, 0, 0, now).await?;
     outbox::enqueue(conn, &registrations::recipient_of(&registration), MessageKind::Confirmed, None, now).await?;
+    let created = Hook::registration(WebhookEvent::RegistrationCreated, event.id, new.id, "confirmed", now);
+    webhooks::emit(conn, &[created]).await?;
     conn.execute(Statement::new(WALK_IN).bind(registration.id)).await?;
     let mark = SlotCheckIn { slot: slot.to_owned(), at: Some(now), earlier: None };
     check_in(conn, event.id, registration.id, &mark, now).await?;

@@ -92,7 +92,7 @@ impl Done {
             Done::JobRun(run) => run.purged.is_some() || (run.done && (run.recipients > 0 || run.seats)),
             Done::Jobs(_) => true,
             Done::Resent(Some(_)) | Done::Event(Some(_)) | Done::Organizer(Some(_)) => true,
-            Done::Claimed(_) | Done::Count(_) => true,
+            Done::Claimed(_) | Done::Deliveries(_) | Done::Count(_) => true,
         }
     }
 }

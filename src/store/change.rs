@@ -15,11 +15,13 @@ use super::rows::ClaimedRow;
 use super::statement::{Sql, Statement};
 use super::{
     StoreError, StoreResult, audit, corrections, events, jobs, offers, outbox, personal_data, registrations, trainers,
+    webhooks,
 };
 use crate::domain::{
-    AcceptOutcome, AccountUpdated, Announcement, AttendanceOutcome, CancelOutcome, Corrected, Correction, Delivery,
-    DueJob, Email, Erased, Event, EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent, NewRegistration,
-    Organizer, RegisterOutcome, RegistrationEdit, RetentionPolicy, SlotCheckIn, TrainerSigned, Transferred,
+    AcceptOutcome, AccountUpdated, Announcement, Attempt, AttendanceOutcome, CancelOutcome, Corrected, Correction,
+    Delivery, DueJob, Email, Erased, Event, EventInput, EventUpdate, JobRun, MessageKind, NewAudit, NewEvent,
+    NewRegistration, Organizer, PendingDelivery, RegisterOutcome, RegistrationEdit, RetentionPolicy, SlotCheckIn,
+    TrainerSigned, Transferred, Webhook,
 };
 use crate::token::CancelLookup;
 
@@ -120,6 +122,22 @@ pub enum Change {
         deliveries: Vec<(Uuid, Delivery)>,
         lease: DateTime<Utc>,
     },
+    /// An organizer registers a webhook, or deletes one of theirs (with
+    /// what it still owed).
+    CreateWebhook(Box<Webhook>),
+    DeleteWebhook {
+        id: Uuid,
+        organizer: Uuid,
+    },
+    /// The webhook worker's, as the mail worker's.
+    ClaimWebhookDeliveries {
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    },
+    RecordWebhookAttempts {
+        attempts: Vec<Attempt>,
+        lease: DateTime<Utc>,
+    },
     /// The scheduler's: lease due jobs, do one (under its lease), or note
     /// that one failed.
     ClaimJobs {
@@ -170,6 +188,7 @@ pub enum Done {
     /// The organizer whose password a reset link set, if it worked.
     Reset(Option<Uuid>),
     Claimed(Vec<ClaimedRow>),
+    Deliveries(Vec<PendingDelivery>),
     Count(usize),
     /// Whether the change found what it was about.
     Flag(bool),
@@ -210,6 +229,7 @@ into! {
     into_account => Account(AccountUpdated),
     into_reset => Reset(Option<Uuid>),
     into_claimed => Claimed(Vec<ClaimedRow>),
+    into_deliveries => Deliveries(Vec<PendingDelivery>),
     into_count => Count(usize),
     into_flag => Flag(bool),
 }
@@ -290,6 +310,18 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         }
         Change::RecordDeliveries { deliveries, lease } => {
             outbox::record_deliveries(conn, deliveries, *lease, now).await?;
+            Done::Flag(true)
+        }
+        Change::CreateWebhook(webhook) => {
+            webhooks::create(conn, webhook).await?;
+            Done::Flag(true)
+        }
+        Change::DeleteWebhook { id, organizer } => Done::Flag(webhooks::delete(conn, *id, *organizer).await?),
+        Change::ClaimWebhookDeliveries { lease_until, limit } => {
+            Done::Deliveries(webhooks::claim(conn, now, *lease_until, *limit).await?)
+        }
+        Change::RecordWebhookAttempts { attempts, lease } => {
+            webhooks::record(conn, attempts, *lease, now).await?;
             Done::Flag(true)
         }
         Change::ClaimJobs { lease_until, limit } => Done::Jobs(jobs::claim(conn, now, *lease_until, *limit).await?),

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::statement::{Sql, Statement};
-use super::{StoreResult, events, outbox, registrations};
+use super::{StoreResult, events, outbox, registrations, webhooks};
 use crate::domain::{
-    Corrected, Correction, EventStatus, MessageKind, NewRegistration, Refusal, Registration, RegistrationEdit,
-    RegistrationStatus, Transferred,
+    Corrected, Correction, EventStatus, Hook, MessageKind, NewRegistration, Refusal, Registration, RegistrationEdit,
+    RegistrationStatus, Transferred, WebhookEvent,
 };
 use crate::token::CancelLookup;
 
@@ -180,7 +180,7 @@ pub async fn transfer(
     let (ticket, offer): (Option<i64>, Option<DateTime<Utc>>) =
         conn.fetch_one(place, |row| Ok((row.get("waitlist_seq")?, row.get("offer_expires_at")?))).await?;
     // The old one leaves first: its ticket is the colleague's.
-    registrations::set_status(conn, old.id, RegistrationStatus::Cancelled, now).await?;
+    registrations::set_status(conn, event.id, old.id, RegistrationStatus::Cancelled, now).await?;
     let insert = Statement::new(INSERT_IN_PLACE)
         .bind(new.id)
         .bind(event.id)
@@ -200,6 +200,8 @@ pub async fn transfer(
     }
     conn.execute(Statement::new(MOVE_OFFER_JOB).bind(old.id).bind(new.id)).await?;
     let taken_over = Registration { offer_expires_at: offer, ..new.stored(old.status, old.waitlist_position, now) };
+    let created = WebhookEvent::RegistrationCreated;
+    webhooks::emit(conn, &[Hook::registration(created, event.id, new.id, old.status.code(), now)]).await?;
     outbox::enqueue(conn, &registrations::recipient_of(&old), MessageKind::Transferred, None, now).await?;
     if let Some(kind) = status_message(taken_over.status) {
         let to = registrations::recipient_of(&taken_over);

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::rows::{self, event_columns, organizer_columns};
 use super::statement::{Dialect, Sql, Statement};
-use super::{EventFilter, StoreError, StoreResult, is_unique_violation, jobs, offers, outbox};
+use super::{EventFilter, StoreError, StoreResult, is_unique_violation, jobs, offers, outbox, webhooks};
 use crate::domain::{
-    Event, EventChanges, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, Level, MessageKind,
-    NewEvent, NewQuestion, Organizer, Question, Role, sessions_text, whole_seconds,
+    Event, EventChanges, EventInput, EventStatus, EventUpdate, FieldError, FieldErrorKind, Hook, Level, MessageKind,
+    NewEvent, NewQuestion, Organizer, Question, Role, WebhookEvent, sessions_text, whole_seconds,
 };
 
 const UPCOMING: &str = concat!(
@@ -244,6 +244,8 @@ pub async fn update(conn: &mut impl Sql, id: Uuid, patch: &EventInput, now: Date
     if changed.iter().any(|field| ["ends_at", "sessions"].contains(field)) {
         jobs::schedule_certificates(conn, &updated).await?;
     }
+    let data = serde_json::json!({ "changed": changed, "version": updated.version });
+    webhooks::emit(conn, &[Hook::event(WebhookEvent::EventUpdated, id, data, now)]).await?;
     offers::fill_free_seats(conn, id, now).await?;
     let event = by_id(conn, id).await?.unwrap_or(updated);
     Ok(EventUpdate::Updated { event: Box::new(event), changed })
@@ -292,6 +294,8 @@ pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreR
     for person in people {
         outbox::enqueue(conn, &person, MessageKind::EventCancelled, None, now).await?;
     }
+    let data = serde_json::json!({ "status": "cancelled" });
+    webhooks::emit(conn, &[Hook::event(WebhookEvent::EventCancelled, id, data, now)]).await?;
     Ok(by_id(conn, id).await?.map(Cancellation::Now))
 }
 

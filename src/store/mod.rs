@@ -33,6 +33,8 @@ pub mod sqlite;
 pub mod statement;
 mod tokens;
 mod trainers;
+mod webhook_store;
+mod webhooks;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -49,6 +51,7 @@ use error::is_unique_violation;
 pub use events::Cancellation;
 pub use gauges::{Gauges, PoolUse};
 pub use tokens::{NewToken, TokenUse, USE_PRECISION as TOKEN_USE_PRECISION};
+pub use webhook_store::WebhookStore;
 
 use crate::domain::{
     AcceptOutcome, Announcement, AttendanceOutcome, AttendeeLine, AuditLine, CancelOutcome, Certificate, Corrected,
@@ -349,6 +352,7 @@ pub trait Store:
     + AccountStore
     + ScheduleStore
     + AuditStore
+    + WebhookStore
     + 'static
 {
     /// Whether a write succeeds now (health check).

@@ -9,8 +9,10 @@ use uuid::Uuid;
 
 use super::registrations::{by_token, event_of_cancel_link, leave, move_counts, recipient_of, set_status};
 use super::statement::{Sql, Statement};
-use super::{StoreResult, events, jobs, outbox};
-use crate::domain::{AcceptOutcome, EventStatus, HandOff, MessageKind, Registration, RegistrationStatus};
+use super::{StoreResult, events, jobs, outbox, webhooks};
+use crate::domain::{
+    AcceptOutcome, EventStatus, HandOff, Hook, MessageKind, Registration, RegistrationStatus, WebhookEvent,
+};
 use crate::token::CancelLookup;
 
 const FIRST_WAITING: &str = "SELECT id, email, language FROM registrations \
@@ -41,7 +43,7 @@ pub async fn fill_free_seats(conn: &mut impl Sql, event: Uuid, now: DateTime<Utc
                 outbox::enqueue(conn, &person, MessageKind::Offered, None, now).await?;
             }
             _ => {
-                set_status(conn, person.registration, RegistrationStatus::Confirmed, now).await?;
+                set_status(conn, event.id, person.registration, RegistrationStatus::Confirmed, now).await?;
                 outbox::enqueue(conn, &person, MessageKind::Promoted, None, now).await?;
             }
         }
@@ -68,7 +70,7 @@ pub async fn accept(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc
     match registration.status {
         RegistrationStatus::Confirmed => Ok(AcceptOutcome::AlreadyConfirmed(registration)),
         RegistrationStatus::Offered if open && registration.offer_expires_at.is_some_and(|until| now < until) => {
-            set_status(conn, registration.id, RegistrationStatus::Confirmed, now).await?;
+            set_status(conn, event.id, registration.id, RegistrationStatus::Confirmed, now).await?;
             move_counts(conn, event.id, 1, 0, -1, now).await?;
             outbox::enqueue(conn, &recipient_of(&registration), MessageKind::Confirmed, None, now).await?;
             let accepted = Registration { status: RegistrationStatus::Confirmed, ..registration };
@@ -89,6 +91,10 @@ pub async fn accept(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc
 /// the seat goes on. The caller has locked the event.
 pub async fn expire(conn: &mut impl Sql, registration: Registration, now: DateTime<Utc>) -> StoreResult<()> {
     conn.execute(Statement::new(EXPIRE).bind(registration.id).bind(now)).await?;
+    let expired = RegistrationStatus::Expired.code();
+    let hook =
+        Hook::registration(WebhookEvent::RegistrationCancelled, registration.event_id, registration.id, expired, now);
+    webhooks::emit(conn, &[hook]).await?;
     leave(conn, &registration, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), MessageKind::OfferExpired, None, now).await?;
     fill_free_seats(conn, registration.event_id, now).await?;

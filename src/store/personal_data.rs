@@ -75,7 +75,7 @@ pub async fn erase(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc>
     let Some(registration) = registrations::by_token(conn, token).await? else { return Ok(Erased::NotFound) };
     let (mut cancelled, mut promoted) = (false, None);
     if registration.status.is_active() && now < event.starts_at {
-        registrations::set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
+        registrations::set_status(conn, event.id, registration.id, RegistrationStatus::Cancelled, now).await?;
         registrations::leave(conn, &registration, now).await?;
         promoted = offers::fill_free_seats(conn, event.id, now).await?.first().copied();
         cancelled = true;

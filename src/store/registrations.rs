@@ -15,10 +15,10 @@ use super::outbox::{self, INSERT_MESSAGES, Recipient};
 use super::rows::{self, event_columns, registration_columns};
 use super::seats::{self, EventSeats};
 use super::statement::{Dialect, Sql, Statement, Value};
-use super::{StoreResult, events, offers};
+use super::{StoreResult, events, offers, webhooks};
 use crate::domain::{
-    AttendanceOutcome, AttendeeLine, CancelOutcome, EventStatus, MessageKind, NewRegistration, RegisterOutcome,
-    Registration, RegistrationStatus, Slot,
+    AttendanceOutcome, AttendeeLine, CancelOutcome, EventStatus, Hook, MessageKind, NewRegistration, RegisterOutcome,
+    Registration, RegistrationStatus, Slot, WebhookEvent,
 };
 use crate::token::CancelLookup;
 
@@ -197,6 +197,7 @@ pub async fn register_many(
         conn.execute(Statement { values: answer, ..Statement::new(INSERT_ANSWER) }).await?;
     }
     conn.execute(Statement::new(INSERT_MESSAGES).push_rows(run.messages, "")).await?;
+    webhooks::emit(conn, &run.hooks).await?;
     let counts: Vec<_> = events.values().filter_map(EventSeats::counts_row).collect();
     if !counts.is_empty() {
         conn.execute(Statement::new(SET_EVENTS_COUNTS).push_rows(counts, SET_EVENTS_COUNTS_END)).await?;
@@ -252,7 +253,7 @@ async fn withdraw(
     message: MessageKind,
     now: DateTime<Utc>,
 ) -> StoreResult<CancelOutcome> {
-    set_status(conn, registration.id, RegistrationStatus::Cancelled, now).await?;
+    set_status(conn, registration.event_id, registration.id, RegistrationStatus::Cancelled, now).await?;
     leave(conn, &registration, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), message, None, now).await?;
     if message == MessageKind::Cancelled {
@@ -305,7 +306,7 @@ pub async fn confirm_out_of_turn(conn: &mut impl Sql, event: Uuid, id: Uuid, now
         return Ok(false);
     }
     conn.execute(Statement::new(events::ADD_SEAT).bind(event).bind(now)).await?;
-    set_status(conn, id, RegistrationStatus::Confirmed, now).await?;
+    set_status(conn, event, id, RegistrationStatus::Confirmed, now).await?;
     move_counts(conn, event, 1, -1, 0, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), MessageKind::Promoted, None, now).await?;
     Ok(true)
@@ -350,14 +351,23 @@ pub(super) fn recipient_of(registration: &Registration) -> Recipient {
     }
 }
 
+/// Every change of an existing registration to cancelled or confirmed goes
+/// through here (a cancellation, a removal, a promotion, an accepted
+/// offer...), so that webhooks hear of each in its transaction.
 pub(super) async fn set_status(
     conn: &mut impl Sql,
+    event: Uuid,
     id: Uuid,
     status: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     conn.execute(Statement::new(SET_STATUS).bind(id).bind(status.code()).bind(now)).await?;
-    Ok(())
+    let reported = match status {
+        RegistrationStatus::Cancelled => WebhookEvent::RegistrationCancelled,
+        RegistrationStatus::Confirmed => WebhookEvent::RegistrationPromoted,
+        _ => return Ok(()),
+    };
+    webhooks::emit(conn, &[Hook::registration(reported, event, id, status.code(), now)]).await
 }
 
 pub(super) async fn move_counts(

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::outbox::message_row;
 use super::statement::Value;
 use crate::domain::{
-    Event, MessageKind, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, registration_refusal,
-    seat_for,
+    Event, Hook, MessageKind, NewRegistration, RegisterOutcome, Registration, RegistrationStatus, WebhookEvent,
+    registration_refusal, seat_for,
 };
 
 /// An event's seats as sign-ups change them.
@@ -100,6 +100,8 @@ pub struct SignUps {
     /// (event, registration, when) for each sign-up that took an event's
     /// last seat: the organizers who asked are told.
     pub filled: Vec<(Uuid, Uuid, DateTime<Utc>)>,
+    /// What webhooks hear: a registration.created a sign-up.
+    pub hooks: Vec<Hook>,
 }
 
 /// Decides each sign-up of `batch` in order, each at its own time: checks
@@ -135,6 +137,8 @@ pub fn decide(
         }
         let language = new.language.code();
         run.messages.push(message_row(new.id, seat.message(), new.email.as_str(), language, seat.position, now));
+        let created = WebhookEvent::RegistrationCreated;
+        run.hooks.push(Hook::registration(created, new.event_id, new.id, seat.status.code(), now));
         run.outcomes.push(RegisterOutcome::Registered(seat.registration(new, now)));
     }
     run

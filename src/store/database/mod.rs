@@ -10,6 +10,7 @@ mod outbox_store;
 mod people_store;
 mod registration_store;
 mod schedule_store;
+mod webhook_store;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

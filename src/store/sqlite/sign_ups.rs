@@ -3,6 +3,7 @@
 //! a statement, since a statement run again here costs microseconds rather
 //! than a hand-off.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -18,6 +19,7 @@ use crate::store::registrations::{
 use crate::store::rows;
 use crate::store::seats::{self, EventSeats};
 use crate::store::statement::Statement;
+use crate::store::webhooks;
 
 /// Signs people up in the order given, each at its own time, inside the
 /// open transaction, and queues their emails.
@@ -50,6 +52,19 @@ pub fn register(db: &Connection, batch: &[(&NewRegistration, DateTime<Utc>)]) ->
     }
     for message in run.messages {
         write(INSERT_MESSAGE, message)?;
+    }
+    // What webhooks hear, as `webhooks::emit` queues it.
+    let mut subscribers = HashMap::new();
+    for hook in &run.hooks {
+        let endpoints = match subscribers.entry(hook.event) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => {
+                new.insert(handle::fetch_all(db, &webhooks::subscribed(hook.event), webhooks::subscriber)?)
+            }
+        };
+        for insert in webhooks::deliveries_of(hook, endpoints) {
+            handle::execute(db, &insert)?;
+        }
     }
     for counts in events.values().filter_map(EventSeats::counts_row) {
         write(SET_EVENT_COUNTS, counts)?;
