@@ -297,6 +297,17 @@ async fn a_failed_delivery_is_retried_with_its_id_and_holds_back_what_follows() 
     assert_eq!(list[2], ("registration.created".to_owned(), one.to_owned()));
     assert_eq!(list[3], ("registration.cancelled".to_owned(), one.to_owned()));
     assert_eq!(got[3].json()["data"]["status"], "cancelled");
+
+    // Retention forgets deliveries done with, once sent emails' text goes.
+    let deliveries = |shown: &Value| shown["deliveries"].as_array().map_or(0, Vec::len);
+    assert_eq!(deliveries(&api(&app, app.client.get(&webhook_url), &token).await.1), 3);
+    clock.advance(chrono::Duration::days(31));
+    atelier::operations::timed::retention_now(&app.state).await.expect("retention queued");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while deliveries(&api(&app, app.client.get(&webhook_url), &token).await.1) > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "old deliveries forgotten");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 async fn webhooks_belong_to_their_organizer() {

@@ -85,8 +85,8 @@ pub async fn erase(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc>
 }
 
 /// One run of retention: the people of events over for longer than their
-/// retention, people who left long enough ago, and the text of old sent
-/// emails. At most `ANONYMISED_AT_ONCE` people; `more` when some are left.
+/// retention, people who left long enough ago, the text of old sent
+/// emails and old webhook deliveries. At most `ANONYMISED_AT_ONCE` people; `more` when some are left.
 pub async fn retention(
     conn: &mut impl Sql,
     policy: &RetentionPolicy,
@@ -135,6 +135,10 @@ pub async fn retention(
     for (id, _) in sent.into_iter().filter(|(_, at)| at.is_some_and(|at| at <= sent_before)) {
         bodies += conn.execute(Statement::new(PURGE_BODY).bind(id)).await? as i64;
     }
+    // Webhook deliveries done with are shown to organizers as long as sent
+    // emails keep their text, then forgotten, so that the table does not
+    // grow with every change for ever.
+    super::webhooks::forget_done(conn, sent_before).await?;
     Ok((Purged { anonymised, bodies }, more))
 }
 

@@ -64,6 +64,7 @@ const RETRY: &str = "UPDATE webhook_deliveries SET next_attempt_at = $2, last_st
      locked_until = NULL WHERE id = $1 AND locked_until = $5";
 const FAILED: &str = "UPDATE webhook_deliveries SET status = 'failed', last_status = $2, last_error = $3, \
      locked_until = NULL WHERE id = $1 AND locked_until = $4";
+const FORGET_DONE: &str = "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1";
 const RELEASE: &str = "UPDATE webhook_deliveries SET locked_until = NULL, attempts = attempts - 1 \
      WHERE id = $1 AND status = 'pending' AND locked_until = $2";
 
@@ -240,6 +241,12 @@ pub async fn claim(
             })
         })
         .collect()
+}
+
+/// Deletes the deliveries delivered or given up that were queued before
+/// `before`; how many.
+pub async fn forget_done(conn: &mut impl Sql, before: DateTime<Utc>) -> StoreResult<u64> {
+    conn.execute(Statement::new(FORGET_DONE).bind(whole_seconds(before))).await
 }
 
 /// Records what became of claimed deliveries.
