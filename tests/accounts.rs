@@ -479,6 +479,7 @@ async fn every_organizer_route_refuses_whoever_may_not_use_it() {
     let back_office_gets = [
         "/admin".to_owned(),
         "/admin/settings".to_owned(),
+        "/admin/webhooks".to_owned(),
         "/admin/organizers".to_owned(),
         "/admin/events/new".to_owned(),
         detail.clone(),

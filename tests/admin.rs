@@ -18,6 +18,7 @@ on_both_backends! {
     #[tokio::test] actions_stay_within_their_event_and_its_life,
     #[tokio::test] answers_survive_an_edit_that_fixes_a_question,
     #[tokio::test] the_back_office_and_its_exports_speak_the_readers_language,
+    #[tokio::test] removing_someone_or_cancelling_carries_the_organizers_note,
 }
 
 async fn add_organizer(app: &common::TestApp, email: &str) {
@@ -192,8 +193,12 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     // Unpublish hides it; publish shows it again.
     let response = post(&client, &app, &detail, &format!("{detail}/status"), &[("status", "draft")]).await;
     assert_eq!(response.status(), 303);
+    let (_, after) = page(&client, app.url(response.headers()["location"].to_str().expect("location"))).await;
+    assert!(after.contains("L'événement est repassé en brouillon"), "the page says what was done");
     assert_eq!(app.get_json(&format!("/api/v1/events/{slug}")).await.0, 404);
-    post(&client, &app, &detail, &format!("{detail}/status"), &[("status", "published")]).await;
+    let response = post(&client, &app, &detail, &format!("{detail}/status"), &[("status", "published")]).await;
+    let (_, after) = page(&client, app.url(response.headers()["location"].to_str().expect("location"))).await;
+    assert!(after.contains("L'événement est publié"), "the page says what was done");
     assert_eq!(app.get_json(&format!("/api/v1/events/{slug}")).await.0, 200);
 
     // Exports from the back-office.
@@ -216,7 +221,10 @@ async fn an_organizer_runs_an_event_from_the_back_office() {
     let response = post(&client, &app, &detail, &format!("{detail}/duplicate"), &[]).await;
     assert_eq!(response.status(), 303);
     let copy = response.headers()["location"].to_str().expect("location").to_owned();
-    assert!(copy.ends_with("/edit"));
+    assert!(copy.ends_with("/edit?done=duplicated"), "{copy}");
+    let (_, edit) = page(&client, app.url(&copy)).await;
+    assert!(edit.contains("Copie créée en brouillon, quatre semaines plus tard"), "the copy says what it is");
+    let copy = copy.trim_end_matches("?done=duplicated").to_owned();
     let (_, list) = page(&client, app.url("/admin")).await;
     assert_eq!(list.matches("Masterclass EFS (nouvelle date)").count(), 2);
     assert!(list.contains("Brouillon · copie") && list.matches("· copie").count() == 1, "{list}");
@@ -298,8 +306,14 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     let actions: Vec<String> = html.split("action=\"").filter_map(|s| s.split('"').next()).map(str::to_owned).collect();
     let resend = actions.iter().find(|a| a.ends_with("/resend")).expect("resend").clone();
     let confirm = actions.iter().find(|a| a.ends_with("/confirm")).expect("confirm").clone();
-    assert_eq!(post(&client, &app, &detail, &resend, &[]).await.status(), 303);
-    assert_eq!(post(&client, &app, &detail, &confirm, &[]).await.status(), 303);
+    let resent = post(&client, &app, &detail, &resend, &[]).await;
+    assert_eq!(resent.status(), 303);
+    let (_, after) = page(&client, app.url(resent.headers()["location"].to_str().expect("location"))).await;
+    assert!(after.contains("Le message a été renvoyé à la personne."), "the page says what was done");
+    let confirmed = post(&client, &app, &detail, &confirm, &[]).await;
+    assert_eq!(confirmed.status(), 303);
+    let (_, after) = page(&client, app.url(confirmed.headers()["location"].to_str().expect("location"))).await;
+    assert!(after.contains("une place a été ajoutée"), "the page says what was done, seat included");
     let received = sink.wait_for(4, std::time::Duration::from_secs(10)).await;
     let subjects: Vec<String> = received[2..].iter().map(|r| common::parse_mail(&r.data).subject).collect();
     assert!(subjects.iter().any(|s| s.starts_with("Inscription confirmée")), "{subjects:?}");
@@ -616,7 +630,8 @@ async fn answers_survive_an_edit_that_fixes_a_question() {
             post(&client, &app, &format!("{detail}/edit"), &format!("{detail}/edit"), &event_fields(label)).await;
         assert_eq!(response.status(), 303);
         let (_, html) = page(&client, app.url(&detail)).await;
-        assert!(html.contains(&format!("{label} : Arachides")), "{label}: the answer is still there");
+        let cell = format!(r#"<td data-label="{label}">Arachides</td>"#);
+        assert!(html.contains(&cell), "{label}: the answer is still there, in its column");
     }
     let (_, event) = app.get_json("/api/v1/events/masterclass-typo").await;
     assert_eq!(event["questions"][0]["id"], question.as_str(), "same question, fixed label");
@@ -644,11 +659,11 @@ async fn the_back_office_and_its_exports_speak_the_readers_language() {
     let client = signed_in(&app, "langues@example.org").await;
     let detail = format!("/admin/events/{}", created["id"].as_str().expect("id"));
     let (_, fr) = page(&client, app.url(&detail)).await;
-    for words in ["Confirmé", "envoyé", "Photo : Oui", "Événement créé"] {
+    for words in ["Confirmé", "envoyé", r#"<td data-label="Photo">Oui</td>"#, "Événement créé"] {
         assert!(fr.contains(words), "French page shows {words:?}");
     }
     let (_, en) = page(&client, app.url(&format!("{detail}?lang=en"))).await;
-    for words in ["Confirmed", ">sent<", "Photo : Yes", "Event created"] {
+    for words in ["Confirmed", ">sent<", r#"<td data-label="Photo">Yes</td>"#, "Event created"] {
         assert!(en.contains(words), "English page shows {words:?}");
     }
     for (lang, words) in [
@@ -661,4 +676,57 @@ async fn the_back_office_and_its_exports_speak_the_readers_language() {
             assert!(csv.contains(word), "{lang} export has {word:?}: {csv}");
         }
     }
+}
+
+async fn removing_someone_or_cancelling_carries_the_organizers_note() {
+    let sink = common::smtp::SmtpSink::start().await;
+    let app = common::spawn_with(|c| c.smtp_url = Some(sink.url())).await;
+    add_organizer(&app, "notes@example.org").await;
+    let client = signed_in(&app, "notes@example.org").await;
+    let detail = new_masterclass(&client, &app, "Masterclass Naobios : lots cliniques", "5").await;
+    let id = detail.trim_start_matches("/admin/events/").to_owned();
+    let (_, first) = app.sign_up(&id, person(1)).await;
+    app.sign_up(&id, person(2)).await;
+    sink.wait_for(2, std::time::Duration::from_secs(10)).await;
+
+    // The page that asks first offers to add a few words.
+    let remove = format!("{detail}/registrations/{}/remove", first["id"].as_str().expect("id"));
+    let (_, ask) = page(&client, app.url(&remove)).await;
+    assert!(ask.contains("Message aux personnes concernées (facultatif)"), "{ask}");
+    let note = "Le site n'accueille que les inscrits <b>en master</b> ce jour-là.";
+    let response = post(&client, &app, &remove, &remove, &[("message", note)]).await;
+    assert_eq!(response.status(), 303);
+    let received = sink.wait_for(3, std::time::Duration::from_secs(10)).await;
+    let removed = common::parse_mail(&received[2].data);
+    assert_eq!(removed.to, "etudiant1@example.org");
+    // Mail lines end in CRLF.
+    assert!(removed.text.contains(&format!("Leur message :\r\n{note}")), "{}", removed.text);
+    assert!(
+        removed.html.contains("&lt;b&gt;en master&lt;") && !removed.html.contains("<b>en master"),
+        "escaped in HTML: {}",
+        removed.html
+    );
+
+    let cancel = format!("{detail}/cancel");
+    let too_long = "x".repeat(2_001);
+    let response = post(&client, &app, &cancel, &cancel, &[("message", too_long.as_str())]).await;
+    assert_eq!(response.status(), 422, "a note over 2,000 characters is refused");
+    assert_eq!(app.get_json(&format!("/api/v1/events/{id}")).await.1["status"], "published", "and nothing done");
+    let response = post(&client, &app, &cancel, &cancel, &[("message", "Reportée au printemps.")]).await;
+    assert_eq!(response.status(), 303);
+    let received = sink.wait_for(4, std::time::Duration::from_secs(10)).await;
+    let cancelled = common::parse_mail(&received[3].data);
+    assert_eq!(cancelled.to, "etudiant2@example.org");
+    assert!(cancelled.text.contains("Leur message :\r\nReportée au printemps."), "{}", cancelled.text);
+
+    // Without a note, the email has no empty "message" part.
+    let detail = new_masterclass(&client, &app, "Masterclass Naobios : sans mot", "5").await;
+    let id = detail.trim_start_matches("/admin/events/").to_owned();
+    app.sign_up(&id, person(3)).await;
+    sink.wait_for(5, std::time::Duration::from_secs(10)).await;
+    let cancel = format!("{detail}/cancel");
+    assert_eq!(post(&client, &app, &cancel, &cancel, &[("message", "  ")]).await.status(), 303);
+    let received = sink.wait_for(6, std::time::Duration::from_secs(10)).await;
+    let plain = common::parse_mail(&received[5].data);
+    assert!(plain.subject.starts_with("Événement annulé") && !plain.text.contains("Leur message"), "{}", plain.text);
 }

@@ -73,8 +73,17 @@ async fn problems_of(browser: &Browser, app: &TestApp, path: &str) -> Vec<String
 #[tokio::test]
 #[cfg_attr(not(browser_tests), ignore = "runs when CHROMEDRIVER and AXE_JS were set at build time")]
 async fn every_page_passes_axe_and_fits_a_small_screen() {
-    let app = spawn_app().await;
+    // A webhook to a closed local port, so that its page lists a delivery
+    // that failed.
+    let app = common::spawn_with(|c| {
+        c.webhook_allow_http = true;
+        c.webhook_allow_private = true;
+    })
+    .await;
     let token = organizer_token(&app, ORGANIZER).await;
+    let hook = json!({ "url": "http://127.0.0.1:9/hooks", "events": ["registration.created"] });
+    let created = app.client.post(app.url("/api/v1/webhooks")).bearer_auth(&token).json(&hook).send().await;
+    assert_eq!(created.expect("sent").status(), 201);
     let (id, slug, registration) = an_event_with_someone(&app, &token, 12).await;
     let browser = Browser::start().await;
     // The check can fail: axe finds an image without a text alternative.
@@ -97,6 +106,7 @@ async fn every_page_passes_axe_and_fits_a_small_screen() {
         format!("/admin/events/{id}/check-in"),
         format!("/admin/events/{id}/cancel"),
         "/admin/settings".into(),
+        "/admin/webhooks".into(),
     ];
     let mut problems = Vec::new();
     for lang in ["fr", "en"] {

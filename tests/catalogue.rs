@@ -89,7 +89,9 @@ async fn dates_are_shown_in_paris_time() {
     app.create_event(event).await;
     let (_, page) = app.get_page("/").await;
     assert!(
-        page.contains("lundi 2 mars 2099, 9 h 00 – 17 h 00 <span class=\"hint\">(heure de Paris)</span>"),
+        page.contains(
+            "lundi 2 mars 2099, 9\u{a0}h\u{a0}00 – 17\u{a0}h\u{a0}00 <span class=\"hint\">(heure de Paris)</span>"
+        ),
         "{page}"
     );
 }
@@ -201,7 +203,7 @@ async fn each_card_says_when_sign_ups_open_or_leads_to_the_form() {
         page[start..].split("</article>").next().expect("the card").to_owned()
     };
     let soon = card("bientot");
-    assert!(soon.contains("Inscriptions à partir du lundi 2 mars 2099, 9 h 00"), "{soon}");
+    assert!(soon.contains("Inscriptions à partir du lundi 2 mars 2099, 9\u{a0}h\u{a0}00"), "{soon}");
     assert!(!soon.contains("places restantes") && !soon.contains("#sign-up"), "no seat count before sign-ups open");
     let open = card("ouverte");
     assert!(open.contains("3 places restantes"), "{open}");
@@ -214,7 +216,7 @@ async fn each_card_says_when_sign_ups_open_or_leads_to_the_form() {
     assert!(card("pleine").contains(">Rejoindre la liste d'attente</a>"));
 
     let (_, event) = app.get_page("/events/bientot").await;
-    assert!(event.contains("Inscriptions à partir du lundi 2 mars 2099, 9 h 00"));
+    assert!(event.contains("Inscriptions à partir du lundi 2 mars 2099, 9\u{a0}h\u{a0}00"));
     let (_, event) = app.get_page("/events/ouverte").await;
     assert!(
         event.contains(r##"href="#sign-up""##) && event.contains(r#"id="sign-up""#),

@@ -55,7 +55,11 @@ async fn moving_an_event_tells_everyone_and_updates_their_calendars() {
     assert_eq!(notices.len(), 2, "the confirmed and the waiting person; a new title alone told nobody");
     let seated = notices.iter().find(|m| m.to == "etudiant1@example.org").expect("to the seated person");
     assert!(seated.text.contains("Naobios → Oniris"), "{}", seated.text);
-    assert!(seated.text.contains("lundi 2 mars 2099, 9 h 00 → lundi 9 mars 2099, 9 h 30"), "{}", seated.text);
+    assert!(
+        seated.text.contains("lundi 2 mars 2099, 9\u{a0}h\u{a0}00 → lundi 9 mars 2099, 9\u{a0}h\u{a0}30"),
+        "{}",
+        seated.text
+    );
     let updated = seated.calendar.as_deref().expect("an updated calendar file");
     assert_eq!(line(updated, "UID"), line(&invitation, "UID"), "the same entry");
     assert_eq!(line(updated, "SEQUENCE"), Some("SEQUENCE:1"));

@@ -128,6 +128,9 @@ async fn form_errors_are_shown_next_to_fields_with_values_kept() {
     assert!(page.contains(r#"id="email-error""#));
     assert!(page.contains("Saisissez une adresse e-mail valide"));
     assert!(page.contains("Votre accord est nécessaire"));
+    // The summary names each field, and leads to it.
+    assert!(page.contains("<a href=\"#email\">Adresse e-mail\u{a0}: Saisissez une adresse e-mail valide"), "{page}");
+    assert!(page.contains("<a href=\"#consent\">Consentement\u{a0}: Votre accord est nécessaire"), "{page}");
     assert!(page.contains(r#"value="ines@""#), "typed values are kept");
     assert!(page.contains(r#"value="Nantes Université""#));
     assert!(page.contains(r#"<option value="master" selected>"#));

@@ -154,11 +154,26 @@ async fn the_public_form_asks_the_questions() {
     let page = response.text().await.expect("page");
     assert!(page.contains("Ce champ est obligatoire."));
     assert!(page.contains(r#"value="Standard" checked"#), "the answer given is kept");
+    // The summary names the question and leads to its group, which the
+    // message describes.
+    let link = format!("<a href=\"#{yes_no}\">Accord pour les photos\u{a0}: Ce champ est obligatoire.");
+    assert!(page.contains(&link), "{page}");
+    assert!(page.contains(&format!(r#"id="{yes_no}" aria-describedby="{yes_no}-error""#)), "{page}");
+    assert!(page.contains(&format!(r#"id="{yes_no}-error""#)), "{page}");
 
     let mut complete = missing.clone();
     complete.push((yes_no.as_str(), "no"));
     let response = app.client.post(app.url("/events/masterclass-naobios")).form(&complete).send().await.expect("sent");
     assert_eq!(response.status(), 303);
+
+    // The organizer reads each answer in its question's column.
+    let organizer = common::signed_in(&app, "form@example.org").await;
+    let (_, list) = common::page(&organizer, app.url("/admin/events/masterclass-naobios")).await;
+    for question in ["Allergies ou régime alimentaire", "Déjeuner", "Accord pour les photos"] {
+        assert!(list.contains(&format!(r#"<th scope="col">{question}</th>"#)), "{question}: {list}");
+    }
+    assert!(list.contains(r#"<td data-label="Déjeuner">Standard</td>"#), "{list}");
+    assert!(list.contains(r#"<td data-label="Accord pour les photos">Non</td>"#), "{list}");
 }
 
 async fn questions_are_kept_when_an_edit_does_not_touch_them() {

@@ -68,12 +68,16 @@ async fn an_event_on_two_days_lists_its_sessions_and_half_day_slots() {
 
     let (status, page) = app.get_page("/events/yposkesi").await;
     assert_eq!(status, 200);
-    assert!(page.contains("samedi 13 juin 2099, 9 h 00 – 12 h 30"), "{page}");
-    assert!(page.contains("samedi 20 juin 2099, 13 h 30 – 17 h 00"), "{page}");
+    assert!(page.contains("samedi 13 juin 2099, 9\u{a0}h\u{a0}00 – 12\u{a0}h\u{a0}30"), "{page}");
+    assert!(page.contains("samedi 20 juin 2099, 13\u{a0}h\u{a0}30 – 17\u{a0}h\u{a0}00"), "{page}");
 
     assert_eq!(app.sign_up("yposkesi", person(1)).await.0, 201);
     let confirmation = mails(&sink, 1).await.remove(0);
-    assert!(confirmation.text.contains("9 h 00 – 12 h 30 ; samedi 20 juin 2099, 13 h 30"), "{}", confirmation.text);
+    assert!(
+        confirmation.text.contains("9\u{a0}h\u{a0}00 – 12\u{a0}h\u{a0}30 ; samedi 20 juin 2099, 13\u{a0}h\u{a0}30"),
+        "{}",
+        confirmation.text
+    );
     let calendar = confirmation.calendar.expect("a calendar file");
     assert_eq!(calendar.matches("BEGIN:VEVENT").count(), 2, "one entry per session, not one through the week");
     // The entries' UIDs (their alarms have their own).
@@ -167,8 +171,12 @@ async fn moving_a_session_tells_people_which_sessions_changed() {
     assert_eq!(patch.send().await.expect("sent").status(), 200);
     let notice = mails(&sink, 2).await.into_iter().find(|m| m.subject.starts_with("Changement")).expect("a notice");
     assert!(notice.text.contains("Séances"), "{}", notice.text);
-    assert!(notice.text.contains("20 juin 2099, 13 h 30 – 17 h 00 → samedi 13 juin"), "{}", notice.text);
-    assert!(notice.text.contains("27 juin 2099, 13 h 30 – 17 h 00"), "{}", notice.text);
+    assert!(
+        notice.text.contains("20 juin 2099, 13\u{a0}h\u{a0}30 – 17\u{a0}h\u{a0}00 → samedi 13 juin"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("27 juin 2099, 13\u{a0}h\u{a0}30 – 17\u{a0}h\u{a0}00"), "{}", notice.text);
     let calendar = notice.calendar.expect("an updated calendar");
     assert!(calendar.contains("DTSTART:20990627T113000Z"), "{calendar}");
     assert!(calendar.contains("SEQUENCE:1"));

@@ -158,7 +158,7 @@ async fn the_person_signs_from_their_page_and_the_sheet_says_so() {
     let shown = response.headers()["location"].to_str().expect("location").to_owned();
     let (_, html) = page(&client, f.app.url(&shown)).await;
     assert!(html.contains("C'est signé") || html.contains("C&#39;est signé"), "{html}");
-    assert!(html.contains("13/06 matin : signé à 9 h 05"), "{html}");
+    assert!(html.contains("13/06 matin : signé à 9\u{a0}h\u{a0}05"), "{html}");
     assert!(!html.contains("Signer la feuille de présence"), "signed: the form is gone");
 
     let url = f.app.url("/api/v1/events/novasep/attendance-sheet.pdf");

@@ -194,13 +194,22 @@ async fn each_change_is_delivered_signed_and_in_order() {
     let marked = app.client.post(app.url(&format!("/api/v1/events/{event_id}/attendance"))).json(&check_in);
     let (status, body) = api(&app, marked, &token).await;
     assert_eq!(status, 201, "{body}");
+    // A walk-in at the full event: a seat added (the event changed), a
+    // registration, a presence.
+    let mut walk_in = person(3);
+    walk_in["slot"] = json!("2099-06-15-am");
+    let walked = app.client.post(app.url(&format!("/api/v1/events/{event_id}/walk-ins"))).json(&walk_in);
+    let (status, walked) = api(&app, walked, &token).await;
+    assert_eq!(status, 201, "{walked}");
     let cancel = app.client.post(app.url(&format!("/api/v1/events/{event_id}/cancel")));
     assert_eq!(api(&app, cancel, &token).await.0, 200);
 
-    let received = receiver.wait_for(7).await;
+    let received = receiver.wait_for(10).await;
     let list = kinds(&received);
     let (one, two) = (first["id"].as_str().expect("id"), second["id"].as_str().expect("id"));
-    assert_eq!(list.len(), 7, "{list:?}");
+    assert_eq!(list.len(), 10, "{list:?}");
+    let three = walked["id"].as_str().expect("id");
+    assert!(position(&list, "registration.created", three) < position(&list, "attendance.recorded", three), "{list:?}");
     assert!(position(&list, "registration.created", one) < position(&list, "registration.cancelled", one), "{list:?}");
     assert!(position(&list, "registration.created", two) < position(&list, "registration.promoted", two), "{list:?}");
     assert!(position(&list, "registration.promoted", two) < position(&list, "attendance.recorded", two), "{list:?}");
@@ -218,8 +227,16 @@ async fn each_change_is_delivered_signed_and_in_order() {
     }
     let promoted = received.iter().map(Received::json).find(|b| b["type"] == "registration.promoted");
     assert_eq!(promoted.map(|b| b["data"]["status"].clone()), Some(json!("confirmed")));
-    let updated = received.iter().map(Received::json).find(|b| b["type"] == "event.updated").expect("event.updated");
-    assert_eq!(updated["data"]["changed"], json!(["title"]));
+    let updates: Vec<Value> = received
+        .iter()
+        .map(Received::json)
+        .filter(|b| b["type"] == "event.updated")
+        .map(|b| b["data"].clone())
+        .collect();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert_eq!(updates[0]["changed"], json!(["title"]));
+    assert_eq!(updates[1]["changed"], json!(["capacity"]), "the walk-in's seat");
+    assert!(updates[1]["version"].as_i64() > updates[0]["version"].as_i64(), "{updates:?}");
     let presence = received.iter().map(Received::json).find(|b| b["type"] == "attendance.recorded").expect("presence");
     assert_eq!(
         (presence["data"]["slot"].as_str(), presence["data"]["present"].as_bool()),
@@ -231,7 +248,7 @@ async fn each_change_is_delivered_signed_and_in_order() {
     let (status, shown) = api(&app, app.client.get(app.url(&format!("/api/v1/webhooks/{id}"))), &token).await;
     assert_eq!(status, 200);
     let deliveries = shown["deliveries"].as_array().expect("deliveries");
-    assert_eq!(deliveries.len(), 7);
+    assert_eq!(deliveries.len(), 10);
     for d in deliveries {
         assert_eq!(
             (d["status"].as_str(), d["attempts"].as_i64(), d["last_status"].as_i64()),

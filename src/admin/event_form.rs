@@ -254,6 +254,17 @@ impl EventFields {
     }
 }
 
+/// The ids of a field's hint and error, for `aria-describedby`, so that a
+/// screen reader reads them with the field (`{name}-hint`, `{name}-error`).
+pub fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    match (hint, error) {
+        (true, true) => Some(format!("{name}-hint {name}-error")),
+        (true, false) => Some(format!("{name}-hint")),
+        (false, true) => Some(format!("{name}-error")),
+        (false, false) => None,
+    }
+}
+
 /// The form, with errors next to their fields and typed values kept.
 pub fn render(
     lang: Lang,
@@ -271,9 +282,10 @@ pub fn render(
         html! {
             div.field.invalid[message.is_some()] {
                 label for=(name) { (label) }
-                @if let Some(hint) = hint { p.hint { (hint) } }
+                @if let Some(hint) = hint { p.hint #{ (name) "-hint" } { (hint) } }
                 @if let Some(message) = &message { p.field-error #{ (name) "-error" } { (message) } }
-                input #(name) name=(name) type=(kind) value=(value) aria-invalid=[message.as_ref().map(|_| "true")];
+                input #(name) name=(name) type=(kind) value=(value) aria-invalid=[message.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by(name, hint.is_some(), message.is_some())];
             }
         }
     };
@@ -282,8 +294,9 @@ pub fn render(
         html! {
             div.field.invalid[message.is_some()] {
                 label for=(name) { (label) }
-                @if let Some(message) = &message { p.field-error { (message) } }
-                textarea #(name) name=(name) rows="5" { (value) }
+                @if let Some(message) = &message { p.field-error #{ (name) "-error" } { (message) } }
+                textarea #(name) name=(name) rows="5" aria-invalid=[message.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by(name, false, message.is_some())] { (value) }
             }
         }
     };
@@ -296,8 +309,9 @@ pub fn render(
             @if !creating { input type="hidden" name="version" value=(values.version); }
             div.field.invalid[kind_error.is_some()] {
                 label for="kind" { (a.form_kind) }
-                @if let Some(message) = &kind_error { p.field-error { (message) } }
-                select #kind name="kind" {
+                @if let Some(message) = &kind_error { p.field-error #kind-error { (message) } }
+                select #kind name="kind" aria-invalid=[kind_error.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("kind", false, kind_error.is_some())] {
                     @for kind in EventKind::ALL {
                         option value=(kind.code()) selected[values.kind == kind.code()] { (t.kind(kind)) }
                     }
@@ -311,9 +325,10 @@ pub fn render(
             (field("location", a.form_location, "text", &values.location, None))
             (field("address", a.form_address, "text", &values.address, None))
             (field("host", a.form_host, "text", &values.host, None))
-            fieldset.field.invalid[levels_error.is_some()] {
+            fieldset.field.invalid[levels_error.is_some()]
+                aria-describedby=[described_by("levels", false, levels_error.is_some())] {
                 legend { (a.form_levels) }
-                @if let Some(message) = &levels_error { p.field-error { (message) } }
+                @if let Some(message) = &levels_error { p.field-error #levels-error { (message) } }
                 @for level in Level::ALL {
                     label.choice {
                         input type="checkbox" name="levels" value=(level.code())
@@ -334,10 +349,11 @@ pub fn render(
             }
             (area("what_to_bring", a.form_bring, &values.what_to_bring))
             (settings(lang, values, errors))
-            fieldset.field.invalid[error("questions").is_some()] {
+            fieldset.field.invalid[error("questions").is_some()]
+                aria-describedby=[described_by("questions", true, error("questions").is_some())] {
                 legend { (a.form_questions) }
-                p.hint { (a.form_questions_hint) }
-                @if let Some(message) = error("questions") { p.field-error { (message) } }
+                p.hint #questions-hint { (a.form_questions_hint) }
+                @if let Some(message) = error("questions") { p.field-error #questions-error { (message) } }
                 // The questions there are, and two empty slots for new ones.
                 @for i in 0..(values.q_label.len() + 2).min(MAX_QUESTIONS) {
                     @let get = |list: &[String]| list.get(i).cloned().unwrap_or_default();

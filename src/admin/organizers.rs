@@ -86,8 +86,9 @@ async fn render(state: &AppState, view: View<'_>, actor: Actor, status: StatusCo
             div.field { label for="name" { (a.name_label) } input #name name="name" type="text"; }
             div.field {
                 label for="password" { (a.password_label) }
-                p.hint { (a.password_too_short) }
-                input #password name="password" type="password" required minlength="12" autocomplete="new-password";
+                p.hint #password-hint { (a.password_too_short) }
+                input #password name="password" type="password" required minlength="12" autocomplete="new-password"
+                    aria-describedby="password-hint";
             }
             div.field.checkbox {
                 input #admin type="checkbox" name="admin" value="yes";

@@ -160,7 +160,9 @@ fn deliveries_table(lang: Lang, deliveries: &[WebhookDelivery], now: chrono::Dat
     html! {
         h3 { (w.deliveries) }
         @if deliveries.is_empty() { p { (w.no_deliveries) } } @else {
-            div.table-scroll { table.deliveries {
+            // Nothing in it takes focus: the region does, so that a keyboard
+            // can scroll it on a narrow screen.
+            div.table-scroll tabindex="0" role="region" aria-label=(w.deliveries) { table.deliveries {
                 thead { tr {
                     th { (w.delivery_at) } th { (w.delivery_type) } th { (w.delivery_status) }
                     th { (w.attempts) } th { (w.last_result) } th { (w.next_attempt) }

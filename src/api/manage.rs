@@ -91,7 +91,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     ApiManaged(managed): ApiManaged,
 ) -> Result<Json<EventJson>, AppError> {
-    Ok(Json(events::cancel(&state, &managed).await?.into()))
+    Ok(Json(events::cancel(&state, &managed, "").await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -94,7 +94,7 @@ const EN: CertificateTexts = CertificateTexts {
     issued: "Issued on",
     verify_at: "Verify this certificate:",
     number: "No.",
-    duration: |hours, minutes| format!("{hours} h {minutes:02} min"),
+    duration: |hours, minutes| format!("{hours}\u{a0}h\u{a0}{minutes:02}\u{a0}min"),
     download: "Download my certificate of attendance (PDF)",
     download_hint: "It lists the half-days your attendance was recorded for, and how long they lasted.",
     verified_title: "Certificate of attendance verified",

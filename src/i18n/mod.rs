@@ -73,6 +73,10 @@ pub struct Texts {
     pub level_label: &'static str,
     pub level_choose: &'static str,
     pub consent_label: &'static str,
+    /// The consent box, as the error summary names it.
+    pub consent_short: &'static str,
+    /// An error in the summary, naming its field: "Nom : …".
+    pub labelled: fn(&str, &str) -> String,
     pub submit_sign_up: &'static str,
     pub submit_join_waitlist: &'static str,
     pub form_has_errors: &'static str,
@@ -242,10 +246,10 @@ mod tests {
     fn dates_are_shown_in_paris_time() {
         // 13:00 UTC in December is 14:00 in Paris (winter time).
         let at = Utc.with_ymd_and_hms(2026, 12, 8, 13, 0, 0).single().expect("valid");
-        assert_eq!(Lang::Fr.texts().date_time(at), "mardi 8 décembre 2026, 14 h 00");
+        assert_eq!(Lang::Fr.texts().date_time(at), "mardi 8 décembre 2026, 14\u{a0}h\u{a0}00");
         assert_eq!(Lang::En.texts().date_time(at), "Tuesday 8 December 2026, 14:00");
         // Summer time: UTC+2.
         let summer = Utc.with_ymd_and_hms(2027, 6, 15, 7, 30, 0).single().expect("valid");
-        assert_eq!(Lang::Fr.texts().time(summer), "9 h 30");
+        assert_eq!(Lang::Fr.texts().time(summer), "9\u{a0}h\u{a0}30");
     }
 }

@@ -70,7 +70,9 @@ pub struct MailContext {
     pub check_in_code: String,
     /// The event in the back-office (organizer messages).
     pub admin_url: String,
-    /// An organizer's message (announcement only); empty otherwise.
+    /// An organizer's message (announcement), or their note to the people
+    /// an event's cancellation or a removal concerns (body only); empty
+    /// otherwise.
     pub announcement: Announcement,
     /// Pages with one button: "I will come", "free my seat", "accept the
     /// seat" (links never change anything by themselves).
@@ -250,7 +252,7 @@ mod tests {
     fn a_given_seat_and_a_lost_link_say_what_happened() {
         let templates = Templates::load().expect("templates load");
         let given = templates.render(MessageKind::Transferred, Lang::Fr, &sample(Lang::Fr)).expect("renders");
-        assert!(given.text.contains("Vous avez transmis votre place pour masterclass « Masterclass »"));
+        assert!(given.text.contains("Vous avez transmis votre place pour la masterclass « Masterclass »"));
         assert!(given.text.contains("Votre inscription est annulée."));
         let link = templates.render(MessageKind::Link, Lang::En, &sample(Lang::En)).expect("renders");
         assert!(link.text.contains("http://127.0.0.1:8080/r/token"));

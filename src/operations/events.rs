@@ -135,10 +135,12 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
 
 /// Cancels the event: it stays visible as cancelled, takes no more
 /// sign-ups, and everyone registered is told by email.
-pub async fn cancel(state: &AppState, managed: &ManagedEvent) -> Result<Event, AppError> {
+/// Cancels the event; `note`, optional, is added to the emails people get.
+pub async fn cancel(state: &AppState, managed: &ManagedEvent, note: &str) -> Result<Event, AppError> {
     let id = managed.event.id;
+    let note = parse_note(note)?;
     let audit = managed.audit(AuditEntry::EventCancelled);
-    match state.store.cancel_event(id, audit, state.clock.now()).await?.ok_or(AppError::EventNotFound)? {
+    match state.store.cancel_event(id, note, audit, state.clock.now()).await?.ok_or(AppError::EventNotFound)? {
         Cancellation::Now(cancelled) => {
             Touched::EVENTS_AND_MAIL.settle(state);
             tracing::info!(event = %id, by = managed.actor.label(), "event cancelled");
@@ -146,6 +148,12 @@ pub async fn cancel(state: &AppState, managed: &ManagedEvent) -> Result<Event, A
         }
         Cancellation::Before(cancelled) => Ok(cancelled),
     }
+}
+
+/// The organizer's optional words to the people a cancellation or a
+/// removal concerns (the form's and the API's `message`).
+pub fn parse_note(note: &str) -> Result<Option<String>, AppError> {
+    crate::domain::optional_text("message", Some(note), 2_000, true).map_err(|e| AppError::Validation(vec![e]))
 }
 
 /// Lets another existing organizer, named by their email, manage the event.

@@ -153,10 +153,12 @@ pub async fn confirm_attendance(state: &AppState, raw_token: &str) -> Result<Reg
 
 /// An organizer removes a registration: the person is told, and a freed
 /// seat goes to the first person waiting (before the event starts).
-pub async fn remove(state: &AppState, managed: &ManagedEvent, registration: Uuid) -> Result<(), AppError> {
+/// Removes a registration; `note`, optional, is added to the person's email.
+pub async fn remove(state: &AppState, managed: &ManagedEvent, registration: Uuid, note: &str) -> Result<(), AppError> {
+    let note = super::events::parse_note(note)?;
     let audit = managed.audit(AuditEntry::RegistrationRemoved).map(|a| a.about_registration(registration));
     let event = managed.event.id;
-    match state.store.remove_registration(event, registration, audit, state.clock.now()).await? {
+    match state.store.remove_registration(event, registration, note, audit, state.clock.now()).await? {
         Some(CancelOutcome::Cancelled { promoted, .. }) => {
             Touched::SEATS_AND_MAIL.settle(state);
             tracing::info!(%event, %registration, promoted = ?promoted, by = managed.actor.label(), "removed");

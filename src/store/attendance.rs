@@ -65,6 +65,8 @@ pub async fn check_in(
     mark: &SlotCheckIn,
     now: DateTime<Utc>,
 ) -> StoreResult<Presence> {
+    // Locked first, as in `sign`.
+    super::events::for_change(conn, event).await?;
     let current = Statement::new(CONFIRMED).bind(event).bind(id);
     let read = |row: &dyn super::statement::Columns| {
         Ok((row.get::<Option<DateTime<Utc>>>("checked_in_at")?, row.get::<i64>("slots")?))
@@ -114,6 +116,12 @@ pub async fn sign(
     slot: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Signature> {
+    // The event is locked first, as by every change to its registrations,
+    // so that deliveries about one person are queued in the order they
+    // commit (webhooks keep that order).
+    let found = conn.fetch_optional(registrations::event_of_cancel_link(token), |row| row.get::<Uuid>("event_id"));
+    let Some(event) = found.await? else { return Ok(Signature::NotConfirmed) };
+    super::events::for_change(conn, event).await?;
     let Some(registration) = registrations::by_token(conn, token).await? else { return Ok(Signature::NotConfirmed) };
     if registration.status != crate::domain::RegistrationStatus::Confirmed {
         return Ok(Signature::NotConfirmed);
@@ -185,7 +193,7 @@ pub async fn walk_in(
         return Ok(RegisterOutcome::AlreadyRegistered);
     }
     if event.seats_left() == 0 {
-        conn.execute(Statement::new(super::events::ADD_SEAT).bind(event.id).bind(now)).await?;
+        super::events::add_seat(conn, event.id, now).await?;
     }
     let registration = new.stored(RegistrationStatus::Confirmed, None, now);
     let row = Statement::new(registrations::INSERT_REGISTRATION)

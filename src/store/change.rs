@@ -59,9 +59,11 @@ pub enum Change {
         registration: Uuid,
         edit: RegistrationEdit,
     },
+    /// An organizer removes a registration; `note` goes in the email.
     Remove {
         event: Uuid,
         registration: Uuid,
+        note: Option<String>,
     },
     Resend {
         event: Uuid,
@@ -101,7 +103,11 @@ pub enum Change {
         id: Uuid,
         patch: Box<EventInput>,
     },
-    CancelEvent(Uuid),
+    /// An organizer cancels an event; `note` goes in the emails.
+    CancelEvent {
+        id: Uuid,
+        note: Option<String>,
+    },
     AddEventOrganizer {
         event: Uuid,
         organizer: Uuid,
@@ -278,7 +284,9 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
         Change::EditRegistration { event, registration, edit } => {
             Done::Corrected(corrections::edit(conn, *event, *registration, edit, now).await?)
         }
-        Change::Remove { event, registration } => Done::Removed(r::remove(conn, *event, *registration, now).await?),
+        Change::Remove { event, registration, note } => {
+            Done::Removed(r::remove(conn, *event, *registration, note.as_deref(), now).await?)
+        }
         Change::Resend { event, registration } => Done::Resent(r::resend(conn, *event, *registration, now).await?),
         Change::ConfirmOutOfTurn { event, registration } => {
             Done::Flag(r::confirm_out_of_turn(conn, *event, *registration, now).await?)
@@ -297,7 +305,9 @@ async fn apply_change(conn: &mut impl Sql, change: &Change, now: DateTime<Utc>) 
             Done::Event(events::create(conn, *id, event, organizers, now).await?)
         }
         Change::UpdateEvent { id, patch } => Done::Updated(events::update(conn, *id, patch, now).await?),
-        Change::CancelEvent(id) => Done::EventCancelled(events::cancel(conn, *id, now).await?),
+        Change::CancelEvent { id, note } => {
+            Done::EventCancelled(events::cancel(conn, *id, note.as_deref(), now).await?)
+        }
         Change::AddEventOrganizer { event, organizer } => {
             Done::Flag(events::add_organizer(conn, *event, *organizer).await?)
         }

@@ -56,8 +56,8 @@ const NEXT_SEQUENCE: &str = "UPDATE events SET calendar_sequence = calendar_sequ
 const CANCEL: &str = "UPDATE events SET status = 'cancelled', updated_at = $2, version = version + 1, \
      calendar_sequence = calendar_sequence + 1 WHERE id = $1";
 /// A seat more, for a person confirmed out of turn.
-pub(super) const ADD_SEAT: &str =
-    "UPDATE events SET capacity = capacity + 1, updated_at = $2, version = version + 1 WHERE id = $1";
+const ADD_SEAT: &str = "UPDATE events SET capacity = capacity + 1, updated_at = $2, version = version + 1 \
+     WHERE id = $1 RETURNING version";
 const SLUG_USED_ELSEWHERE: &str = "SELECT 1 FROM events WHERE slug = $1 AND id <> $2";
 const ADD_ORGANIZER: &str =
     "INSERT INTO event_organizers (event_id, organizer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
@@ -284,7 +284,12 @@ pub enum Cancellation {
 
 /// Cancels an event and tells everyone still registered. Registrations keep
 /// their status, so the lists show who was affected.
-pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<Cancellation>> {
+pub async fn cancel(
+    conn: &mut impl Sql,
+    id: Uuid,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Cancellation>> {
     let Some(current) = for_change(conn, id).await? else { return Ok(None) };
     if current.status == EventStatus::Cancelled {
         return Ok(Some(Cancellation::Before(current)));
@@ -292,11 +297,19 @@ pub async fn cancel(conn: &mut impl Sql, id: Uuid, now: DateTime<Utc>) -> StoreR
     conn.execute(Statement::new(CANCEL).bind(id).bind(now)).await?;
     let people = conn.fetch_all(Statement::new(ACTIVE_REGISTRATIONS).bind(id), outbox::recipient).await?;
     for person in people {
-        outbox::enqueue(conn, &person, MessageKind::EventCancelled, None, now).await?;
+        outbox::enqueue_with_note(conn, &person, MessageKind::EventCancelled, note, now).await?;
     }
     let data = serde_json::json!({ "status": "cancelled" });
     webhooks::emit(conn, &[Hook::event(WebhookEvent::EventCancelled, id, data, now)]).await?;
     Ok(by_id(conn, id).await?.map(Cancellation::Now))
+}
+
+/// A seat more for someone let in out of turn (a confirmation, a walk-in
+/// at a full event): the event changed, and webhooks hear of it.
+pub(super) async fn add_seat(conn: &mut impl Sql, event: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+    let version: i64 = conn.fetch_one(Statement::new(ADD_SEAT).bind(event).bind(now), |row| row.get("version")).await?;
+    let data = serde_json::json!({ "changed": ["capacity"], "version": version });
+    webhooks::emit(conn, &[Hook::event(WebhookEvent::EventUpdated, event, data, now)]).await
 }
 
 /// Lets another organizer manage an event (nothing changes if they already do).

@@ -136,9 +136,12 @@ pub trait EventStore: Send + Sync {
     ) -> StoreResult<EventUpdate>;
     /// Cancels an event and queues a message to everyone registered;
     /// `None` when there is no such event.
+    /// Cancels an event; `note`, the organizer's words to the people
+    /// told, goes in their emails.
     async fn cancel_event(
         &self,
         id: Uuid,
+        note: Option<String>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Cancellation>>;
@@ -178,6 +181,7 @@ pub trait RegistrationStore: Send + Sync {
         &self,
         event: Uuid,
         registration: Uuid,
+        note: Option<String>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<CancelOutcome>>;

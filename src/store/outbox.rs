@@ -130,6 +130,30 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues `kind` with the organizer's `note` to the person, if any, kept
+/// as an announcement without a subject (its body is purged with the text
+/// of other sent emails).
+pub async fn enqueue_with_note(
+    conn: &mut impl Sql,
+    to: &Recipient,
+    kind: MessageKind,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let Some(note) = note else { return enqueue(conn, to, kind, None, now).await };
+    let message = Statement::new(INSERT_ANNOUNCEMENT)
+        .bind(Uuid::now_v7())
+        .bind(to.registration)
+        .bind(kind.code())
+        .bind(to.email.as_str())
+        .bind(to.language.as_str())
+        .bind(whole_seconds(now))
+        .bind("")
+        .bind(note);
+    conn.execute(message).await?;
+    Ok(())
+}
+
 /// Queues a notice of a change to an event (`details`: `EventChanges`).
 pub async fn enqueue_notice(conn: &mut impl Sql, to: &Recipient, details: &str, now: DateTime<Utc>) -> StoreResult<()> {
     let notice = Statement::new(INSERT_NOTICE)

@@ -222,7 +222,7 @@ pub async fn cancel(conn: &mut impl Sql, token: &CancelLookup, now: DateTime<Utc
     if now >= event.starts_at {
         return Ok(CancelOutcome::EventStarted);
     }
-    withdraw(conn, registration, MessageKind::Cancelled, now).await
+    withdraw(conn, registration, MessageKind::Cancelled, None, now).await
 }
 
 /// An organizer removes a registration; `None` if it is not one of this
@@ -231,6 +231,7 @@ pub async fn remove(
     conn: &mut impl Sql,
     event: Uuid,
     id: Uuid,
+    note: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<CancelOutcome>> {
     if events::for_change(conn, event).await?.is_none() {
@@ -240,22 +241,24 @@ pub async fn remove(
         Some(registration) if !registration.status.is_active() => {
             Ok(Some(CancelOutcome::AlreadyCancelled(registration)))
         }
-        Some(registration) => Ok(Some(withdraw(conn, registration, MessageKind::Removed, now).await?)),
+        Some(registration) => Ok(Some(withdraw(conn, registration, MessageKind::Removed, note, now).await?)),
         None => Ok(None),
     }
 }
 
 /// Takes a registration out (the person cancelled, or an organizer removed
-/// it), tells the person with `message`, and hands the seat on.
+/// it), tells the person with `message` (and the organizer's `note`), and
+/// hands the seat on.
 async fn withdraw(
     conn: &mut impl Sql,
     registration: Registration,
     message: MessageKind,
+    note: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<CancelOutcome> {
     set_status(conn, registration.event_id, registration.id, RegistrationStatus::Cancelled, now).await?;
     leave(conn, &registration, now).await?;
-    outbox::enqueue(conn, &recipient_of(&registration), message, None, now).await?;
+    outbox::enqueue_with_note(conn, &recipient_of(&registration), message, note, now).await?;
     if message == MessageKind::Cancelled {
         let kind = MessageKind::OrganizerCancellation;
         outbox::notify_organizers(conn, registration.event_id, registration.id, kind, now).await?;
@@ -305,7 +308,7 @@ pub async fn confirm_out_of_turn(conn: &mut impl Sql, event: Uuid, id: Uuid, now
     if registration.status != RegistrationStatus::Waitlisted {
         return Ok(false);
     }
-    conn.execute(Statement::new(events::ADD_SEAT).bind(event).bind(now)).await?;
+    events::add_seat(conn, event, now).await?;
     set_status(conn, event, id, RegistrationStatus::Confirmed, now).await?;
     move_counts(conn, event, 1, -1, 0, now).await?;
     outbox::enqueue(conn, &recipient_of(&registration), MessageKind::Promoted, None, now).await?;

@@ -14,6 +14,7 @@ use super::layout::{availability, event_facts, paragraphs, shared};
 use crate::client::ClientAddr;
 use crate::domain::{Event, EventStatus, Lang, Level, Question, QuestionKind, Refusal, SignUpForm};
 use crate::error::AppError;
+use crate::i18n::Texts;
 use crate::operations::{queries, registrations};
 use crate::state::AppState;
 
@@ -191,7 +192,9 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
                                 p { (t.form_has_errors) }
                                 ul {
                                     @for (field, message) in &problems.fields {
-                                        li { a href={ "#" (field) } { (message) } }
+                                        li { a href={ "#" (field) } {
+                                            ((t.labelled)(&field_label(t, field, form.questions), message))
+                                        } }
                                     }
                                 }
                             }
@@ -202,6 +205,22 @@ fn render(lang: Lang, path: &str, event: &Event, form: &SignUpPage<'_>, now: Dat
             }
         },
     )
+}
+
+/// What the error summary calls a field: its label, so that each error
+/// says where it is ("Nom : ce champ est obligatoire").
+fn field_label(t: &Texts, field: &str, questions: &[Question]) -> String {
+    match field {
+        "name" => t.name_label.into(),
+        "email" => t.email_label.into(),
+        "institution" => t.institution_label.into(),
+        "level" => t.level_label.into(),
+        "consent" => t.consent_short.into(),
+        answer => {
+            let question = questions.iter().find(|q| answer.strip_prefix("answers.") == Some(&q.id.to_string()));
+            question.map_or_else(|| field.to_owned(), |q| q.label.clone())
+        }
+    }
 }
 
 /// The form; `levels`: those the event admits, the only ones offered.
@@ -265,6 +284,7 @@ fn question_field(lang: Lang, question: &Question, values: &Fields, problems: &P
     let name = format!("answers.{}", question.id);
     let value = values.other.get(&name).cloned().unwrap_or_default();
     let error = problems.field(&name);
+    let error_id = format!("{name}-error");
     let label = if question.required {
         question.label.clone()
     } else {
@@ -274,19 +294,23 @@ fn question_field(lang: Lang, question: &Question, values: &Fields, problems: &P
         @match question.kind {
             QuestionKind::Text => div.field.invalid[error.is_some()] {
                 label for=(name) { (label) }
-                @if let Some(error) = error { p.field-error { (error) } }
-                input id=(name) name=(name) type="text" value=(value) required[question.required];
+                @if let Some(error) = error { p.field-error id=(error_id) { (error) } }
+                input id=(name) name=(name) type="text" value=(value) required[question.required]
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| &error_id)];
             },
-            QuestionKind::Choice | QuestionKind::YesNo => fieldset.field.invalid[error.is_some()] {
+            // The summary's link (`#answers.<id>`) leads to the group.
+            QuestionKind::Choice | QuestionKind::YesNo => fieldset.field.invalid[error.is_some()] id=(name)
+                aria-describedby=[error.map(|_| &error_id)] {
                 legend { (label) }
-                @if let Some(error) = error { p.field-error { (error) } }
+                @if let Some(error) = error { p.field-error id=(error_id) { (error) } }
                 @let options: Vec<(String, String)> = match question.kind {
                     QuestionKind::YesNo => vec![("yes".into(), a.yes.into()), ("no".into(), a.no.into())],
                     _ => question.choices.iter().map(|c| (c.clone(), c.clone())).collect(),
                 };
                 @for (i, (code, text)) in options.iter().enumerate() {
                     label.choice for={ (name) "-" (i) } {
-                        input id={ (name) "-" (i) } type="radio" name=(name) value=(code) checked[&value == code] required[question.required];
+                        input id={ (name) "-" (i) } type="radio" name=(name) value=(code) checked[&value == code]
+                            required[question.required] aria-invalid=[error.map(|_| "true")];
                         " " (text)
                     }
                 }

@@ -40,12 +40,20 @@ const BLOCKED: &[&str] = &[
     "fe80::/10",
     "ff00::/8",
     "2001:db8::/32",
+    // Tunnels and translations that lead to IPv4 networks, private ones
+    // included: local-use NAT64, 6to4, Teredo, discard-only, and SIIT.
+    "64:ff9b:1::/48",
+    "2002::/16",
+    "2001::/32",
+    "100::/64",
+    "::ffff:0:0:0/96",
 ];
 
 /// Whether `ip` is a public address a webhook may go to.
 pub fn is_public(ip: IpAddr) -> bool {
     let ip = match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+        // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d).
+        IpAddr::V6(v6) => match v6.to_ipv4() {
             Some(v4) => IpAddr::V4(v4),
             // 64:ff9b::/96 (NAT64) carries an IPv4 address in its last bits.
             None if v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0] => {
@@ -134,7 +142,11 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "::10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
+            "2002:a00:1::1",
+            "2001:0:4136:e378::1",
         ] {
             assert!(!is_public(private.parse().expect("an address")), "{private} counted as public");
         }

@@ -32,8 +32,9 @@ const IN_FLIGHT: usize = 8;
 /// An endpoint has this long to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts before a delivery is given up: 30 s doubling to 6 h between
-/// them, about a day and a half in all.
-pub const MAX_ATTEMPTS: i64 = 12;
+/// them, 38 hours in all (30 s × 1023 over the first ten waits, then five
+/// of 6 h).
+pub const MAX_ATTEMPTS: i64 = 16;
 const RETRY_BASE: Duration = Duration::from_secs(30);
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 60 * 60);
 
@@ -65,6 +66,9 @@ impl WebhookSender {
         let client = reqwest::Client::builder()
             // A redirect could lead anywhere, the checks notwithstanding.
             .redirect(reqwest::redirect::Policy::none())
+            // Through a proxy, the proxy would resolve names, out of the
+            // guard's sight.
+            .no_proxy()
             .timeout(TIMEOUT)
             .user_agent(concat!("Atelier-Webhooks/", env!("CARGO_PKG_VERSION")))
             .dns_resolver(address::GuardedResolver::shared(config.webhook_policy()))
@@ -149,6 +153,10 @@ impl WebhookSender {
 
     async fn post(&self, delivery: &PendingDelivery) -> Result<reqwest::StatusCode, String> {
         let url = reqwest::Url::parse(&delivery.url).map_err(|e| format!("invalid address: {e}"))?;
+        // The operator may have turned http:// off since the webhook was made.
+        if url.scheme() != "https" && !self.policy.allow_http {
+            return Err("http:// addresses are no longer allowed (WEBHOOK_ALLOW_HTTP)".into());
+        }
         // Names are checked by the resolver; addresses written in the URL
         // never reach it.
         if let Some(host) = url.host_str() {

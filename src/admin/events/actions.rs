@@ -33,7 +33,7 @@ pub async fn set_status(
         _ => return Err(AppError::BadRequest("status must be draft or published".into())),
     };
     events::set_status(&state, &managed, publish).await?;
-    Ok(Redirect::to(&event_path(&managed, "")))
+    Ok(Redirect::to(&event_path(&managed, if publish { "?done=published" } else { "?done=draft" })))
 }
 
 /// A copy four weeks later, as a draft, opened for editing.
@@ -43,15 +43,23 @@ pub async fn duplicate(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     let copy = events::duplicate(&state, &managed).await?;
-    Ok(Redirect::to(&format!("/admin/events/{}/edit", copy.id)))
+    Ok(Redirect::to(&format!("/admin/events/{}/edit?done=duplicated", copy.id)))
+}
+
+/// The confirmation pages' form: the organizer's optional words to the
+/// people concerned, added to their email.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    message: String,
 }
 
 pub async fn cancel(
     State(state): State<AppState>,
     Managed(managed, _): Managed,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Redirect, AppError> {
-    events::cancel(&state, &managed).await?;
+    events::cancel(&state, &managed, &form.message).await?;
     Ok(Redirect::to(&event_path(&managed, "?done=cancelled")))
 }
 
@@ -59,9 +67,9 @@ pub async fn remove(
     State(state): State<AppState>,
     Managed(managed, _): Managed,
     Path((_, registration)): Path<(String, Uuid)>,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Redirect, AppError> {
-    registrations::remove(&state, &managed, registration).await?;
+    registrations::remove(&state, &managed, registration, &form.message).await?;
     Ok(Redirect::to(&event_path(&managed, "?done=removed#registrations")))
 }
 
@@ -73,7 +81,7 @@ pub async fn resend(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     registrations::resend(&state, &managed, registration).await?;
-    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+    Ok(Redirect::to(&event_path(&managed, "?done=resent#registrations")))
 }
 
 /// Confirms a waiting person out of turn, adding a seat for them.
@@ -84,7 +92,7 @@ pub async fn confirm(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     registrations::confirm_out_of_turn(&state, &managed, registration).await?;
-    Ok(Redirect::to(&event_path(&managed, "#registrations")))
+    Ok(Redirect::to(&event_path(&managed, "?done=confirmed#registrations")))
 }
 
 #[derive(Debug, Deserialize)]

@@ -67,13 +67,19 @@ pub async fn ask_remove(
     Ok((csrf, markup).into_response())
 }
 
-/// `question`, then the form posting to `{base}/{path}` and the way back.
+/// `question`, then the form posting to `{base}/{path}`, with the
+/// optional words to the people concerned, and the way back.
 fn asking(lang: Lang, base: &str, path: &str, label: &str, csrf: &CsrfToken, question: Markup) -> Markup {
     let a = lang.texts().admin();
     html! {
         (question)
         form method="post" action={ (base) "/" (path) } {
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
+            div.field {
+                label for="message" { (a.note_label) }
+                p.hint #message-hint { (a.note_hint) }
+                textarea #message name="message" rows="4" maxlength="2000" aria-describedby="message-hint" {}
+            }
             button.danger type="submit" { (label) }
         }
         p { a href=(base) { (a.keep_as_is) } }

@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::status_label;
+use crate::admin::event_form::described_by;
 use crate::admin::{Managed, event_path, history, page};
 use crate::domain::{
     AttendeeLine, AuditLine, Cursor, Event, EventStatus, FieldError, Lang, Organizer, Page, PageRequest, Question,
@@ -38,7 +39,8 @@ pub struct Filters {
     /// reloading the page does not send it again): to how many it went.
     sent: Option<u32>,
     /// What was just done, to say so: `cancelled`, `removed`,
-    /// `co_organizer_added`, `co_organizer_unknown`.
+    /// `co_organizer_added`, `co_organizer_unknown`, `published`, `draft`,
+    /// `resent`, `confirmed`.
     done: Option<String>,
 }
 
@@ -113,6 +115,10 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
             Some("removed") => p.notice.success role="status" { (a.removed_notice) },
             Some("co_organizer_added") => p.notice.success role="status" { (a.co_organizer_added) },
             Some("co_organizer_unknown") => p.notice.error role="alert" { (a.co_organizer_unknown) },
+            Some("published") => p.notice.success role="status" { (a.published_notice) },
+            Some("draft") => p.notice.success role="status" { (a.unpublished_notice) },
+            Some("resent") => p.notice.success role="status" { (a.resent_notice) },
+            Some("confirmed") => p.notice.success role="status" { (a.confirmed_out_of_turn_notice) },
             _ => {}
         }
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
@@ -227,13 +233,14 @@ fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> M
             p.notice { (a.no_registrations) }
         } @else {
             div.table-scroll {
-                table {
+                table.registrations {
                     thead { tr {
                         th scope="col" { (a.column_name) } th scope="col" { (a.column_email) }
                         th scope="col" { (a.column_institution) } th scope="col" { (a.column_level) }
                         th scope="col" { (a.column_status) } th scope="col" { (a.column_registered) }
                         th scope="col" { (a.column_delivery) }
-                        @if !detail.questions.is_empty() { th scope="col" { (a.form_questions_short) } }
+                        // One column per question, as in the exports.
+                        @for question in &detail.questions { th scope="col" { (question.label) } }
                         th scope="col" { span.visually-hidden { (a.remove) } }
                     } }
                     tbody { @for line in &detail.page.items { (row(lang, base, detail, line, csrf)) } }
@@ -268,34 +275,31 @@ fn row(lang: Lang, base: &str, detail: &Detail, line: &AttendeeLine, csrf: &Csrf
     let a = t.admin();
     let r = &line.registration;
     let action = |path: &str, label: &str, class: &str| row_action(base, r.id, path, label, &r.name, class, csrf);
+    // Each cell names its column: on a phone, rows are cards (style.css).
     html! {
         tr {
-            td {
-                (lang.people().name(r))
+            td data-label=(a.column_name) {
+                strong { (lang.people().name(r)) }
                 @if r.anonymised_at.is_none() {
-                    br; a.small href={ (base) "/registrations/" (r.id) "/edit" } aria-label={ (lang.people().edit) " : " (r.name) } { (lang.people().edit) }
+                    " " a.small href={ (base) "/registrations/" (r.id) "/edit" } aria-label={ (lang.people().edit) " : " (r.name) } { (lang.people().edit) }
                 }
             }
-            td { (r.email) }
-            td { (r.institution.as_deref().unwrap_or_default()) }
-            td { (t.level(r.level)) }
-            td {
+            td data-label=(a.column_email) { (r.email) }
+            td data-label=(a.column_institution) { (r.institution.as_deref().unwrap_or_default()) }
+            td data-label=(a.column_level) { (t.level(r.level)) }
+            td data-label=(a.column_status) {
                 (a.registration_status(t, r))
                 @if let Some(at) = r.attendance_confirmed_at { br; span.hint { (a.column_attendance) " " (local(at)) } }
             }
-            td {
+            td data-label=(a.column_registered) {
                 (local(r.created_at))
                 br; span.hint { (lang.people().consented_header) " " (local(r.consented_at))
                     @if let Some(version) = &r.consent_version { " (" (version) ")" } }
             }
-            td { (a.email_status(line.email_status.as_deref())) }
-            @if !detail.questions.is_empty() {
-                td {
-                    @for question in &detail.questions {
-                        @if let Some(answer) = line.answers.get(&question.id) {
-                            span.answer { (question.label) " : " (a.answer(question.kind, answer)) } br;
-                        }
-                    }
+            td data-label=(a.column_delivery) { (a.email_status(line.email_status.as_deref())) }
+            @for question in &detail.questions {
+                td data-label=(question.label) {
+                    @if let Some(answer) = line.answers.get(&question.id) { (a.answer(question.kind, answer)) }
                 }
             }
             td.row-actions {
@@ -354,13 +358,16 @@ pub fn message_form(
             input type="hidden" name=(csrf::FIELD) value=(csrf.value());
             div.field.invalid[error("subject").is_some()] {
                 label for="subject" { (a.message_subject) }
-                @if let Some(message) = error("subject") { p.field-error { (message) } }
-                input #subject name="subject" type="text" value=(subject) required;
+                @if let Some(message) = error("subject") { p.field-error #subject-error { (message) } }
+                input #subject name="subject" type="text" value=(subject) required
+                    aria-invalid=[error("subject").map(|_| "true")]
+                    aria-describedby=[described_by("subject", false, error("subject").is_some())];
             }
             div.field.invalid[error("body").is_some()] {
                 label for="body" { (a.message_body) }
-                @if let Some(message) = error("body") { p.field-error { (message) } }
-                textarea #body name="body" rows="6" required { (body) }
+                @if let Some(message) = error("body") { p.field-error #body-error { (message) } }
+                textarea #body name="body" rows="6" required aria-invalid=[error("body").map(|_| "true")]
+                    aria-describedby=[described_by("body", false, error("body").is_some())] { (body) }
             }
             button type="submit" { (a.message_send) }
         }

@@ -1,9 +1,11 @@
 //! Creating and editing an event through the event form.
 
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use serde::Deserialize;
 
 use crate::admin::event_form::{self, EventFields};
 use crate::admin::{Managed, Signed, event_path, page};
@@ -69,17 +71,27 @@ pub async fn create(
     }
 }
 
+/// `?done=duplicated`: the page a copy opens on says what it is.
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    done: Option<String>,
+}
+
 pub async fn edit(
     State(state): State<AppState>,
     lang: Lang,
     uri: Uri,
     csrf: CsrfToken,
     Managed(managed, organizer): Managed,
+    query: Result<Query<EditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let event = &managed.event();
     let values = EventFields::from_event(event, &queries::questions(&state, event).await?);
     let form = event_form::render(lang, uri.path(), &values, &[], &csrf, false);
-    let markup = page(lang, uri.path(), &event.title, &organizer, &csrf, html! { h1 { (event.title) } (form) });
+    let copied = query.is_ok_and(|Query(query)| query.done.as_deref() == Some("duplicated"));
+    let notice = html! { @if copied { p.notice.success role="status" { (lang.texts().admin().duplicated_notice) } } };
+    let markup =
+        page(lang, uri.path(), &event.title, &organizer, &csrf, html! { (notice) h1 { (event.title) } (form) });
     Ok((csrf, markup).into_response())
 }
 

@@ -66,10 +66,11 @@ impl<B: Backend> EventStore for Database<B> {
     async fn cancel_event(
         &self,
         id: Uuid,
+        note: Option<String>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Cancellation>> {
-        self.change(Change::CancelEvent(id), audit, now).await?.into_event_cancelled()
+        self.change(Change::CancelEvent { id, note }, audit, now).await?.into_event_cancelled()
     }
 
     async fn add_event_organizer(

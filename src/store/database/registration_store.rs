@@ -53,10 +53,11 @@ impl<B: Backend> RegistrationStore for Database<B> {
         &self,
         event: Uuid,
         registration: Uuid,
+        note: Option<String>,
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<CancelOutcome>> {
-        self.change(Change::Remove { event, registration }, audit, now).await?.into_removed()
+        self.change(Change::Remove { event, registration, note }, audit, now).await?.into_removed()
     }
 
     async fn resend(
