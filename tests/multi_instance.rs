@@ -1,8 +1,8 @@
 //! Several real processes of the service on one PostgreSQL database: seats
 //! and the outbox stay exact whichever instance a request lands on, a
 //! message claimed by an instance that dies is sent by another after the
-//! lease, and timed work (reminders, the ends of offers) is done once
-//! although every instance runs a scheduler.
+//! lease, timed work (reminders, the ends of offers) is done once although
+//! every instance runs a scheduler, and so is each webhook delivery.
 //!
 //! Real processes keep real time: the timed tests set their events so the
 //! work falls due within seconds (a reminder two days before an event that
@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use common::instances::{Instance, create_event, deployment};
+use common::receiver::Receiver;
 use common::smtp::SmtpSink;
 use common::{person, seats_taken};
 use futures::future::join_all;
@@ -518,4 +519,45 @@ async fn retention_runs_once_across_three_instances() {
         .expect("count");
     assert_eq!(named, 0, "no address left in the outbox");
     drop(instances);
+}
+
+/// Three instances, each with its webhook worker, share the deliveries of
+/// 200 sign-ups spread over them: each delivery reaches the endpoint once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "runs when TEST_DATABASE_URL names a PostgreSQL server")]
+async fn each_webhook_delivery_is_sent_once_across_three_instances() {
+    const PEOPLE: usize = 200;
+    let sink = SmtpSink::start().await;
+    let receiver = Receiver::start().await;
+    let deployment = deployment(&sink).await;
+    let start = || {
+        let mut command = deployment.command(300);
+        command.env("WEBHOOK_ALLOW_HTTP", "1").env("WEBHOOK_ALLOW_PRIVATE", "1");
+        deployment.spawn(command)
+    };
+    let instances = join_all((0..INSTANCES).map(|_| start())).await;
+    let token = deployment.organizer_token().await;
+    let client = reqwest::Client::new();
+    create_event(&client, &instances[0], &token, "crochets", PEOPLE as i64).await;
+    let hook = json!({ "url": receiver.url, "events": ["registration.created"] });
+    let created = client.post(format!("{}/api/v1/webhooks", instances[1].base)).bearer_auth(&token).json(&hook);
+    assert_eq!(created.send().await.expect("sent").status(), 201);
+
+    join_all((0..PEOPLE).map(|n| sign_up(&client, &instances[n % INSTANCES], "crochets", n))).await;
+    receiver.wait_for(PEOPLE).await;
+    // Time for a second sending, if there were one, to arrive.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received = receiver.received();
+    let mut ids: Vec<String> = received.iter().map(|r| r.header("atelier-delivery")).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((received.len(), ids.len()), (PEOPLE, PEOPLE), "each delivery once");
+    let db = deployment.database().await;
+    let (delivered, attempts): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM webhook_deliveries WHERE status = 'delivered'",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("deliveries");
+    assert_eq!((delivered, attempts), (PEOPLE as i64, PEOPLE as i64), "each claimed and sent once");
 }

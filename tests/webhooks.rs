@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use atelier::clock::Clock;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use chrono::Utc;
+use common::receiver::{Received, Receiver};
 use common::{TestApp, WAIT, organizer_token, person, post, signed_in, spawn_with, spawn_with_clock};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -21,72 +20,6 @@ on_both_backends! {
     #[tokio::test] webhooks_belong_to_their_organizer,
     #[tokio::test] addresses_that_lead_inside_are_refused,
     #[tokio::test] the_back_office_registers_shows_and_deletes_webhooks,
-}
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Received {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("a JSON body")
-    }
-
-    fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-    }
-}
-
-/// An HTTP server standing for the integrator's endpoint: it keeps what it
-/// gets and answers with the status it is set to.
-#[derive(Clone)]
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
-    answer: Arc<Mutex<StatusCode>>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
-        let answer = Arc::new(Mutex::new(StatusCode::OK));
-        let (keep, status) = (got.clone(), answer.clone());
-        let app = axum::Router::new().route(
-            "/hooks",
-            axum::routing::post(move |headers: HeaderMap, body: String| async move {
-                keep.lock().expect("lock").push(Received { headers, body });
-                *status.lock().expect("lock")
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let url = format!("http://{}/hooks", listener.local_addr().expect("address"));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, got, answer }
-    }
-
-    fn answer(&self, status: StatusCode) {
-        *self.answer.lock().expect("lock") = status;
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().expect("lock").clone()
-    }
-
-    /// Waits until `n` requests came in; returns them.
-    async fn wait_for(&self, n: usize) -> Vec<Received> {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let got = self.received();
-            if got.len() >= n {
-                return got;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "{n} deliveries expected, got {}: {got:#?}", got.len());
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
 }
 
 /// The webhook settings the tests need: the receiver is plain HTTP on

@@ -5,6 +5,7 @@
 
 pub mod instances;
 pub mod pg_cluster;
+pub mod receiver;
 pub mod smtp;
 
 use std::sync::Arc;
