@@ -309,7 +309,8 @@ async fn check_in_by_name_or_by_the_code_from_the_email() {
     let resent = post(&client, &app, &detail, &resend, &[]).await;
     assert_eq!(resent.status(), 303);
     let (_, after) = page(&client, app.url(resent.headers()["location"].to_str().expect("location"))).await;
-    assert!(after.contains("Le message a été renvoyé à la personne."), "the page says what was done");
+    let notice = after.find("Le message a été renvoyé à la personne.").expect("the page says what was done");
+    assert!(notice > after.find(r#"id="registrations""#).expect("the list"), "where the page opens, by the list");
     let confirmed = post(&client, &app, &detail, &confirm, &[]).await;
     assert_eq!(confirmed.status(), 303);
     let (_, after) = page(&client, app.url(confirmed.headers()["location"].to_str().expect("location"))).await;

@@ -25,10 +25,10 @@ pub struct AdminTexts {
     pub remove_confirm: &'static str,
     pub removed_notice: &'static str,
     pub co_organizer_added: &'static str,
-    /// After the other actions on an event's page: what was done.
     /// The optional words to the people a cancellation or removal concerns.
     pub note_label: &'static str,
     pub note_hint: &'static str,
+    /// After the other actions on an event's page: what was done.
     pub published_notice: &'static str,
     pub unpublished_notice: &'static str,
     pub resent_notice: &'static str,

@@ -134,8 +134,8 @@ pub async fn duplicate(state: &AppState, managed: &ManagedEvent) -> Result<Event
 }
 
 /// Cancels the event: it stays visible as cancelled, takes no more
-/// sign-ups, and everyone registered is told by email.
-/// Cancels the event; `note`, optional, is added to the emails people get.
+/// sign-ups, and everyone registered is told by email, with the
+/// organizer's `note` if there is one (the API sends none).
 pub async fn cancel(state: &AppState, managed: &ManagedEvent, note: &str) -> Result<Event, AppError> {
     let id = managed.event.id;
     let note = parse_note(note)?;
@@ -151,9 +151,12 @@ pub async fn cancel(state: &AppState, managed: &ManagedEvent, note: &str) -> Res
 }
 
 /// The organizer's optional words to the people a cancellation or a
-/// removal concerns (the form's and the API's `message`).
+/// removal concerns (the confirmation page's `message`). Line ends are
+/// counted as the browser's `maxlength` counts them: one character, not the
+/// two of the CRLF a form sends.
 pub fn parse_note(note: &str) -> Result<Option<String>, AppError> {
-    crate::domain::optional_text("message", Some(note), 2_000, true).map_err(|e| AppError::Validation(vec![e]))
+    let note = note.replace("\r\n", "\n");
+    crate::domain::optional_text("message", Some(&note), 2_000, true).map_err(|e| AppError::Validation(vec![e]))
 }
 
 /// Lets another existing organizer, named by their email, manage the event.

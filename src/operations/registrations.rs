@@ -151,9 +151,9 @@ pub async fn confirm_attendance(state: &AppState, raw_token: &str) -> Result<Reg
     }
 }
 
-/// An organizer removes a registration: the person is told, and a freed
-/// seat goes to the first person waiting (before the event starts).
-/// Removes a registration; `note`, optional, is added to the person's email.
+/// An organizer removes a registration: the person is told (with the
+/// organizer's `note`, if any), and a freed seat goes to the first person
+/// waiting (before the event starts).
 pub async fn remove(state: &AppState, managed: &ManagedEvent, registration: Uuid, note: &str) -> Result<(), AppError> {
     let note = super::events::parse_note(note)?;
     let audit = managed.audit(AuditEntry::RegistrationRemoved).map(|a| a.about_registration(registration));

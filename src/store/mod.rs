@@ -134,10 +134,8 @@ pub trait EventStore: Send + Sync {
         audit: Option<NewAudit>,
         now: DateTime<Utc>,
     ) -> StoreResult<EventUpdate>;
-    /// Cancels an event and queues a message to everyone registered;
-    /// `None` when there is no such event.
-    /// Cancels an event; `note`, the organizer's words to the people
-    /// told, goes in their emails.
+    /// Cancels an event and queues a message to everyone registered, with
+    /// the organizer's `note` if any; `None` when there is no such event.
     async fn cancel_event(
         &self,
         id: Uuid,

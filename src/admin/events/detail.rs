@@ -112,13 +112,11 @@ fn render(lang: Lang, managed: &ManagedEvent, detail: &Detail, csrf: &CsrfToken)
         }
         @match detail.filters.done.as_deref() {
             Some("cancelled") => p.notice.success role="status" { (a.event_cancelled_notice) },
-            Some("removed") => p.notice.success role="status" { (a.removed_notice) },
             Some("co_organizer_added") => p.notice.success role="status" { (a.co_organizer_added) },
             Some("co_organizer_unknown") => p.notice.error role="alert" { (a.co_organizer_unknown) },
             Some("published") => p.notice.success role="status" { (a.published_notice) },
             Some("draft") => p.notice.success role="status" { (a.unpublished_notice) },
-            Some("resent") => p.notice.success role="status" { (a.resent_notice) },
-            Some("confirmed") => p.notice.success role="status" { (a.confirmed_out_of_turn_notice) },
+
             _ => {}
         }
         p.kind { (t.kind(event.kind)) " · " (status_label(a, event.status)) }
@@ -213,6 +211,14 @@ fn registrations(lang: Lang, base: &str, detail: &Detail, csrf: &CsrfToken) -> M
     let a = lang.texts().admin();
     html! {
         h2 #registrations { (a.registrations) }
+        // What was done to someone on the list, where the page opens
+        // (`#registrations`), not at its top.
+        @match detail.filters.done.as_deref() {
+            Some("removed") => p.notice.success role="status" { (a.removed_notice) },
+            Some("resent") => p.notice.success role="status" { (a.resent_notice) },
+            Some("confirmed") => p.notice.success role="status" { (a.confirmed_out_of_turn_notice) },
+            _ => {}
+        }
         form.filters method="get" action={ (base) "#registrations" } {
             div.field {
                 label for="q" { (a.search_label) }
