@@ -89,6 +89,15 @@ pub struct Recipient {
     pub language: String,
 }
 
+/// Who a message about `registration` goes to: the person.
+pub fn recipient_of(registration: &Registration) -> Recipient {
+    Recipient {
+        registration: registration.id,
+        email: registration.email.clone(),
+        language: registration.language.code().to_owned(),
+    }
+}
+
 /// `SELECT id, email, language FROM registrations …`
 pub fn recipient(row: &dyn Columns) -> StoreResult<Recipient> {
     Ok(Recipient { registration: row.get("id")?, email: row.get("email")?, language: row.get("language")? })

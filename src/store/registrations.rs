@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::outbox::{self, INSERT_MESSAGES, Recipient};
+pub(super) use super::outbox::recipient_of;
+use super::outbox::{self, INSERT_MESSAGES};
 use super::rows::{self, event_columns, registration_columns};
 use super::seats::{self, EventSeats};
 use super::statement::{Dialect, Sql, Statement, Value};
@@ -51,17 +52,13 @@ pub(super) const ACTIVE_AMONG: &str = "SELECT event_id, email FROM registrations
 /// Event `$1` with its last waiting-list ticket.
 pub(super) const EVENT_WITH_TICKET: &str =
     concat!("SELECT ", event_columns!(), ", waitlist_seq FROM events WHERE id = $1");
-/// Followed by ids, `)`, and the backend's row lock. `hooked`: a webhook
-/// may want to hear of the event's sign-ups (one for it, or one for all of
-/// someone's events). Only then do sign-ups pay for the webhooks' query:
-/// run for every event of a group, it took PostgreSQL sign-ups at c=64
-/// from 5,170–5,519/s down to 4,136–4,452/s (fresh databases, alternating
-/// runs) although no webhook existed.
+/// Followed by ids, `)`, and the backend's row lock; `hooked`: whether a
+/// webhook may want the event's sign-ups (see `webhooks::emit`).
 const EVENTS_WITH_TICKETS: &str = concat!(
     "SELECT ",
     event_columns!(),
-    ", waitlist_seq, EXISTS (SELECT 1 FROM webhooks w WHERE w.event_id = events.id OR w.event_id IS NULL) AS hooked \
-     FROM events WHERE id IN ("
+    ", waitlist_seq, EXISTS (SELECT 1 FROM webhooks w \
+     WHERE w.event_id = events.id OR w.event_id IS NULL) AS hooked FROM events WHERE id IN ("
 );
 /// Sets an event's live counts: `$1` confirmed, `$2` waiting, `$3` the last
 /// ticket, changed at `$4`, for event `$5` (`EventSeats::counts_row`).
@@ -205,10 +202,8 @@ pub async fn register_many(
         conn.execute(Statement { values: answer, ..Statement::new(INSERT_ANSWER) }).await?;
     }
     conn.execute(Statement::new(INSERT_MESSAGES).push_rows(run.messages, "")).await?;
-    if !hooked.is_empty() {
-        let hooks: Vec<Hook> = run.hooks.into_iter().filter(|hook| hooked.contains(&hook.event)).collect();
-        webhooks::emit(conn, &hooks).await?;
-    }
+    let hooks: Vec<Hook> = run.hooks.into_iter().filter(|hook| hooked.contains(&hook.event)).collect();
+    webhooks::emit(conn, &hooks).await?;
     let counts: Vec<_> = events.values().filter_map(EventSeats::counts_row).collect();
     if !counts.is_empty() {
         conn.execute(Statement::new(SET_EVENTS_COUNTS).push_rows(counts, SET_EVENTS_COUNTS_END)).await?;
@@ -355,14 +350,6 @@ pub(super) async fn by_id(conn: &mut impl Sql, id: Uuid) -> StoreResult<Option<R
 /// A registration of this event, if it is one.
 pub(super) async fn of_this_event(conn: &mut impl Sql, event: Uuid, id: Uuid) -> StoreResult<Option<Registration>> {
     Ok(by_id(conn, id).await?.filter(|r| r.event_id == event))
-}
-
-pub(super) fn recipient_of(registration: &Registration) -> Recipient {
-    Recipient {
-        registration: registration.id,
-        email: registration.email.clone(),
-        language: registration.language.code().to_owned(),
-    }
 }
 
 /// Every change of an existing registration to cancelled or confirmed goes

@@ -162,6 +162,11 @@ pub fn deliveries_of(hook: &Hook, subscribers: &[(Uuid, Vec<WebhookEvent>)]) -> 
 
 /// Queues what `hooks` report for the endpoints that want it, in the
 /// transaction of the change. The endpoints of each event are read once.
+///
+/// PostgreSQL sign-ups call this only for events whose locking read said
+/// `hooked` (`registrations::register_many`): run for every event of a
+/// group, this query took sign-ups at c=64 from 5,170–5,519/s down to
+/// 4,136–4,452/s (fresh databases, alternating runs) with no webhook at all.
 pub async fn emit(conn: &mut impl Sql, hooks: &[Hook]) -> StoreResult<()> {
     let mut subscribers: HashMap<Uuid, Vec<(Uuid, Vec<WebhookEvent>)>> = HashMap::new();
     for hook in hooks {
