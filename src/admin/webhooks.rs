@@ -16,7 +16,7 @@ use crate::state::AppState;
 use crate::web::csrf::{self, CsrfForm, CsrfToken, NoFields};
 
 /// Deliveries listed under each webhook.
-const SHOWN: usize = 10;
+const SHOWN: i64 = 10;
 
 /// What the page says at the top, after an action.
 enum Notice {
@@ -98,10 +98,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     let organizer = actor.organizer().ok_or(AppError::Forbidden)?;
     let events = queries::managed_events(state, organizer).await?;
-    let mut webhooks = Vec::new();
-    for webhook in operations::list(state, actor).await? {
-        webhooks.push(operations::one(state, actor, webhook.id).await?);
-    }
+    let webhooks = operations::list_with_deliveries(state, actor, SHOWN).await?;
     let status = match &notice {
         Some(Notice::Created(_)) => StatusCode::CREATED,
         Some(Notice::Refused(..)) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -167,7 +164,7 @@ fn deliveries_table(lang: Lang, deliveries: &[WebhookDelivery], now: chrono::Dat
                     th { (w.delivery_at) } th { (w.delivery_type) } th { (w.delivery_status) }
                     th { (w.attempts) } th { (w.last_result) } th { (w.next_attempt) }
                 } }
-                tbody { @for d in deliveries.iter().take(SHOWN) {
+                tbody { @for d in deliveries {
                     tr {
                         td { (t.date_time(d.created_at)) }
                         td { code { (d.kind) } }

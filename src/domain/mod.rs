@@ -27,7 +27,9 @@ pub use event::{Event, EventKind, EventStatus, EventUpdate, HandOff, NewEvent, R
 pub use event_input::{EventInput, MAX_CAPACITY};
 pub use lang::Lang;
 pub use organizer::{AccountUpdate, AccountUpdated, ApiTokenInfo, Organizer, Role, TokenStatus};
-pub use outbox::{Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage};
+pub use outbox::{
+    Announcement, CalendarMethod, Delivery, EventChanges, FieldChange, MessageKind, PendingMessage, backoff,
+};
 pub use paging::{
     Cursor, DateRange, MAX_LIMIT, MAX_SEARCH, Page, PageRequest, code_filter, page, page_address, search_text,
 };

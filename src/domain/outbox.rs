@@ -210,6 +210,17 @@ impl Announcement {
     }
 }
 
+/// How long a failed send waits: `base` doubled at each attempt after the
+/// first, up to `max`, with jitter, so that sends that failed together do
+/// not all come back at the same instant. Mail and webhooks share it.
+pub fn backoff(base: std::time::Duration, max: std::time::Duration, attempts: i64) -> chrono::Duration {
+    use rand::Rng;
+    let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(20);
+    let delay = base.saturating_mul(2u32.saturating_pow(exponent)).min(max);
+    let jittered = delay.mul_f64(rand::rng().random_range(0.75..1.25));
+    chrono::Duration::from_std(jittered).unwrap_or(chrono::Duration::hours(1))
+}
+
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {

@@ -17,7 +17,6 @@ use futures::StreamExt;
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use rand::Rng;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -193,13 +192,8 @@ impl Mailer {
         Ok(Attached { pdf, verify_url: operations::certificates::verify_url(&self.public_url, &certificate.id) })
     }
 
-    /// Exponential backoff with jitter, so that messages that failed
-    /// together do not all retry at the same instant.
     fn backoff(&self, attempts: i64) -> chrono::Duration {
-        let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(20);
-        let delay = self.retry_base.saturating_mul(2u32.saturating_pow(exponent)).min(MAX_BACKOFF);
-        let jittered = delay.mul_f64(rand::rng().random_range(0.75..1.25));
-        chrono::Duration::from_std(jittered).unwrap_or(chrono::Duration::hours(1))
+        crate::domain::backoff(self.retry_base, MAX_BACKOFF, attempts)
     }
 
     /// Writes the message: both parts in the person's language, the

@@ -79,6 +79,21 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Webhook>, AppEr
     Ok(state.store.webhooks_of(organizer.id).await?)
 }
 
+/// The actor's webhooks, newest first, each with its latest `shown`
+/// deliveries (the back-office page).
+pub async fn list_with_deliveries(
+    state: &AppState,
+    actor: &Actor,
+    shown: i64,
+) -> Result<Vec<(Webhook, Vec<WebhookDelivery>)>, AppError> {
+    let mut listed = Vec::new();
+    for webhook in list(state, actor).await? {
+        let deliveries = state.store.webhook_deliveries(webhook.id, shown).await?;
+        listed.push((webhook, deliveries));
+    }
+    Ok(listed)
+}
+
 /// One of the actor's webhooks with its latest deliveries; another
 /// organizer's is not found.
 pub async fn one(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Webhook, Vec<WebhookDelivery>), AppError> {

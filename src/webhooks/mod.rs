@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use hmac::{Hmac, Mac};
-use rand::Rng;
 use sha2::Sha256;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -21,7 +20,7 @@ pub use address::WebhookPolicy;
 
 use crate::clock::Clock;
 use crate::config::{Config, MAX_LEASE_SECS};
-use crate::domain::{Attempt, Delivery, PendingDelivery};
+use crate::domain::{Attempt, Delivery, PendingDelivery, backoff};
 use crate::store::Store;
 use crate::token::TokenKey;
 
@@ -185,12 +184,7 @@ impl WebhookSender {
         if delivery.attempts >= MAX_ATTEMPTS {
             return Delivery::Failed { error: format!("gave up after {} attempts: {error}", delivery.attempts) };
         }
-        let exponent = u32::try_from(delivery.attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(20);
-        let delay = RETRY_BASE.saturating_mul(2u32.saturating_pow(exponent)).min(MAX_BACKOFF);
-        // Jitter, so that deliveries that failed together do not all come
-        // back at the same instant.
-        let jittered = delay.mul_f64(rand::rng().random_range(0.75..1.25));
-        let at = self.clock.now() + chrono::Duration::from_std(jittered).unwrap_or(chrono::Duration::hours(6));
+        let at = self.clock.now() + backoff(RETRY_BASE, MAX_BACKOFF, delivery.attempts);
         Delivery::Retry { at, error }
     }
 }
